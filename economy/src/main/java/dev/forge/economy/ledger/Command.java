@@ -1,0 +1,23 @@
+package dev.forge.economy.ledger;
+
+import java.util.List;
+
+/**
+ * What the writer applies and the journal records. Replaying the journal's commands with their
+ * recorded times rebuilds the state exactly, re-checking every rule on the way.
+ */
+sealed interface Command {
+    record OpenAccount(AccountSpec spec) implements Command {}
+
+    record MoveMoney(List<TransferRequest> chain) implements Command {
+        public MoveMoney {
+            chain = List.copyOf(chain);
+        }
+    }
+
+    /** {@code holdId} zero settles with a direct transfer; otherwise it posts that hold. */
+    record SettleTrade(SignedTrade trade, long holdId) implements Command {}
+
+    /** Expires every hold whose time is up; written to the journal so replay expires the same ones. */
+    record ExpireHolds() implements Command {}
+}

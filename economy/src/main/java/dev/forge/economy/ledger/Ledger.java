@@ -1,0 +1,184 @@
+package dev.forge.economy.ledger;
+
+import dev.forge.economy.merkle.InclusionProof;
+import dev.forge.economy.merkle.MerkleLog;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+
+/**
+ * Forge's ledger: accounts, transfers, two-phase holds and dual-signed trades, durable in
+ * MapDB, with an RFC 6962 Merkle root over all trades.
+ *
+ * <p>Every write goes to one writer thread, which applies a group of commands, writes them as
+ * one journal record, syncs it, and only then answers the callers and shows the changes to
+ * readers. Reads never wait for the writer and see only durable state.
+ *
+ * <p>The rules are documented in docs/ledger.md.
+ */
+public final class Ledger implements AutoCloseable {
+    private final LedgerView view;
+    private final LedgerWriter writer;
+
+    private Ledger(LedgerView view, LedgerWriter writer) {
+        this.view = view;
+        this.writer = writer;
+    }
+
+    public static Ledger open(Path directory) {
+        return open(directory, LedgerConfig.defaults());
+    }
+
+    /**
+     * Opens (or creates) the ledger in {@code directory}, replaying and checking its journal.
+     *
+     * @throws LedgerStorageException if the folder is in use, unreadable or corrupt
+     */
+    public static Ledger open(Path directory, LedgerConfig config) {
+        Journal journal = Journal.open(directory);
+        try {
+            MerkleLog merkle = new MerkleLog();
+            var state = new LedgerState(config.freeTierAmount(), merkle);
+            long lastTime = LedgerRecovery.recover(journal, state);
+            var view = new LedgerView(merkle);
+            state.publishTo(view);
+            var writer = new LedgerWriter(journal, state, view, config, lastTime);
+            var ledger = new Ledger(view, writer);
+            if (journal.isEmpty()) ledger.createSystemAccounts();
+            return ledger;
+        } catch (RuntimeException e) {
+            journal.close();
+            throw e;
+        }
+    }
+
+    private void createSystemAccounts() {
+        openAccount(AccountSpec.system(LedgerState.TREASURY, AccountKind.TREASURY));
+        openAccount(AccountSpec.system(LedgerState.FEES, AccountKind.FEES));
+    }
+
+    // ---- writes: each returns once durable, or throws LedgerException ----
+
+    /** Opens an account; an agent account gets the free tier if its key never had it. */
+    public AccountResult openAccount(AccountSpec spec) {
+        return await(writer.submit(new Command.OpenAccount(spec)));
+    }
+
+    public Transfer transfer(TransferRequest request) {
+        return transferLinked(List.of(request)).getFirst();
+    }
+
+    /** Applies the transfers as one: all succeed, or none does and the first failure is thrown. */
+    public List<Transfer> transferLinked(List<TransferRequest> chain) {
+        return await(transferLinkedAsync(chain));
+    }
+
+    public CompletableFuture<List<Transfer>> transferLinkedAsync(List<TransferRequest> chain) {
+        LedgerException.require(chain != null && !chain.isEmpty(), LedgerError.INVALID_ARGUMENT, "no transfers given");
+        for (TransferRequest request : chain) {
+            LedgerException.require(!request.key().startsWith("~"), LedgerError.INVALID_IDEMPOTENCY_KEY,
+                    "keys starting with ~ are reserved for the ledger");
+        }
+        return writer.submit(new Command.MoveMoney(chain));
+    }
+
+    /**
+     * Settles a dual-signed trade: checks both signatures here, on the caller's thread, then
+     * moves the amount from consumer to provider (posting {@code holdId}, or directly when it
+     * is zero), records the trade and appends it to the Merkle tree, all in one commit.
+     */
+    public Trade settle(SignedTrade trade, long holdId) {
+        return await(settleAsync(trade, holdId));
+    }
+
+    public CompletableFuture<Trade> settleAsync(SignedTrade trade, long holdId) {
+        LedgerException.require(holdId >= 0, LedgerError.INVALID_ARGUMENT, "hold id must not be negative");
+        Authorization authorization = trade.authorization();
+        Account consumer = view.account(authorization.consumer());
+        Account provider = view.account(authorization.provider());
+        LedgerException.require(consumer != null, LedgerError.ACCOUNT_NOT_FOUND,
+                "consumer account " + authorization.consumer() + " does not exist");
+        LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND,
+                "provider account " + authorization.provider() + " does not exist");
+        trade.verify(consumer.publicKey(), provider.publicKey());
+        return writer.submit(new Command.SettleTrade(trade, holdId));
+    }
+
+    /** Expires every hold whose time is up now; the writer also does this on its own. */
+    public int expireDueHolds() {
+        return await(writer.submit(new Command.ExpireHolds()));
+    }
+
+    // ---- reads: committed state, no waiting ----
+
+    public Optional<Account> account(String id) {
+        return Optional.ofNullable(view.account(id));
+    }
+
+    public List<Account> accounts() {
+        var all = new java.util.ArrayList<Account>();
+        view.accounts().forEach(all::add);
+        all.sort(java.util.Comparator.comparing(Account::id));
+        return all;
+    }
+
+    public Optional<Transfer> findTransfer(long id) {
+        return Optional.ofNullable(view.transfer(id));
+    }
+
+    public Optional<HoldStatus> holdStatus(long holdId) {
+        return Optional.ofNullable(view.hold(holdId));
+    }
+
+    public long transferCount() {
+        return view.transferCount();
+    }
+
+    public Optional<Trade> trade(long id) {
+        return Optional.ofNullable(view.trade(id));
+    }
+
+    public long tradeCount() {
+        return view.tradeCount();
+    }
+
+    /** The Merkle root over all committed trades (RFC 6962; the empty-tree root when none). */
+    public byte[] merkleRoot() {
+        return view.merkle().root(view.tradeCount());
+    }
+
+    /** An inclusion proof of a trade in the current tree; check it with {@link InclusionProof#verify}. */
+    public InclusionProof proof(long tradeId) {
+        long size = view.tradeCount();
+        LedgerException.require(tradeId >= 1 && tradeId <= size, LedgerError.INVALID_ARGUMENT,
+                "no trade " + tradeId + " (there are " + size + ")");
+        return view.merkle().proof(tradeId - 1, size);
+    }
+
+    /** The ledger's sums, computed by the writer between commits so they are exact. */
+    public Invariants invariants() {
+        return await(writer.query(LedgerState::invariants));
+    }
+
+    <T> T inspect(Function<LedgerState, T> query) {
+        return await(writer.query(query));
+    }
+
+    /** Finishes what was submitted, then closes the file. */
+    @Override
+    public void close() {
+        writer.close();
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.join();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException cause) throw cause;
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,372 @@
+package dev.forge.economy.ledger;
+
+import dev.forge.economy.merkle.MerkleLog;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableSet;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The ledger's state, owned by its one writer thread: no locks, no sharing.
+ *
+ * <p>Each command either applies whole or not at all: every mutation pushes its inverse on an
+ * undo log, and a refusal unwinds it. Readers never see this object; the writer publishes
+ * committed changes to a {@link LedgerView}.
+ */
+final class LedgerState {
+    static final String TREASURY = "treasury";
+    static final String FEES = "fees";
+
+    private final long freeTierAmount;
+    private final Map<String, Account> accounts = new HashMap<>();
+    private final List<Transfer> transfers = new ArrayList<>();
+    private final Map<String, Keyed> keys = new HashMap<>();
+    private final Map<Long, HoldStatus> holds = new HashMap<>();
+    private final NavigableSet<Expiry> expiries = new TreeSet<>();
+    private final Map<Nonce, Long> nonces = new HashMap<>();
+    private final Set<String> freeTierIdentities = new HashSet<>();
+    private final List<Trade> trades = new ArrayList<>();
+    private final MerkleLog merkle;
+    private final Deque<Runnable> undo = new ArrayDeque<>();
+    private final Set<String> dirtyAccounts = new HashSet<>();
+    private final Set<Long> dirtyHolds = new HashSet<>();
+    private int publishedTransfers;
+    private int publishedTrades;
+
+    private record Keyed(TransferRequest request, long transferId) {}
+
+    private record Nonce(String consumer, long nonce) {}
+
+    private record Expiry(long at, long transferId) implements Comparable<Expiry> {
+        public int compareTo(Expiry other) {
+            int byTime = Long.compare(at, other.at);
+            return byTime != 0 ? byTime : Long.compare(transferId, other.transferId);
+        }
+    }
+
+    LedgerState(long freeTierAmount, MerkleLog merkle) {
+        this.freeTierAmount = freeTierAmount;
+        this.merkle = merkle;
+    }
+
+    /** What applying a command gave, and whether it changed anything (a retry changes nothing). */
+    record Outcome(Object result, boolean changed) {}
+
+    /** Applies one command at ledger time {@code now}: all of it, or (on a throw) none of it. */
+    Outcome apply(Command command, long now) {
+        undo.clear();
+        try {
+            Object result = switch (command) {
+                case Command.OpenAccount open -> openAccount(open.spec(), now);
+                case Command.MoveMoney move -> moveMoney(move.chain(), now);
+                case Command.SettleTrade settle -> settleTrade(settle.trade(), settle.holdId(), now);
+                case Command.ExpireHolds ignored -> expireHolds(now);
+            };
+            boolean changed = !undo.isEmpty();
+            undo.clear();
+            return new Outcome(result, changed);
+        } catch (RuntimeException refusal) {
+            while (!undo.isEmpty()) undo.pop().run();
+            throw refusal;
+        }
+    }
+
+    // ---- accounts ----
+
+    private AccountResult openAccount(AccountSpec spec, long now) {
+        Account existing = accounts.get(spec.id());
+        if (existing != null) {
+            boolean same = existing.kind() == spec.kind() && existing.sameKeyAs(spec.publicKey());
+            LedgerException.require(same, LedgerError.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS,
+                    "account " + spec.id() + " exists with another kind or key");
+            return new AccountResult(existing, false, false);
+        }
+        putAccount(Account.open(spec, now));
+        boolean granted = spec.kind() == AccountKind.AGENT && freeTierAmount > 0 && grantFreeTier(spec, now);
+        return new AccountResult(accounts.get(spec.id()), true, granted);
+    }
+
+    /** Once per identity: the key, so a new account name with an old key gets nothing. */
+    private boolean grantFreeTier(AccountSpec spec, long now) {
+        String identity = new Account(spec.id(), spec.kind(), spec.publicKey(), 0, 0, 0, 0, 0).publicKeyHex();
+        if (freeTierIdentities.contains(identity)) return false;
+        freeTierIdentities.add(identity);
+        undo.push(() -> freeTierIdentities.remove(identity));
+        var grant = TransferRequest.single("~free-tier:" + identity, TREASURY, spec.id(), freeTierAmount,
+                TransferCode.FREE_TIER);
+        applyTransfer(grant, now);
+        return true;
+    }
+
+    private void putAccount(Account account) {
+        Account previous = accounts.put(account.id(), account);
+        dirtyAccounts.add(account.id());
+        undo.push(() -> {
+            if (previous == null) accounts.remove(account.id());
+            else accounts.put(account.id(), previous);
+        });
+    }
+
+    private Account account(String id, String role) {
+        Account account = accounts.get(id);
+        LedgerException.require(account != null, LedgerError.ACCOUNT_NOT_FOUND, role + " account " + id + " does not exist");
+        return account;
+    }
+
+    // ---- transfers ----
+
+    private List<Transfer> moveMoney(List<TransferRequest> chain, long now) {
+        LedgerException.require(!chain.isEmpty() && chain.size() <= Limits.MAX_CHAIN_LENGTH, LedgerError.INVALID_ARGUMENT,
+                "a chain holds 1 to " + Limits.MAX_CHAIN_LENGTH + " transfers, got " + chain.size());
+        List<Transfer> repeated = repeatedChain(chain);
+        if (repeated != null) return repeated;
+        List<Transfer> done = new ArrayList<>(chain.size());
+        for (int i = 0; i < chain.size(); i++) {
+            try {
+                done.add(applyTransfer(chain.get(i), now));
+            } catch (LedgerException e) {
+                if (chain.size() == 1) throw e;
+                throw new LedgerException(e.error(), "transfer " + i + " of a linked chain of " + chain.size()
+                        + " failed, so none was applied: " + e.getMessage());
+            }
+        }
+        return done;
+    }
+
+    /** A chain whose every key is known with the same fields is a retry: answer with the originals. */
+    private List<Transfer> repeatedChain(List<TransferRequest> chain) {
+        Set<String> seen = new HashSet<>();
+        int known = 0;
+        for (TransferRequest request : chain) {
+            LedgerException.require(seen.add(request.key()), LedgerError.INVALID_IDEMPOTENCY_KEY,
+                    "key " + Limits.quote(request.key()) + " appears twice in one chain");
+            Keyed keyed = keys.get(request.key());
+            if (keyed == null) continue;
+            LedgerException.require(keyed.request().equals(request), LedgerError.EXISTS_WITH_DIFFERENT_FIELDS,
+                    "key " + Limits.quote(request.key()) + " was used for a different transfer");
+            known++;
+        }
+        if (known == 0) return null;
+        LedgerException.require(known == chain.size(), LedgerError.EXISTS_WITH_DIFFERENT_FIELDS,
+                "some keys of this chain were used before and some were not: not a retry");
+        return chain.stream().map(request -> transfer(keys.get(request.key()).transferId())).toList();
+    }
+
+    private Transfer applyTransfer(TransferRequest request, long now) {
+        Keyed keyed = keys.get(request.key());
+        if (keyed != null) {
+            LedgerException.require(keyed.request().equals(request), LedgerError.EXISTS_WITH_DIFFERENT_FIELDS,
+                    "key " + Limits.quote(request.key()) + " was used for a different transfer");
+            return transfer(keyed.transferId());
+        }
+        Transfer transfer = switch (request.phase()) {
+            case SINGLE, PENDING -> move(request, now);
+            case POST, VOID -> resolve(request, now);
+        };
+        transfers.add(transfer);
+        undo.push(() -> transfers.removeLast());
+        keys.put(request.key(), new Keyed(request, transfer.id()));
+        undo.push(() -> keys.remove(request.key()));
+        return transfer;
+    }
+
+    private Transfer move(TransferRequest request, long now) {
+        Account debit = account(request.debitAccount(), "debit");
+        Account credit = account(request.creditAccount(), "credit");
+        long amount = request.amount();
+        requireCanSpend(debit, amount);
+        long id = transfers.size() + 1L;
+        if (request.phase() == Phase.PENDING) {
+            putAccount(debit.withDebitsPending(add(debit.debitsPending(), amount)));
+            putAccount(credit.withCreditsPending(add(credit.creditsPending(), amount)));
+            setHold(id, HoldStatus.PENDING);
+            Expiry expiry = new Expiry(now + request.timeoutMillis(), id);
+            expiries.add(expiry);
+            undo.push(() -> expiries.remove(expiry));
+        } else {
+            putAccount(debit.withDebitsPosted(add(debit.debitsPosted(), amount)));
+            putAccount(credit.withCreditsPosted(add(credit.creditsPosted(), amount)));
+        }
+        return new Transfer(id, request.key(), request.phase(), debit.id(), credit.id(), amount, 0,
+                request.timeoutMillis(), request.code(), now);
+    }
+
+    private void requireCanSpend(Account debit, long amount) {
+        if (!debit.kind().mustNotOverdraw()) return;
+        long committed = add(debit.debitsPending(), debit.debitsPosted());
+        LedgerException.require(add(committed, amount) <= debit.creditsPosted(), LedgerError.INSUFFICIENT_FUNDS,
+                "account " + debit.id() + " has " + debit.available() + " µCU available, needs " + amount);
+    }
+
+    private Transfer resolve(TransferRequest request, long now) {
+        Transfer hold = pendingHold(request.pendingId(), now);
+        boolean post = request.phase() == Phase.POST;
+        LedgerException.require(!post || request.amount() <= hold.amount(), LedgerError.EXCEEDS_PENDING_AMOUNT,
+                "post of " + request.amount() + " µCU exceeds the hold of " + hold.amount());
+        long posted = post ? request.amount() : 0;
+        Account debit = account(hold.debitAccount(), "debit");
+        Account credit = account(hold.creditAccount(), "credit");
+        putAccount(debit.withDebitsPending(debit.debitsPending() - hold.amount())
+                .withDebitsPosted(add(debit.debitsPosted(), posted)));
+        putAccount(credit.withCreditsPending(credit.creditsPending() - hold.amount())
+                .withCreditsPosted(add(credit.creditsPosted(), posted)));
+        setHold(hold.id(), post ? HoldStatus.POSTED : HoldStatus.VOIDED);
+        Expiry expiry = new Expiry(hold.expiresAt(), hold.id());
+        expiries.remove(expiry);
+        undo.push(() -> expiries.add(expiry));
+        long amount = post ? posted : hold.amount();
+        return new Transfer(transfers.size() + 1L, request.key(), request.phase(), hold.debitAccount(),
+                hold.creditAccount(), amount, hold.id(), 0, hold.code(), now);
+    }
+
+    private Transfer pendingHold(long pendingId, long now) {
+        Transfer hold = pendingId <= transfers.size() ? transfer(pendingId) : null;
+        LedgerException.require(hold != null && hold.phase() == Phase.PENDING, LedgerError.PENDING_TRANSFER_NOT_FOUND,
+                "transfer " + pendingId + " is not a hold");
+        HoldStatus status = holds.get(pendingId);
+        LedgerException.require(status != HoldStatus.POSTED, LedgerError.PENDING_TRANSFER_ALREADY_POSTED,
+                "hold " + pendingId + " was already posted");
+        LedgerException.require(status != HoldStatus.VOIDED, LedgerError.PENDING_TRANSFER_ALREADY_VOIDED,
+                "hold " + pendingId + " was already voided");
+        LedgerException.require(status == HoldStatus.PENDING && now < hold.expiresAt(),
+                LedgerError.PENDING_TRANSFER_EXPIRED, "hold " + pendingId + " expired");
+        return hold;
+    }
+
+    private void setHold(long id, HoldStatus status) {
+        HoldStatus previous = holds.put(id, status);
+        dirtyHolds.add(id);
+        undo.push(() -> {
+            if (previous == null) holds.remove(id);
+            else holds.put(id, previous);
+        });
+    }
+
+    private int expireHolds(long now) {
+        int expired = 0;
+        while (!expiries.isEmpty() && expiries.first().at() <= now) {
+            Expiry expiry = expiries.pollFirst();
+            undo.push(() -> expiries.add(expiry));
+            Transfer hold = transfer(expiry.transferId());
+            Account debit = accounts.get(hold.debitAccount());
+            Account credit = accounts.get(hold.creditAccount());
+            putAccount(debit.withDebitsPending(debit.debitsPending() - hold.amount()));
+            putAccount(credit.withCreditsPending(credit.creditsPending() - hold.amount()));
+            setHold(hold.id(), HoldStatus.EXPIRED);
+            expired++;
+        }
+        return expired;
+    }
+
+    // ---- trades ----
+
+    private Trade settleTrade(SignedTrade signed, long holdId, long now) {
+        Authorization authorization = signed.authorization();
+        Nonce nonce = new Nonce(authorization.consumer(), authorization.nonce());
+        Long settled = nonces.get(nonce);
+        if (settled != null) {
+            Trade earlier = trades.get((int) (settled - 1));
+            LedgerException.require(earlier.signed().equals(signed), LedgerError.NONCE_REUSED,
+                    "nonce " + authorization.nonce() + " of " + authorization.consumer() + " already settled trade " + settled);
+            return earlier;
+        }
+        requireParties(authorization);
+        LedgerException.require(now <= authorization.expiresAt(), LedgerError.AUTHORIZATION_EXPIRED,
+                "the authorization expired at " + authorization.expiresAt() + ", it is now " + now);
+        Transfer payment = applyTransfer(paymentFor(signed, holdId, now), now);
+        Trade trade = new Trade(trades.size() + 1L, signed, payment.id(), now);
+        nonces.put(nonce, trade.id());
+        undo.push(() -> nonces.remove(nonce));
+        // The last step, and the only one that cannot be undone: nothing may fail after it.
+        trades.add(trade);
+        merkle.append(trade.leafHash());
+        return trade;
+    }
+
+    private void requireParties(Authorization authorization) {
+        Account consumer = account(authorization.consumer(), "consumer");
+        Account provider = account(authorization.provider(), "provider");
+        LedgerException.require(consumer.hasPublicKey() && provider.hasPublicKey(), LedgerError.INVALID_SIGNATURE,
+                "both parties of a trade need a signing key");
+    }
+
+    private TransferRequest paymentFor(SignedTrade signed, long holdId, long now) {
+        Authorization authorization = signed.authorization();
+        String key = "~trade:" + authorization.consumer() + ":" + authorization.nonce();
+        long amount = signed.delivery().amount();
+        if (holdId == 0) {
+            return TransferRequest.single(key, authorization.consumer(), authorization.provider(), amount, TransferCode.TRADE);
+        }
+        Transfer hold = pendingHold(holdId, now);
+        LedgerException.require(hold.debitAccount().equals(authorization.consumer())
+                        && hold.creditAccount().equals(authorization.provider()), LedgerError.TRADE_DOES_NOT_MATCH_HOLD,
+                "hold " + holdId + " is from " + hold.debitAccount() + " to " + hold.creditAccount()
+                        + ", the trade is from " + authorization.consumer() + " to " + authorization.provider());
+        return TransferRequest.post(key, holdId, amount);
+    }
+
+    private static long add(long a, long b) {
+        try {
+            return Math.addExact(a, b);
+        } catch (ArithmeticException e) {
+            throw new LedgerException(LedgerError.OVERFLOW, "a balance would overflow 64 bits");
+        }
+    }
+
+    // ---- reads for the writer, replay and publishing ----
+
+    Transfer transfer(long id) {
+        return transfers.get((int) (id - 1));
+    }
+
+    Account accountOrNull(String id) {
+        return accounts.get(id);
+    }
+
+    long earliestExpiry() {
+        return expiries.isEmpty() ? Long.MAX_VALUE : expiries.first().at();
+    }
+
+    List<Trade> trades() {
+        return trades;
+    }
+
+    Invariants invariants() {
+        long debitsPending = 0, creditsPending = 0, debitsPosted = 0, creditsPosted = 0, overdrawn = 0, issued = 0;
+        for (Account a : accounts.values()) {
+            debitsPending = Math.addExact(debitsPending, a.debitsPending());
+            creditsPending = Math.addExact(creditsPending, a.creditsPending());
+            debitsPosted = Math.addExact(debitsPosted, a.debitsPosted());
+            creditsPosted = Math.addExact(creditsPosted, a.creditsPosted());
+            boolean negative = a.debitsPending() < 0 || a.creditsPending() < 0;
+            boolean overdraw = a.kind().mustNotOverdraw() && a.debitsPending() + a.debitsPosted() > a.creditsPosted();
+            if (negative || overdraw) overdrawn++;
+            if (a.kind() == AccountKind.TREASURY) issued = Math.addExact(issued, -a.balance());
+        }
+        return new Invariants(accounts.size(), debitsPending, creditsPending, debitsPosted, creditsPosted, issued, overdrawn);
+    }
+
+    /** Hands everything changed since the last call to the view, after it became durable. */
+    void publishTo(LedgerView view) {
+        // An id may be dirty from a command that was refused and undone: publish what exists.
+        for (String id : dirtyAccounts) {
+            Account account = accounts.get(id);
+            if (account != null) view.putAccount(account);
+        }
+        for (long id : dirtyHolds) {
+            HoldStatus status = holds.get(id);
+            if (status != null) view.putHold(id, status);
+        }
+        for (; publishedTransfers < transfers.size(); publishedTransfers++) view.addTransfer(transfers.get(publishedTransfers));
+        for (; publishedTrades < trades.size(); publishedTrades++) view.addTrade(trades.get(publishedTrades));
+        view.setTradeCount(trades.size());
+        dirtyAccounts.clear();
+        dirtyHolds.clear();
+    }
+}

@@ -1,0 +1,36 @@
+package dev.forge.economy.ledger;
+
+import dev.forge.economy.codec.CanonicalWriter;
+import dev.forge.economy.merkle.MerkleHash;
+
+/**
+ * A settled trade as the ledger records it: the dual-signed trade, the transfer that paid
+ * for it, its place in the Merkle tree and when it was settled.
+ *
+ * @param id 1, 2, 3, ... in commit order; leaf {@code id - 1} of the Merkle tree
+ */
+public record Trade(long id, SignedTrade signed, long transferId, long settledAt) {
+    static final String TAG = "forge/settled-trade/v1";
+
+    /** The canonical bytes of the Merkle leaf: anyone with the trade can recompute its hash. */
+    public byte[] leafBytes() {
+        var out = new CanonicalWriter(600).string(TAG).i64(id).i64(transferId).i64(settledAt);
+        return signed.write(out).toByteArray();
+    }
+
+    public byte[] leafHash() {
+        return MerkleHash.leaf(leafBytes());
+    }
+
+    public String consumer() {
+        return signed.authorization().consumer();
+    }
+
+    public String provider() {
+        return signed.authorization().provider();
+    }
+
+    public long amount() {
+        return signed.delivery().amount();
+    }
+}
