@@ -47,18 +47,19 @@ final class Journal implements AutoCloseable {
             throw new LedgerStorageException(LedgerStorageException.Reason.UNREADABLE,
                     "cannot create the ledger folder " + directory + ": " + e.getMessage(), e);
         }
+        if (Files.exists(file) && !(Files.isReadable(file) && Files.isWritable(file))) {
+            throw new LedgerStorageException(LedgerStorageException.Reason.UNREADABLE,
+                    "the ledger file " + file + " cannot be read and written by this user", null);
+        }
         try {
             return new Journal(DBMaker.fileDB(file.toFile()).transactionEnable().make());
         } catch (DBException.FileLocked e) {
             throw new LedgerStorageException(LedgerStorageException.Reason.IN_USE,
                     "the ledger in " + directory + " is in use by another process (or already open in this one)", e);
-        } catch (DBException.WrongFormat | DBException.DataCorruption | DBException.WrongConfiguration e) {
-            throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
-                    "the ledger file " + file + " is not a readable Forge ledger: " + e.getMessage()
-                            + "; it was left untouched", e);
         } catch (RuntimeException e) {
-            throw new LedgerStorageException(LedgerStorageException.Reason.UNREADABLE,
-                    "cannot open the ledger file " + file + ": " + e, e);
+            // The file is there and accessible, yet MapDB cannot read it: its content is wrong.
+            throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
+                    "the ledger file " + file + " is not a readable Forge ledger (" + e + "); it was left untouched", e);
         }
     }
 
