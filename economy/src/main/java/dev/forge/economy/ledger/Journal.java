@@ -52,7 +52,8 @@ final class Journal implements AutoCloseable {
                     "the ledger file " + file + " cannot be read and written by this user", null);
         }
         try {
-            return new Journal(DBMaker.fileDB(file.toFile()).transactionEnable().make());
+            // FileChannel: measured faster commits of large records than the default RandomAccessFile.
+            return new Journal(DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make());
         } catch (DBException.FileLocked e) {
             throw new LedgerStorageException(LedgerStorageException.Reason.IN_USE,
                     "the ledger in " + directory + " is in use by another process (or already open in this one)", e);

@@ -6,7 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -22,10 +26,22 @@ import java.util.function.Function;
 public final class Ledger implements AutoCloseable {
     private final LedgerView view;
     private final LedgerWriter writer;
+    private final ExecutorService verifiers;
 
-    private Ledger(LedgerView view, LedgerWriter writer) {
+    private Ledger(LedgerView view, LedgerWriter writer, int queueCapacity) {
         this.view = view;
         this.writer = writer;
+        int cores = Runtime.getRuntime().availableProcessors();
+        this.verifiers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(queueCapacity),
+                Thread.ofPlatform().name("forge-ledger-verifier-", 0).daemon(true).factory(),
+                Ledger::verifyOnCaller);
+    }
+
+    /** Back-pressure: with the verifier queue full, the caller does the work itself. */
+    private static void verifyOnCaller(Runnable task, ThreadPoolExecutor pool) {
+        if (pool.isShutdown()) throw new LedgerException(LedgerError.LEDGER_CLOSED, "the ledger is closed");
+        task.run();
     }
 
     public static Ledger open(Path directory) {
@@ -46,7 +62,7 @@ public final class Ledger implements AutoCloseable {
             var view = new LedgerView(merkle);
             state.publishTo(view);
             var writer = new LedgerWriter(journal, state, view, config, lastTime);
-            var ledger = new Ledger(view, writer);
+            var ledger = new Ledger(view, writer, config.queueCapacity());
             if (journal.isEmpty()) ledger.createSystemAccounts();
             return ledger;
         } catch (RuntimeException e) {
@@ -91,10 +107,21 @@ public final class Ledger implements AutoCloseable {
      * is zero), records the trade and appends it to the Merkle tree, all in one commit.
      */
     public Trade settle(SignedTrade trade, long holdId) {
-        return await(settleAsync(trade, holdId));
+        verify(trade, holdId);
+        return await(writer.submit(new Command.SettleTrade(trade, holdId)));
     }
 
+    /**
+     * Like {@link #settle}, without waiting: the signatures are checked on the ledger's
+     * verifier threads (one per core), so a caller that keeps many trades in flight uses every
+     * core. A full verifier queue makes the caller check the signatures itself.
+     */
     public CompletableFuture<Trade> settleAsync(SignedTrade trade, long holdId) {
+        return CompletableFuture.runAsync(() -> verify(trade, holdId), verifiers)
+                .thenCompose(verified -> writer.submit(new Command.SettleTrade(trade, holdId)));
+    }
+
+    private void verify(SignedTrade trade, long holdId) {
         LedgerException.require(holdId >= 0, LedgerError.INVALID_ARGUMENT, "hold id must not be negative");
         Authorization authorization = trade.authorization();
         Account consumer = view.account(authorization.consumer());
@@ -104,7 +131,6 @@ public final class Ledger implements AutoCloseable {
         LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND,
                 "provider account " + authorization.provider() + " does not exist");
         trade.verify(consumer.publicKey(), provider.publicKey());
-        return writer.submit(new Command.SettleTrade(trade, holdId));
     }
 
     /** Expires every hold whose time is up now; the writer also does this on its own. */
@@ -170,6 +196,12 @@ public final class Ledger implements AutoCloseable {
     /** Finishes what was submitted, then closes the file. */
     @Override
     public void close() {
+        verifiers.shutdown();
+        try {
+            verifiers.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         writer.close();
     }
 
