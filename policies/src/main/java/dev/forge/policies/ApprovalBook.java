@@ -1,0 +1,58 @@
+package dev.forge.policies;
+
+import java.security.SecureRandom;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** Approvals waiting for a human, persisted so that a restart does not forget them. */
+final class ApprovalBook {
+    private static final String PREFIX = "approval:";
+    private final SafetyStore store;
+    private final Map<String, Approval> approvals = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+
+    ApprovalBook(SafetyStore store) {
+        this.store = store;
+        store.withPrefix(PREFIX).forEach((key, value) -> {
+            Approval approval = Approval.decode(value);
+            approvals.put(approval.id(), approval);
+        });
+    }
+
+    Approval create(SpendRequest request, long holdId, long now, long timeoutMillis) {
+        byte[] bytes = new byte[8];
+        random.nextBytes(bytes);
+        String id = "ap_" + HexFormat.of().formatHex(bytes);
+        var approval = new Approval(id, request, holdId, now, now + timeoutMillis, Approval.Status.PENDING, "", "");
+        save(approval);
+        return approval;
+    }
+
+    Approval get(String id) {
+        Approval approval = approvals.get(id);
+        PolicyException.require(approval != null, Refusal.INVALID_ARGUMENT, "no approval " + id);
+        return approval;
+    }
+
+    /** Moves a pending approval to its decision, exactly once. */
+    synchronized Approval decide(String id, Approval.Status status, String by, String reason) {
+        Approval approval = get(id);
+        PolicyException.require(approval.status() == Approval.Status.PENDING, Refusal.INVALID_ARGUMENT,
+                "approval " + id + " was already " + approval.status().name().toLowerCase());
+        Approval decided = approval.decide(status, by, reason);
+        save(decided);
+        return decided;
+    }
+
+    List<Approval> pending() {
+        return approvals.values().stream().filter(a -> a.status() == Approval.Status.PENDING)
+                .sorted(java.util.Comparator.comparingLong(Approval::createdAt)).toList();
+    }
+
+    private void save(Approval approval) {
+        store.put(PREFIX + approval.id(), approval.encode());
+        approvals.put(approval.id(), approval);
+    }
+}

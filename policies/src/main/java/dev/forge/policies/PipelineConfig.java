@@ -1,0 +1,37 @@
+package dev.forge.policies;
+
+import java.time.InstantSource;
+
+/**
+ * How the pipeline runs.
+ *
+ * @param holdTimeoutMillis how long an allowed spend's hold lives (its work must finish by then)
+ * @param approvalTimeoutMillis how long a held spend waits for a human before it expires
+ */
+public record PipelineConfig(InstantSource clock, VelocityPolicy velocity, BreakerPolicy breakers,
+                             long holdTimeoutMillis, long approvalTimeoutMillis) {
+    public PipelineConfig {
+        if (clock == null || velocity == null || breakers == null) throw new IllegalArgumentException("missing setting");
+        if (holdTimeoutMillis < 1 || approvalTimeoutMillis < 1) throw new IllegalArgumentException("timeouts must be positive");
+        if (holdTimeoutMillis + approvalTimeoutMillis > dev.forge.economy.ledger.Limits.MAX_HOLD_TIMEOUT_MILLIS) {
+            throw new IllegalArgumentException("hold and approval time together must fit in a day");
+        }
+    }
+
+    public static PipelineConfig defaults() {
+        return new PipelineConfig(InstantSource.system(), VelocityPolicy.DEFAULT, BreakerPolicy.DEFAULT,
+                10 * 60_000L, 15 * 60_000L);
+    }
+
+    public PipelineConfig withClock(InstantSource clock) {
+        return new PipelineConfig(clock, velocity, breakers, holdTimeoutMillis, approvalTimeoutMillis);
+    }
+
+    public PipelineConfig withVelocity(VelocityPolicy velocity) {
+        return new PipelineConfig(clock, velocity, breakers, holdTimeoutMillis, approvalTimeoutMillis);
+    }
+
+    public PipelineConfig withBreakers(BreakerPolicy breakers) {
+        return new PipelineConfig(clock, velocity, breakers, holdTimeoutMillis, approvalTimeoutMillis);
+    }
+}

@@ -1,0 +1,472 @@
+package dev.forge.policies;
+
+import dev.forge.economy.ledger.HoldStatus;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.LedgerError;
+import dev.forge.economy.ledger.LedgerException;
+import dev.forge.economy.ledger.SignedTrade;
+import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.ledger.Transfer;
+import dev.forge.economy.ledger.TransferCode;
+import dev.forge.economy.ledger.TransferRequest;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The one gate every spend passes: kill switch → budget → velocity → circuit breaker →
+ * approval, the first "no" wins, and every decision is audited with its reason.
+ *
+ * <p>An allowed spend leaves with its money held in the ledger; a held one too, waiting for a
+ * human. The hold is what makes limits race-free: budget is reserved under the agent's lock
+ * in the same step as the checks, and the ledger refuses to hold what the agent lacks.
+ *
+ * <p>Fail-safe: a check that cannot decide (store failed, clock missing, anything unexpected)
+ * refuses with {@code policy_unavailable}.
+ */
+public final class SpendPipeline implements AutoCloseable {
+    private final Ledger ledger;
+    private final SafetyStore store;
+    private final AuditLog audit;
+    private final KillSwitch killSwitch;
+    private final BudgetBook budgets;
+    private final ApprovalBook approvals;
+    private final InferenceBreakers breakers;
+    private final PipelineConfig config;
+    private final Map<Long, Spend> active = new ConcurrentHashMap<>();
+    private final Map<String, Spend> byApproval = new ConcurrentHashMap<>();
+    private final AtomicLong spendIds = new AtomicLong();
+    private final ScheduledExecutorService ticker;
+
+    private SpendPipeline(Ledger ledger, SafetyStore store, PipelineConfig config) {
+        this.ledger = ledger;
+        this.store = store;
+        this.config = config;
+        this.audit = new AuditLog(store);
+        this.killSwitch = new KillSwitch(store);
+        this.budgets = new BudgetBook(store);
+        this.approvals = new ApprovalBook(store);
+        this.breakers = new InferenceBreakers(config.breakers());
+        budgets.restoreFrom(ledger, config.clock().millis());
+        restorePendingApprovals();
+        this.ticker = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("forge-safety-ticker").daemon(true).factory());
+        ticker.scheduleWithFixedDelay(this::expireApprovalsQuietly, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** Opens the safety state in {@code directory} (its own file beside the ledger). */
+    public static SpendPipeline open(Path directory, Ledger ledger, PipelineConfig config) {
+        SafetyStore store = SafetyStore.open(directory);
+        try {
+            return new SpendPipeline(ledger, store, config);
+        } catch (RuntimeException e) {
+            store.close();
+            throw e;
+        }
+    }
+
+    // ---- spending ----
+
+    /** Decides on a spend and, unless refused, holds its money in the ledger. */
+    public Decision begin(Actor actor, SpendRequest request) {
+        long now;
+        AgentWindow.Charge charge;
+        boolean needsApproval;
+        try {
+            now = now();
+            PolicyException.require(actor.mayActFor(request.agent()), Refusal.UNAUTHORIZED,
+                    actor.id() + " may not spend for " + request.agent());
+            BudgetPolicy policy = budgets.policyFor(request.agent());
+            charge = check(request, policy, now);
+            needsApproval = request.amount() > policy.approvalThreshold();
+        } catch (PolicyException refusal) {
+            return refuse(actor, request, refusal.refusal(), refusal.getMessage());
+        } catch (RuntimeException unsure) {
+            return refuse(actor, request, Refusal.POLICY_UNAVAILABLE, "a safety check could not decide: " + unsure);
+        }
+        return hold(actor, request, charge, needsApproval, now);
+    }
+
+    /** The checks, in order, and the budget reservation, atomically for the agent. Touches no disk. */
+    AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
+        PolicyException.require(store.healthy(), Refusal.POLICY_UNAVAILABLE, "the safety store is unavailable");
+        PolicyException.require(!killSwitch.active(), Refusal.KILL_SWITCH,
+                "spending is frozen by the kill switch (" + killSwitch.state().reason() + ")");
+        PolicyException.require(request.amount() <= policy.maxPerRequest(), Refusal.BUDGET_REQUEST,
+                "this spend of " + cu(request.amount()) + " CU is above the per-request limit of " + cu(policy.maxPerRequest()));
+        AgentWindow window = budgets.window(request.agent());
+        synchronized (window) {
+            long hour = window.spentInHour(now);
+            PolicyException.require(hour + request.amount() <= policy.maxPerHour(), Refusal.BUDGET_HOUR,
+                    "the last hour's spending (" + cu(hour) + " CU) plus this would pass the hourly limit of "
+                            + cu(policy.maxPerHour()) + " CU");
+            PolicyException.require(window.spentInLifetime() + request.amount() <= policy.maxLifetime(),
+                    Refusal.BUDGET_LIFETIME, "this would pass the lifetime limit of " + cu(policy.maxLifetime()) + " CU");
+            checkVelocity(window, request, now);
+            PolicyException.require(!request.infers() || !breakers.refusing(request.model()), Refusal.CIRCUIT_OPEN,
+                    "model " + request.model() + " keeps failing; its circuit breaker is open");
+            return window.reserve(now, request.amount());
+        }
+    }
+
+    private void checkVelocity(AgentWindow window, SpendRequest request, long now) {
+        VelocityPolicy velocity = config.velocity();
+        PolicyException.require(!window.tripped(now), Refusal.VELOCITY,
+                "spending too fast: the agent's breaker is tripped until " + window.trippedUntil());
+        boolean tooMany = window.spendsInMinute(now) + 1 > velocity.maxSpends();
+        boolean tooMuch = window.amountInMinute(now) + request.amount() > velocity.maxAmount();
+        if (tooMany || tooMuch) {
+            window.trip(now + velocity.coolDownMillis());
+            record(now, "pipeline", "velocity_trip", request.agent(), request.amount(), "tripped", "velocity",
+                    tooMany ? "more than " + velocity.maxSpends() + " spends in a minute"
+                            : "more than " + cu(velocity.maxAmount()) + " CU in a minute");
+            throw new PolicyException(Refusal.VELOCITY, "spending too fast; the agent's breaker tripped for "
+                    + velocity.coolDownMillis() / 1000 + " s");
+        }
+    }
+
+    private Decision hold(Actor actor, SpendRequest request, AgentWindow.Charge charge, boolean needsApproval, long now) {
+        long timeout = config.holdTimeoutMillis() + (needsApproval ? config.approvalTimeoutMillis() : 0);
+        Transfer hold;
+        try {
+            hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
+                    request.payee(), request.amount(), timeout, codeFor(request.action())));
+            PolicyException.require(hold.timestamp() >= now - 1_000 && !isKnownHold(hold.id()), Refusal.INVALID_ARGUMENT,
+                    "key " + request.key() + " was already used for another spend");
+        } catch (LedgerException | PolicyException e) {
+            release(request.agent(), charge);
+            Refusal refusal = e instanceof LedgerException le && le.error() == LedgerError.INSUFFICIENT_FUNDS
+                    ? Refusal.INSUFFICIENT_FUNDS
+                    : e instanceof PolicyException pe ? pe.refusal() : Refusal.INVALID_ARGUMENT;
+            return refuse(actor, request, refusal, e.getMessage());
+        }
+        String approvalId = needsApproval
+                ? approvals.create(request, hold.id(), now, config.approvalTimeoutMillis()).id() : "";
+        var spend = new Spend(spendIds.incrementAndGet(), request, charge, hold.id(), approvalId);
+        active.put(spend.id(), spend);
+        if (needsApproval) byApproval.put(approvalId, spend);
+        if (killSwitch.active()) cancel(spend, "kill switch");  // pulled while we were holding
+        if (spend.isCancelled()) return refuse(actor, request, Refusal.KILL_SWITCH, "spending was frozen by the kill switch");
+        String why = needsApproval ? "this spend of " + cu(request.amount()) + " CU is above the approval threshold of "
+                + cu(budgets.policyFor(request.agent()).approvalThreshold()) + " CU; approval id " + approvalId
+                : "hold " + hold.id();
+        boolean recorded = record(now, actor.id(), request.action(), request.agent(), request.amount(),
+                needsApproval ? "held" : "allowed", needsApproval ? "approval_required" : "", why);
+        if (!recorded) {
+            cancel(spend, "the audit log could not record the decision");
+            return Decision.refused(Refusal.POLICY_UNAVAILABLE, "the audit log cannot record decisions");
+        }
+        return needsApproval ? Decision.held(spend, why) : Decision.allowed(spend);
+    }
+
+    private boolean isKnownHold(long holdId) {
+        return active.values().stream().anyMatch(s -> s.holdId() == holdId);
+    }
+
+    /** Pays for inference: settles the trade on the spend's hold and records the real cost. */
+    public Trade settle(Actor actor, Spend spend, SignedTrade trade) {
+        requireUsable(actor, spend);
+        try {
+            Trade settled = ledger.settle(trade, spend.holdId());
+            finish(spend, settled.amount(), "settled trade " + settled.id());
+            return settled;
+        } catch (LedgerException e) {
+            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
+            if (e.error() == LedgerError.PENDING_TRANSFER_ALREADY_VOIDED) cancel(spend, "hold was voided");
+            throw e;
+        }
+    }
+
+    /** Pays a spend that is not a trade (a loan deposit, a repayment) with at most its hold. */
+    public Transfer post(Actor actor, Spend spend, long amount) {
+        requireUsable(actor, spend);
+        try {
+            Transfer posted = ledger.transfer(TransferRequest.post("post:" + spend.holdId(), spend.holdId(), amount));
+            finish(spend, amount, "posted " + posted.id());
+            return posted;
+        } catch (LedgerException e) {
+            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
+            throw e;
+        }
+    }
+
+    private void requireUsable(Actor actor, Spend spend) {
+        PolicyException.require(actor.mayActFor(spend.request().agent()), Refusal.UNAUTHORIZED,
+                actor.id() + " may not settle a spend of " + spend.request().agent());
+        PolicyException.require(spend.status() != Spend.Status.AWAITING_APPROVAL, Refusal.APPROVAL_REQUIRED,
+                "this spend waits for approval " + spend.approvalId());
+        PolicyException.require(spend.status() != Spend.Status.CANCELLED,
+                killSwitch.active() ? Refusal.KILL_SWITCH : Refusal.APPROVAL_DENIED,
+                "this spend was cancelled: " + spend.cancelReason());
+        PolicyException.require(spend.move(Spend.Status.ACTIVE, Spend.Status.SETTLING), Refusal.INVALID_ARGUMENT,
+                "this spend is already " + spend.status().name().toLowerCase());
+    }
+
+    private void finish(Spend spend, long cost, String what) {
+        spend.move(Spend.Status.SETTLING, Spend.Status.SETTLED);
+        release(spend.request().agent(), spend.charge(), cost);
+        active.remove(spend.id());
+        record(nowOrZero(), spend.request().agent(), "settle", spend.request().agent(), cost, "settled", "", what);
+    }
+
+    /** Gives up a spend: voids its hold, returns its budget, tells its listeners to stop. */
+    public void cancel(Actor actor, Spend spend, String reason) {
+        PolicyException.require(actor.mayActFor(spend.request().agent()), Refusal.UNAUTHORIZED,
+                actor.id() + " may not cancel a spend of " + spend.request().agent());
+        cancel(spend, reason);
+    }
+
+    private void cancel(Spend spend, String reason) {
+        if (!spend.cancel(reason)) return;
+        try {
+            ledger.transfer(TransferRequest.voidHold("void:" + spend.holdId(), spend.holdId()));
+        } catch (LedgerException alreadyResolved) {
+            // Expired or resolved: either way the money is no longer held.
+        }
+        release(spend.request().agent(), spend.charge(), 0);
+        active.remove(spend.id());
+        record(nowOrZero(), "pipeline", "cancel", spend.request().agent(), spend.request().amount(), "cancelled", "", reason);
+    }
+
+    private void release(String agent, AgentWindow.Charge charge) {
+        release(agent, charge, 0);
+    }
+
+    private void release(String agent, AgentWindow.Charge charge, long cost) {
+        if (charge == null) return;
+        AgentWindow window = budgets.window(agent);
+        synchronized (window) {
+            window.settle(charge, Math.min(cost, charge.amount));
+        }
+    }
+
+    // ---- the kill switch ----
+
+    /** Anyone may pull it: every new spend is refused and every spend in flight is cancelled. */
+    public void kill(Actor actor, String reason) {
+        long now = nowOrZero();
+        try {
+            killSwitch.activate(actor, reason, now);
+        } finally {
+            record(now, actor.id(), "kill", "", 0, "killed", "", reason);
+            for (Spend spend : List.copyOf(active.values())) cancel(spend, "kill switch: " + reason);
+        }
+    }
+
+    /** Only the operator may release it. */
+    public void release(Actor actor, String reason) {
+        long now = now();
+        try {
+            killSwitch.release(actor, reason, now);
+            record(now, actor.id(), "release", "", 0, "released", "", reason);
+        } catch (PolicyException e) {
+            record(now, actor.id(), "release", "", 0, "refused", e.refusal().code(), e.getMessage());
+            throw e;
+        }
+    }
+
+    public KillState killState() {
+        return killSwitch.state();
+    }
+
+    // ---- approvals ----
+
+    public void approve(Actor actor, String approvalId, String reason) {
+        decide(actor, approvalId, Approval.Status.APPROVED, reason);
+        Spend spend = byApproval.remove(approvalId);
+        if (spend != null) spend.approved();
+    }
+
+    public void deny(Actor actor, String approvalId, String reason) {
+        decide(actor, approvalId, Approval.Status.DENIED, reason);
+        Spend spend = byApproval.remove(approvalId);
+        if (spend != null) cancel(spend, "denied by " + actor.id() + ": " + reason);
+    }
+
+    private void decide(Actor actor, String approvalId, Approval.Status status, String reason) {
+        long now = now();
+        try {
+            PolicyException.requireOperator(actor, "decide an approval");
+            Approval decided = approvals.decide(approvalId, status, actor.id(), reason);
+            record(now, actor.id(), "approval", decided.request().agent(), decided.request().amount(),
+                    status.name().toLowerCase(), "", approvalId + ": " + reason);
+        } catch (PolicyException e) {
+            record(now, actor.id(), "approval", "", 0, "refused", e.refusal().code(), e.getMessage());
+            throw e;
+        }
+    }
+
+    /** The spend behind a held approval, for the caller that resumes it after a decision. */
+    public Spend spendFor(String approvalId) {
+        Spend spend = byApproval.get(approvalId);
+        if (spend != null) return spend;
+        Approval approval = approvals.get(approvalId);
+        return active.values().stream().filter(s -> s.holdId() == approval.holdId()).findFirst()
+                .orElseThrow(() -> new PolicyException(Refusal.APPROVAL_DENIED,
+                        "approval " + approvalId + " is " + approval.status().name().toLowerCase()));
+    }
+
+    public List<Approval> pendingApprovals() {
+        return approvals.pending();
+    }
+
+    /** Expires approvals past their time; the ticker calls this every second. */
+    public int expireApprovals() {
+        long now = now();
+        int expired = 0;
+        for (Approval approval : approvals.pending()) {
+            if (approval.expiresAt() > now) continue;
+            approvals.decide(approval.id(), Approval.Status.EXPIRED, "pipeline", "nobody decided in time");
+            Spend spend = byApproval.remove(approval.id());
+            if (spend != null) cancel(spend, "approval expired");
+            record(now, "pipeline", "approval", approval.request().agent(), approval.request().amount(), "expired", "",
+                    approval.id());
+            expired++;
+        }
+        return expired;
+    }
+
+    private void expireApprovalsQuietly() {
+        try {
+            expireApprovals();
+        } catch (RuntimeException e) {
+            // The store or clock is failing; spends are being refused meanwhile.
+        }
+    }
+
+    /** A restart keeps pending approvals; their spends come back waiting, still holding their money. */
+    private void restorePendingApprovals() {
+        for (Approval approval : approvals.pending()) {
+            if (ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
+                approvals.decide(approval.id(), Approval.Status.EXPIRED, "pipeline", "its hold ended while the node was down");
+                continue;
+            }
+            var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
+            active.put(spend.id(), spend);
+            byApproval.put(approval.id(), spend);
+        }
+    }
+
+    // ---- policies, breakers, state ----
+
+    public void setPolicy(Actor actor, String agent, BudgetPolicy policy) {
+        long now = now();
+        try {
+            PolicyException.requireOperator(actor, "change budgets");
+            budgets.setFor(agent, policy);
+            record(now, actor.id(), "policy", agent, policy.maxPerHour(), "set", "", policy.toString());
+        } catch (PolicyException e) {
+            record(now, actor.id(), "policy", agent, 0, "refused", e.refusal().code(), e.getMessage());
+            throw e;
+        }
+    }
+
+    public void setDefaultPolicy(Actor actor, BudgetPolicy policy) {
+        PolicyException.requireOperator(actor, "change budgets");
+        budgets.setDefaults(policy);
+        record(now(), actor.id(), "policy", "*", policy.maxPerHour(), "set", "", policy.toString());
+    }
+
+    public BudgetPolicy policyFor(Actor actor, String agent) {
+        PolicyException.require(actor.mayActFor(agent), Refusal.UNAUTHORIZED, actor.id() + " may not read " + agent + "'s policy");
+        return budgets.policyFor(agent);
+    }
+
+    public void resetVelocity(Actor actor, String agent) {
+        PolicyException.requireOperator(actor, "reset a velocity breaker");
+        AgentWindow window = budgets.window(agent);
+        synchronized (window) {
+            window.resetVelocity();
+        }
+        record(now(), actor.id(), "velocity_reset", agent, 0, "reset", "", "by the operator");
+    }
+
+    public InferenceBreakers breakers() {
+        return breakers;
+    }
+
+    public void resetBreaker(Actor actor, String model) {
+        breakers.reset(actor, model);
+        record(now(), actor.id(), "breaker_reset", "", 0, "reset", "", model);
+    }
+
+    public SafetyStatus status(Actor actor, String agent) {
+        BudgetPolicy policy = policyFor(actor, agent);
+        long now = now();
+        AgentWindow window = budgets.window(agent);
+        synchronized (window) {
+            List<Approval> pending = approvals.pending().stream().filter(a -> a.request().agent().equals(agent)).toList();
+            return new SafetyStatus(killSwitch.state(), agent, policy, window.spentInHour(now), window.spentInLifetime(),
+                    window.tripped(now), window.trippedUntil(), breakers.states(), pending);
+        }
+    }
+
+    public AuditLog audit() {
+        return audit;
+    }
+
+    SafetyStore store() {
+        return store;
+    }
+
+    // ---- plumbing ----
+
+    private Decision refuse(Actor actor, SpendRequest request, Refusal refusal, String reason) {
+        record(nowOrZero(), actor.id(), request.action(), request.agent(), request.amount(), "refused", refusal.code(), reason);
+        return Decision.refused(refusal, reason);
+    }
+
+    /**
+     * Queues an audit entry; false if the log cannot take it. A spend is let through only if
+     * its decision was recorded; refusals and cancellations are safe either way.
+     */
+    private boolean record(long now, String actor, String action, String agent, long amount, String outcome, String code,
+                           String reason) {
+        return audit.record(new AuditLog.Event(now, actor, action, agent, amount, outcome, code, reason));
+    }
+
+    /** The clock, or a refusal when it is missing or absurd. */
+    private long now() {
+        long now;
+        try {
+            now = config.clock().millis();
+        } catch (RuntimeException e) {
+            throw new PolicyException(Refusal.POLICY_UNAVAILABLE, "the clock is unavailable: " + e.getMessage());
+        }
+        PolicyException.require(now > 0, Refusal.POLICY_UNAVAILABLE, "the clock reads " + now);
+        return now;
+    }
+
+    private long nowOrZero() {
+        try {
+            return now();
+        } catch (PolicyException e) {
+            return 0;
+        }
+    }
+
+    private static int codeFor(String action) {
+        return switch (action) {
+            case "chat" -> TransferCode.TRADE;
+            case "lend" -> TransferCode.DEPOSIT;
+            case "repay" -> TransferCode.REPAYMENT;
+            default -> TransferCode.UNSPECIFIED;
+        };
+    }
+
+    static String cu(long micro) {
+        return java.math.BigDecimal.valueOf(micro, 6).stripTrailingZeros().toPlainString();
+    }
+
+    @Override
+    public void close() {
+        ticker.shutdownNow();
+        audit.close();
+        store.close();
+    }
+}
