@@ -19,6 +19,7 @@ final class AgentWindow {
         final long time;
         long amount;
         boolean inHour = true;
+        boolean inMinute = true;
 
         Charge(long time, long amount) {
             this.time = time;
@@ -66,6 +67,7 @@ final class AgentWindow {
 
     void resetVelocity() {
         trippedUntil = 0;
+        minute.forEach(charge -> charge.inMinute = false);
         minute.clear();
         minuteSum = 0;
     }
@@ -84,7 +86,9 @@ final class AgentWindow {
     void restore(long time, long amount, long now) {
         lifetime += amount;
         if (time > now - HOUR) {
-            hour.addLast(new Charge(time, amount));
+            var charge = new Charge(time, amount);
+            charge.inMinute = false; // restored history only matters to the hour and the lifetime
+            hour.addLast(charge);
             hourSum += amount;
         }
     }
@@ -95,7 +99,7 @@ final class AgentWindow {
         if (released < 0) throw new IllegalArgumentException("a spend cannot cost more than it reserved");
         lifetime -= released;
         if (charge.inHour) hourSum -= released;
-        if (minute.contains(charge)) minuteSum -= released;
+        if (charge.inMinute) minuteSum -= released;
         charge.amount = actual;
     }
 
@@ -106,7 +110,9 @@ final class AgentWindow {
             hourSum -= old.amount;
         }
         while (!minute.isEmpty() && minute.peekFirst().time <= now - MINUTE) {
-            minuteSum -= minute.pollFirst().amount;
+            Charge old = minute.pollFirst();
+            old.inMinute = false;
+            minuteSum -= old.amount;
         }
     }
 }

@@ -414,6 +414,10 @@ public final class SpendPipeline implements AutoCloseable {
         return store;
     }
 
+    BudgetBook budgetsForBenchmark() {
+        return budgets;
+    }
+
     // ---- plumbing ----
 
     private Decision refuse(Actor actor, SpendRequest request, Refusal refusal, String reason) {
