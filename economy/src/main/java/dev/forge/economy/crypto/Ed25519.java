@@ -81,6 +81,35 @@ public final class Ed25519 {
         return signer.generateSignature();
     }
 
+    /**
+     * A public key decoded once to its curve point: verifying against it skips the point
+     * decompression that each {@link #verify(byte[], byte[], byte[])} repeats.
+     */
+    public static final class PublicKey {
+        private final org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point;
+
+        private PublicKey(org.bouncycastle.math.ec.rfc8032.Ed25519.PublicPoint point) {
+            this.point = point;
+        }
+
+        /** The decoded key, or null if the bytes are not a valid Ed25519 public key. */
+        public static PublicKey decode(byte[] publicKey) {
+            if (publicKey == null || publicKey.length != PUBLIC_KEY_SIZE) return null;
+            var point = org.bouncycastle.math.ec.rfc8032.Ed25519.validatePublicKeyFullExport(publicKey, 0);
+            return point == null ? null : new PublicKey(point);
+        }
+
+        /** False for a wrong or malformed signature: never throws. */
+        public boolean verify(byte[] message, byte[] signature) {
+            if (signature == null || signature.length != SIGNATURE_SIZE) return false;
+            try {
+                return org.bouncycastle.math.ec.rfc8032.Ed25519.verify(signature, 0, point, message, 0, message.length);
+            } catch (RuntimeException malformed) {
+                return false;
+            }
+        }
+    }
+
     /** False for a wrong signature and for malformed keys or signatures: never throws. */
     public static boolean verify(byte[] publicKey, byte[] message, byte[] signature) {
         if (publicKey == null || signature == null || publicKey.length != PUBLIC_KEY_SIZE

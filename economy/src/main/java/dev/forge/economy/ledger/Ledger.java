@@ -1,13 +1,16 @@
 package dev.forge.economy.ledger;
 
+import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.merkle.InclusionProof;
 import dev.forge.economy.merkle.MerkleLog;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -26,13 +29,14 @@ import java.util.function.Function;
 public final class Ledger implements AutoCloseable {
     private final LedgerView view;
     private final LedgerWriter writer;
-    private final ExecutorService verifiers;
+    private final ExecutorService verifierThreads;
+    private final Map<String, Ed25519.PublicKey> verifiers = new ConcurrentHashMap<>();
 
     private Ledger(LedgerView view, LedgerWriter writer, int queueCapacity) {
         this.view = view;
         this.writer = writer;
         int cores = Runtime.getRuntime().availableProcessors();
-        this.verifiers = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
+        this.verifierThreads = new ThreadPoolExecutor(cores, cores, 0, TimeUnit.SECONDS,
                 new ArrayBlockingQueue<>(queueCapacity),
                 Thread.ofPlatform().name("forge-ledger-verifier-", 0).daemon(true).factory(),
                 Ledger::verifyOnCaller);
@@ -117,7 +121,7 @@ public final class Ledger implements AutoCloseable {
      * core. A full verifier queue makes the caller check the signatures itself.
      */
     public CompletableFuture<Trade> settleAsync(SignedTrade trade, long holdId) {
-        return CompletableFuture.runAsync(() -> verify(trade, holdId), verifiers)
+        return CompletableFuture.runAsync(() -> verify(trade, holdId), verifierThreads)
                 .thenCompose(verified -> writer.submit(new Command.SettleTrade(trade, holdId)));
     }
 
@@ -130,7 +134,12 @@ public final class Ledger implements AutoCloseable {
                 "consumer account " + authorization.consumer() + " does not exist");
         LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND,
                 "provider account " + authorization.provider() + " does not exist");
-        trade.verify(consumer.publicKey(), provider.publicKey());
+        trade.verify(verifierFor(consumer), verifierFor(provider));
+    }
+
+    /** Accounts never change their key, so each is decoded once. */
+    private Ed25519.PublicKey verifierFor(Account account) {
+        return verifiers.computeIfAbsent(account.id(), id -> Ed25519.PublicKey.decode(account.publicKey()));
     }
 
     /** Expires every hold whose time is up now; the writer also does this on its own. */
@@ -196,9 +205,9 @@ public final class Ledger implements AutoCloseable {
     /** Finishes what was submitted, then closes the file. */
     @Override
     public void close() {
-        verifiers.shutdown();
+        verifierThreads.shutdown();
         try {
-            verifiers.awaitTermination(1, TimeUnit.MINUTES);
+            verifierThreads.awaitTermination(1, TimeUnit.MINUTES);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

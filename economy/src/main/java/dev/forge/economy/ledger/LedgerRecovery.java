@@ -1,6 +1,11 @@
 package dev.forge.economy.ledger;
 
+import dev.forge.economy.crypto.Ed25519;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
 /**
  * Rebuilds the state from the journal on open, and refuses a ledger that does not check:
@@ -33,11 +38,12 @@ final class LedgerRecovery {
 
     /** Keys never change once an account exists, so all trades can be checked after replay, in parallel. */
     private static void verifySignatures(LedgerState state) {
+        Map<String, Optional<Ed25519.PublicKey>> keys = new ConcurrentHashMap<>();
+        Function<String, Ed25519.PublicKey> key = id -> keys.computeIfAbsent(id,
+                account -> Optional.ofNullable(Ed25519.PublicKey.decode(state.accountOrNull(account).publicKey()))).orElse(null);
         state.trades().parallelStream().forEach(trade -> {
-            Account consumer = state.accountOrNull(trade.consumer());
-            Account provider = state.accountOrNull(trade.provider());
             try {
-                trade.signed().verify(consumer.publicKey(), provider.publicKey());
+                trade.signed().verify(key.apply(trade.consumer()), key.apply(trade.provider()));
             } catch (LedgerException e) {
                 throw Journal.corrupt("trade " + trade.id() + " does not verify (" + e + ")", e);
             }

@@ -60,14 +60,19 @@ public record SignedTrade(
 
     /** Checks everything that needs no ledger state; signatures against the parties' keys. */
     public void verify(byte[] consumerKey, byte[] providerKey) {
+        verify(Ed25519.PublicKey.decode(consumerKey), Ed25519.PublicKey.decode(providerKey));
+    }
+
+    /** As {@link #verify(byte[], byte[])}, with keys decoded once (a null key verifies nothing). */
+    public void verify(Ed25519.PublicKey consumerKey, Ed25519.PublicKey providerKey) {
         Trades.require(delivery.amount() <= authorization.maxAmount(),
                 LedgerError.AMOUNT_EXCEEDS_AUTHORIZATION, "delivery charges " + delivery.amount()
                         + " µCU, the authorization allows " + authorization.maxAmount());
         Trades.require(Arrays.equals(delivery.authorizationDigest(), authorizationDigest(authorization, consumerSignature)),
                 LedgerError.INVALID_SIGNATURE, "the delivery is not bound to this authorization");
-        Trades.require(Ed25519.verify(consumerKey, authorization.signedBytes(), consumerSignature),
+        Trades.require(consumerKey != null && consumerKey.verify(authorization.signedBytes(), consumerSignature),
                 LedgerError.INVALID_SIGNATURE, "the consumer's signature does not verify");
-        Trades.require(Ed25519.verify(providerKey, delivery.signedBytes(), providerSignature),
+        Trades.require(providerKey != null && providerKey.verify(delivery.signedBytes(), providerSignature),
                 LedgerError.INVALID_SIGNATURE, "the provider's signature does not verify");
     }
 

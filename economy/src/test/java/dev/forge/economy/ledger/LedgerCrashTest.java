@@ -48,6 +48,26 @@ class LedgerCrashTest {
         assertTrue(acknowledged.size() > 100, "the child must have done real work: " + acknowledged.size());
     }
 
+    @Test
+    void aLedgerOpenInAnotherProcessIsReportedInUse() throws Exception {
+        Process child = new ProcessBuilder(ProcessHandle.current().info().command().orElse("java"), "-cp",
+                System.getProperty("java.class.path"), CrashWriter.class.getName(), dir.toString(), "1")
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            var out = new BufferedReader(new InputStreamReader(child.getInputStream()));
+            assertEquals("ready", out.readLine());
+            var e = org.junit.jupiter.api.Assertions.assertThrows(LedgerStorageException.class, () -> Ledger.open(dir));
+            assertEquals(LedgerStorageException.Reason.IN_USE, e.reason());
+            assertTrue(e.getMessage().contains("in use by another process"), e.getMessage());
+        } finally {
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (Ledger ledger = Ledger.open(dir)) {
+            ledger.invariants().check(); // the lock dies with its process
+        }
+    }
+
     private void runAndKill(long firstNonce, long runMillis, Map<Long, Long> acknowledged) throws Exception {
         String java = ProcessHandle.current().info().command().orElse("java");
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"),
