@@ -46,6 +46,13 @@ final class ApprovalBook {
         return decided;
     }
 
+    /** Expires a pending approval; false if someone decided it first. */
+    synchronized boolean expire(String id) {
+        if (get(id).status() != Approval.Status.PENDING) return false;
+        decide(id, Approval.Status.EXPIRED, "pipeline", "nobody decided in time");
+        return true;
+    }
+
     List<Approval> pending() {
         return approvals.values().stream().filter(a -> a.status() == Approval.Status.PENDING)
                 .sorted(java.util.Comparator.comparingLong(Approval::createdAt)).toList();

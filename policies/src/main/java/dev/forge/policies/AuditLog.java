@@ -86,8 +86,12 @@ public final class AuditLog implements AutoCloseable {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!queue.isEmpty() || writerBusy) {
             if (System.nanoTime() > deadline) throw new IllegalStateException("the audit log did not flush in 10 s");
-            Thread.onSpinWait();
-            Thread.yield();
+            try {
+                Thread.sleep(1);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 

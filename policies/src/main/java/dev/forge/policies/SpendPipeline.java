@@ -38,6 +38,7 @@ public final class SpendPipeline implements AutoCloseable {
     private final ApprovalBook approvals;
     private final InferenceBreakers breakers;
     private final PipelineConfig config;
+    /** Spends not yet settled or cancelled, by their ledger hold. */
     private final Map<Long, Spend> active = new ConcurrentHashMap<>();
     private final Map<String, Spend> byApproval = new ConcurrentHashMap<>();
     private final AtomicLong spendIds = new AtomicLong();
@@ -136,24 +137,24 @@ public final class SpendPipeline implements AutoCloseable {
         try {
             hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
                     request.payee(), request.amount(), timeout, codeFor(request.action())));
-            PolicyException.require(hold.timestamp() >= now - 1_000 && !isKnownHold(hold.id()), Refusal.INVALID_ARGUMENT,
-                    "key " + request.key() + " was already used for another spend");
-        } catch (LedgerException | PolicyException e) {
+        } catch (LedgerException e) {
             release(request.agent(), charge);
-            Refusal refusal = e instanceof LedgerException le && le.error() == LedgerError.INSUFFICIENT_FUNDS
-                    ? Refusal.INSUFFICIENT_FUNDS
-                    : e instanceof PolicyException pe ? pe.refusal() : Refusal.INVALID_ARGUMENT;
+            Refusal refusal = e.error() == LedgerError.INSUFFICIENT_FUNDS ? Refusal.INSUFFICIENT_FUNDS : Refusal.INVALID_ARGUMENT;
             return refuse(actor, request, refusal, e.getMessage());
         }
-        String approvalId = needsApproval
-                ? approvals.create(request, hold.id(), now, config.approvalTimeoutMillis()).id() : "";
-        var spend = new Spend(spendIds.incrementAndGet(), request, charge, hold.id(), approvalId);
-        active.put(spend.id(), spend);
-        if (needsApproval) byApproval.put(approvalId, spend);
+        var spend = new Spend(spendIds.incrementAndGet(), request, charge, hold.id(), "");
+        // A reused key gets the old hold back from the ledger: resolved already, or owned by another spend.
+        boolean fresh = ledger.holdStatus(hold.id()).orElse(null) == HoldStatus.PENDING
+                && active.putIfAbsent(hold.id(), spend) == null;
+        if (!fresh) {
+            release(request.agent(), charge);
+            return refuse(actor, request, Refusal.INVALID_ARGUMENT, "key " + request.key() + " was already used for another spend");
+        }
+        if (needsApproval) spend = awaitingApproval(spend, now);
         if (killSwitch.active()) cancel(spend, "kill switch");  // pulled while we were holding
         if (spend.isCancelled()) return refuse(actor, request, Refusal.KILL_SWITCH, "spending was frozen by the kill switch");
         String why = needsApproval ? "this spend of " + cu(request.amount()) + " CU is above the approval threshold of "
-                + cu(budgets.policyFor(request.agent()).approvalThreshold()) + " CU; approval id " + approvalId
+                + cu(budgets.policyFor(request.agent()).approvalThreshold()) + " CU; approval id " + spend.approvalId()
                 : "hold " + hold.id();
         boolean recorded = record(now, actor.id(), request.action(), request.agent(), request.amount(),
                 needsApproval ? "held" : "allowed", needsApproval ? "approval_required" : "", why);
@@ -164,8 +165,13 @@ public final class SpendPipeline implements AutoCloseable {
         return needsApproval ? Decision.held(spend, why) : Decision.allowed(spend);
     }
 
-    private boolean isKnownHold(long holdId) {
-        return active.values().stream().anyMatch(s -> s.holdId() == holdId);
+    /** Replaces an active spend by one that waits for a human, with its approval persisted. */
+    private Spend awaitingApproval(Spend spend, long now) {
+        String approvalId = approvals.create(spend.request(), spend.holdId(), now, config.approvalTimeoutMillis()).id();
+        var waiting = new Spend(spend.id(), spend.request(), spend.charge(), spend.holdId(), approvalId);
+        active.put(spend.holdId(), waiting);
+        byApproval.put(approvalId, waiting);
+        return waiting;
     }
 
     /** Pays for inference: settles the trade on the spend's hold and records the real cost. */
@@ -210,7 +216,7 @@ public final class SpendPipeline implements AutoCloseable {
     private void finish(Spend spend, long cost, String what) {
         spend.move(Spend.Status.SETTLING, Spend.Status.SETTLED);
         release(spend.request().agent(), spend.charge(), cost);
-        active.remove(spend.id());
+        active.remove(spend.holdId());
         record(nowOrZero(), spend.request().agent(), "settle", spend.request().agent(), cost, "settled", "", what);
     }
 
@@ -229,7 +235,7 @@ public final class SpendPipeline implements AutoCloseable {
             // Expired or resolved: either way the money is no longer held.
         }
         release(spend.request().agent(), spend.charge(), 0);
-        active.remove(spend.id());
+        active.remove(spend.holdId());
         record(nowOrZero(), "pipeline", "cancel", spend.request().agent(), spend.request().amount(), "cancelled", "", reason);
     }
 
@@ -306,9 +312,10 @@ public final class SpendPipeline implements AutoCloseable {
         Spend spend = byApproval.get(approvalId);
         if (spend != null) return spend;
         Approval approval = approvals.get(approvalId);
-        return active.values().stream().filter(s -> s.holdId() == approval.holdId()).findFirst()
-                .orElseThrow(() -> new PolicyException(Refusal.APPROVAL_DENIED,
-                        "approval " + approvalId + " is " + approval.status().name().toLowerCase()));
+        Spend approved = active.get(approval.holdId());
+        PolicyException.require(approved != null, Refusal.APPROVAL_DENIED,
+                "approval " + approvalId + " is " + approval.status().name().toLowerCase());
+        return approved;
     }
 
     public List<Approval> pendingApprovals() {
@@ -320,8 +327,7 @@ public final class SpendPipeline implements AutoCloseable {
         long now = now();
         int expired = 0;
         for (Approval approval : approvals.pending()) {
-            if (approval.expiresAt() > now) continue;
-            approvals.decide(approval.id(), Approval.Status.EXPIRED, "pipeline", "nobody decided in time");
+            if (approval.expiresAt() > now || !approvals.expire(approval.id())) continue;
             Spend spend = byApproval.remove(approval.id());
             if (spend != null) cancel(spend, "approval expired");
             record(now, "pipeline", "approval", approval.request().agent(), approval.request().amount(), "expired", "",
@@ -347,7 +353,7 @@ public final class SpendPipeline implements AutoCloseable {
                 continue;
             }
             var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
-            active.put(spend.id(), spend);
+            active.put(spend.holdId(), spend);
             byApproval.put(approval.id(), spend);
         }
     }

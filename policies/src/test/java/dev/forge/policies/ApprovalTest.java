@@ -62,8 +62,9 @@ class ApprovalTest extends PipelineFixture {
         clock.advance(config().approvalTimeoutMillis() - 1);
         assertEquals(0, pipeline.expireApprovals());
         clock.advance(1);
-        assertEquals(1, pipeline.expireApprovals());
+        pipeline.expireApprovals(); // the pipeline's own ticker may get there first
         assertEquals(Spend.Status.CANCELLED, spend.status());
+        assertEquals(0, pipeline.pendingApprovals().size());
         assertEquals(1_000 * CU, available("alice"));
         assertThrows(PolicyException.class, () -> pipeline.approve(OPERATOR, spend.approvalId(), "late"));
     }

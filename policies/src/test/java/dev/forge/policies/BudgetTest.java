@@ -101,4 +101,16 @@ class BudgetTest extends PipelineFixture {
         assertEquals(Refusal.INSUFFICIENT_FUNDS, spend(BOB, 20 * CU).refusal());
         assertEquals(before, pipeline.status(BOB, "bob").spentLastHour());
     }
+
+    @Test
+    void aReusedKeyIsRefusedAndReservesNothingTwice() {
+        var request = new SpendRequest("alice", "node", "chat", "stories260K", 5 * CU, "same-key");
+        Spend first = pipeline.begin(ALICE, request).spend();
+        Decision again = pipeline.begin(ALICE, request);
+        assertEquals(Refusal.INVALID_ARGUMENT, again.refusal());
+        assertEquals(5 * CU, pipeline.status(ALICE, "alice").spentLastHour());
+        pipeline.settle(ALICE, first, trade(first, ALICE_KEY, 5 * CU));
+        assertEquals(Refusal.INVALID_ARGUMENT, pipeline.begin(ALICE, request).refusal(), "a settled spend's key stays used");
+        assertEquals(995 * CU, available("alice"));
+    }
 }

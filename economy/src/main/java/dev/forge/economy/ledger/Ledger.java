@@ -111,14 +111,14 @@ public final class Ledger implements AutoCloseable {
      * is zero), records the trade and appends it to the Merkle tree, all in one commit.
      */
     public Trade settle(SignedTrade trade, long holdId) {
-        verify(trade, holdId);
-        return await(writer.submit(new Command.SettleTrade(trade, holdId)));
+        return await(settleAsync(trade, holdId));
     }
 
     /**
-     * Like {@link #settle}, without waiting: the signatures are checked on the ledger's
-     * verifier threads (one per core), so a caller that keeps many trades in flight uses every
-     * core. A full verifier queue makes the caller check the signatures itself.
+     * Like {@link #settle}, without waiting. The signatures are checked on the ledger's
+     * verifier threads, one per core: a caller with many trades in flight uses every core,
+     * and many callers at once never crowd out the writer. A full verifier queue makes the
+     * caller check the signatures itself.
      */
     public CompletableFuture<Trade> settleAsync(SignedTrade trade, long holdId) {
         return CompletableFuture.runAsync(() -> verify(trade, holdId), verifierThreads)
