@@ -4,6 +4,8 @@ import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.merkle.InclusionProof;
 import dev.forge.economy.merkle.MerkleLog;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -14,7 +16,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 
 /**
  * Forge's ledger: accounts, transfers, two-phase holds and dual-signed trades, durable in
@@ -154,9 +155,9 @@ public final class Ledger implements AutoCloseable {
     }
 
     public List<Account> accounts() {
-        var all = new java.util.ArrayList<Account>();
+        List<Account> all = new ArrayList<>();
         view.accounts().forEach(all::add);
-        all.sort(java.util.Comparator.comparing(Account::id));
+        all.sort(Comparator.comparing(Account::id));
         return all;
     }
 
@@ -196,10 +197,6 @@ public final class Ledger implements AutoCloseable {
     /** The ledger's sums, computed by the writer between commits so they are exact. */
     public Invariants invariants() {
         return await(writer.query(LedgerState::invariants));
-    }
-
-    <T> T inspect(Function<LedgerState, T> query) {
-        return await(writer.query(query));
     }
 
     /** Finishes what was submitted, then closes the file. */

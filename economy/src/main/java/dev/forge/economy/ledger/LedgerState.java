@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableSet;
@@ -94,7 +95,7 @@ final class LedgerState {
 
     /** Once per identity: the key, so a new account name with an old key gets nothing. */
     private boolean grantFreeTier(AccountSpec spec, long now) {
-        String identity = new Account(spec.id(), spec.kind(), spec.publicKey(), 0, 0, 0, 0, 0).publicKeyHex();
+        String identity = HexFormat.of().formatHex(spec.publicKey());
         if (freeTierIdentities.contains(identity)) return false;
         freeTierIdentities.add(identity);
         undo.push(() -> freeTierIdentities.remove(identity));

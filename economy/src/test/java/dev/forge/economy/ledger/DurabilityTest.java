@@ -12,6 +12,8 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.mapdb.BTreeMap;
+import org.mapdb.DB;
 import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
@@ -90,8 +92,8 @@ class DurabilityTest {
         try (Ledger ledger = Fixtures.open(dir, clock)) {
             fill(ledger);
         }
-        try (var db = DBMaker.fileDB(dir.resolve(Journal.FILE_NAME).toFile()).transactionEnable().make()) {
-            var journal = db.treeMap("journal", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().open();
+        try (var db = rawFile()) {
+            var journal = journal(db);
             journal.remove(journal.lastKey());
             db.commit();
         }
@@ -106,8 +108,8 @@ class DurabilityTest {
             fill(ledger);
         }
         // Rewrite the whole chain so hashes match, but with a trade signed by the wrong key.
-        try (var db = DBMaker.fileDB(dir.resolve(Journal.FILE_NAME).toFile()).transactionEnable().make()) {
-            var records = db.treeMap("journal", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().open();
+        try (var db = rawFile()) {
+            var records = journal(db);
             var meta = db.hashMap("meta", Serializer.STRING, Serializer.BYTE_ARRAY).open();
             records.clear();
             meta.clear();
@@ -126,10 +128,19 @@ class DurabilityTest {
     }
 
     private void rewriteRecord(long sequence, java.util.function.UnaryOperator<byte[]> change) {
-        try (var db = DBMaker.fileDB(dir.resolve(Journal.FILE_NAME).toFile()).transactionEnable().make()) {
-            var journal = db.treeMap("journal", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().open();
+        try (var db = rawFile()) {
+            var journal = journal(db);
             journal.put(sequence, change.apply(journal.get(sequence)));
             db.commit();
         }
+    }
+
+    /** The ledger's MapDB file opened directly, as an attacker or a broken disk would touch it. */
+    private DB rawFile() {
+        return DBMaker.fileDB(dir.resolve(Journal.FILE_NAME).toFile()).fileChannelEnable().transactionEnable().make();
+    }
+
+    private static BTreeMap<Long, byte[]> journal(DB db) {
+        return db.treeMap("journal", Serializer.LONG, Serializer.BYTE_ARRAY).valuesOutsideNodesEnable().open();
     }
 }
