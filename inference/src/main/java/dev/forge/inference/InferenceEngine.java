@@ -109,8 +109,10 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
+    /** Closes every model, deleting their working files. */
     @Override
     public void close() {
+        slots.values().forEach(slot -> slot.model().close());
         slots.clear();
     }
 }

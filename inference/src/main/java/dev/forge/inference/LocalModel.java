@@ -21,20 +21,31 @@ import java.util.stream.Stream;
  * <p>Forge drives jlama token by token (batch forward of the prompt, then one forward and one
  * sample per token) instead of calling {@code AbstractModel.generate}: jlama 0.8.4 catches
  * exceptions thrown by its token callback and keeps generating to the end, so a generation
- * could not be stopped between tokens. The loop also owns the KV-cache page files, which
- * jlama leaves behind, and deletes them when the generation ends.
+ * could not be stopped between tokens.
+ *
+ * <p>One KV cache serves every generation of this model. A generation writes positions 0..n
+ * before attention reads them, so what an earlier one left is never read. jlama gives each new
+ * session its own memory-mapped page files and never unmaps or deletes them (a loop of raw
+ * {@code generate} calls exhausts the process's mappings); reusing one session keeps the pages
+ * bounded, and {@link #close} deletes them.
  */
-public final class LocalModel {
+public final class LocalModel implements AutoCloseable {
+    private static final UUID SESSION = new UUID(0x466f726765L, 1);
+
     private final String name;
     private final ModelFolder folder;
     private final AbstractModel model;
     private final Path workingDirectory;
+    private final KvBufferCache cache;
+    private final KvBufferCache.KvBuffer kv;
 
     private LocalModel(String name, ModelFolder folder, AbstractModel model, Path workingDirectory) {
         this.name = name;
         this.folder = folder;
         this.model = model;
         this.workingDirectory = workingDirectory;
+        this.cache = new KvBufferCache(model);
+        this.kv = cache.getKvBuffer(SESSION);
     }
 
     /** Loads a model folder; jlama's working files go to {@code workingDirectory}. */
@@ -85,15 +96,12 @@ public final class LocalModel {
         InferenceException.require(prompt.length + request.maxTokens() <= contextLength(),
                 InferenceException.Code.PROMPT_TOO_LONG, "the prompt (" + prompt.length + " tokens) plus max tokens ("
                         + request.maxTokens() + ") exceeds the context of " + contextLength() + " tokens");
-        UUID session = UUID.randomUUID();
-        try (KvBufferCache cache = new KvBufferCache(model)) {
-            return decode(prompt, request, new TextSink(request.stop(), onText), cache.getKvBuffer(session), cancelled);
+        try {
+            return decode(prompt, request, new TextSink(request.stop(), onText), kv, cancelled);
         } catch (InferenceException e) {
             throw e;
         } catch (RuntimeException e) {
             throw new InferenceException(InferenceException.Code.ENGINE_FAILURE, "generation failed: " + e, e);
-        } finally {
-            deletePages(session);
         }
     }
 
@@ -121,13 +129,14 @@ public final class LocalModel {
         }
     }
 
-    /** jlama names a session's KV-cache pages after the session id and never removes them. */
-    private void deletePages(UUID session) {
-        String prefix = session.toString();
+    /** Releases the KV cache and deletes its page files, which jlama would leave behind. */
+    @Override
+    public void close() {
+        cache.close();
         try (Stream<Path> files = Files.list(workingDirectory)) {
-            files.filter(f -> f.getFileName().toString().startsWith(prefix)).forEach(f -> f.toFile().delete());
+            files.filter(f -> f.getFileName().toString().endsWith(".page")).forEach(f -> f.toFile().delete());
         } catch (IOException e) {
-            // Leftover pages waste disk, not money; the next clean-up tries again.
+            // Leftover pages waste disk, not money; the next close tries again.
         }
     }
 

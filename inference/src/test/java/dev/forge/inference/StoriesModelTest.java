@@ -119,9 +119,19 @@ class StoriesModelTest {
     }
 
     @Test
-    void workingFilesAreCleanedUp() {
-        for (int i = 0; i < 5; i++) greedy("Once upon a time", 10, new ArrayList<>());
-        assertEquals(0, engine.slot("stories").model().workingFiles(), "no KV-cache pages left behind");
+    void workingFilesStayBoundedAndAreDeletedOnClose() throws Exception {
+        try (var own = new InferenceEngine(Files.createTempDirectory("forge-pages"), 1)) {
+            LocalModel model = own.load("stories", modelFolder);
+            own.generate("stories", GenerationRequest.greedy("Once upon a time", 100), t -> { }, () -> false);
+            long afterOne = model.workingFiles();
+            assertTrue(afterOne > 0, "jlama pages its KV cache to our folder");
+            for (int i = 0; i < 5; i++) {
+                own.generate("stories", GenerationRequest.greedy("Once upon a time", 100), t -> { }, () -> false);
+            }
+            assertEquals(afterOne, model.workingFiles(), "more generations, no more pages");
+            own.close();
+            assertEquals(0, model.workingFiles(), "no KV-cache pages left behind");
+        }
     }
 
     @Test
