@@ -138,7 +138,7 @@ public final class SpendPipeline implements AutoCloseable {
             hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
                     request.payee(), request.amount(), timeout, codeFor(request.action())));
         } catch (LedgerException e) {
-            release(request.agent(), charge);
+            release(request.agent(), charge, 0);
             Refusal refusal = e.error() == LedgerError.INSUFFICIENT_FUNDS ? Refusal.INSUFFICIENT_FUNDS : Refusal.INVALID_ARGUMENT;
             return refuse(actor, request, refusal, e.getMessage());
         }
@@ -147,7 +147,7 @@ public final class SpendPipeline implements AutoCloseable {
         boolean fresh = ledger.holdStatus(hold.id()).orElse(null) == HoldStatus.PENDING
                 && active.putIfAbsent(hold.id(), spend) == null;
         if (!fresh) {
-            release(request.agent(), charge);
+            release(request.agent(), charge, 0);
             return refuse(actor, request, Refusal.INVALID_ARGUMENT, "key " + request.key() + " was already used for another spend");
         }
         if (needsApproval) spend = awaitingApproval(spend, now);
@@ -237,10 +237,6 @@ public final class SpendPipeline implements AutoCloseable {
         release(spend.request().agent(), spend.charge(), 0);
         active.remove(spend.holdId());
         record(nowOrZero(), "pipeline", "cancel", spend.request().agent(), spend.request().amount(), "cancelled", "", reason);
-    }
-
-    private void release(String agent, AgentWindow.Charge charge) {
-        release(agent, charge, 0);
     }
 
     private void release(String agent, AgentWindow.Charge charge, long cost) {

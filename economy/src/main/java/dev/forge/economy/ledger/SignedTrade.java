@@ -36,8 +36,12 @@ public record SignedTrade(
 
     /** SHA-256 over the authorization and its signature: what a delivery must name. */
     public static byte[] authorizationDigest(Authorization authorization, byte[] consumerSignature) {
+        return digestOf(authorization.signedBytes(), consumerSignature);
+    }
+
+    private static byte[] digestOf(byte[] authorizationBytes, byte[] consumerSignature) {
         var digest = Sha256.digest();
-        digest.update(authorization.signedBytes());
+        digest.update(authorizationBytes);
         digest.update(consumerSignature);
         return digest.digest();
     }
@@ -68,9 +72,10 @@ public record SignedTrade(
         Trades.require(delivery.amount() <= authorization.maxAmount(),
                 LedgerError.AMOUNT_EXCEEDS_AUTHORIZATION, "delivery charges " + delivery.amount()
                         + " µCU, the authorization allows " + authorization.maxAmount());
-        Trades.require(Arrays.equals(delivery.authorizationDigest(), authorizationDigest(authorization, consumerSignature)),
+        byte[] authorizationBytes = authorization.signedBytes();
+        Trades.require(Arrays.equals(delivery.authorizationDigest(), digestOf(authorizationBytes, consumerSignature)),
                 LedgerError.INVALID_SIGNATURE, "the delivery is not bound to this authorization");
-        Trades.require(consumerKey != null && consumerKey.verify(authorization.signedBytes(), consumerSignature),
+        Trades.require(consumerKey != null && consumerKey.verify(authorizationBytes, consumerSignature),
                 LedgerError.INVALID_SIGNATURE, "the consumer's signature does not verify");
         Trades.require(providerKey != null && providerKey.verify(delivery.signedBytes(), providerSignature),
                 LedgerError.INVALID_SIGNATURE, "the provider's signature does not verify");
