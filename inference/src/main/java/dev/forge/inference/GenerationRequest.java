@@ -10,14 +10,9 @@ import java.util.List;
  * @param seed makes sampling at a temperature above 0 repeatable
  * @param stop sequences that end the generation; they are not part of the text
  */
-public record GenerationRequest(String prompt, int maxTokens, float temperature, long seed, List<String> stop) {
-    public static final int MAX_PROMPT_CHARS = 1_000_000;
-
+public record GenerationRequest(Prompt prompt, int maxTokens, float temperature, long seed, List<String> stop) {
     public GenerationRequest {
-        InferenceException.require(prompt != null && !prompt.isBlank(), InferenceException.Code.INVALID_ARGUMENT,
-                "the prompt is empty");
-        InferenceException.require(prompt.length() <= MAX_PROMPT_CHARS, InferenceException.Code.INVALID_ARGUMENT,
-                "the prompt is longer than " + MAX_PROMPT_CHARS + " characters");
+        InferenceException.require(prompt != null, InferenceException.Code.INVALID_ARGUMENT, "the prompt is missing");
         InferenceException.require(maxTokens >= 1, InferenceException.Code.INVALID_ARGUMENT,
                 "max tokens must be at least 1, got " + maxTokens);
         InferenceException.require(temperature >= 0 && temperature <= 2 && !Float.isNaN(temperature),
@@ -27,7 +22,15 @@ public record GenerationRequest(String prompt, int maxTokens, float temperature,
                 InferenceException.Code.INVALID_ARGUMENT, "at most 8 stop sequences of 1 to 64 characters");
     }
 
-    public static GenerationRequest greedy(String prompt, int maxTokens) {
-        return new GenerationRequest(prompt, maxTokens, 0f, 0, List.of());
+    public GenerationRequest(String text, int maxTokens, float temperature, long seed, List<String> stop) {
+        this(new Prompt.Text(text), maxTokens, temperature, seed, stop);
+    }
+
+    public static GenerationRequest greedy(String text, int maxTokens) {
+        return new GenerationRequest(new Prompt.Text(text), maxTokens, 0f, 0, List.of());
+    }
+
+    public static GenerationRequest greedyChat(Prompt.Chat chat, int maxTokens) {
+        return new GenerationRequest(chat, maxTokens, 0f, 0, List.of());
     }
 }

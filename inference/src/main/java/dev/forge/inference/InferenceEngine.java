@@ -19,6 +19,8 @@ import java.util.function.Consumer;
 public final class InferenceEngine implements AutoCloseable {
     private final Path workingRoot;
     private final int maxQueue;
+    private final Tier.Bounds tiers;
+    private final InferenceGuard guard;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
     /** Queue and timing of one model, readable while it runs. */
@@ -55,9 +57,19 @@ public final class InferenceEngine implements AutoCloseable {
      * @param maxQueue how many requests may wait per model
      */
     public InferenceEngine(Path workingRoot, int maxQueue) {
+        this(workingRoot, maxQueue, Tier.Bounds.DEFAULT, InferenceGuard.NONE);
+    }
+
+    /**
+     * @param tiers where the tiers of loaded models start
+     * @param guard runs each request, waiting included, so that an open breaker refuses at once
+     */
+    public InferenceEngine(Path workingRoot, int maxQueue, Tier.Bounds tiers, InferenceGuard guard) {
         if (maxQueue < 0 || maxQueue > 10_000) throw new IllegalArgumentException("queue length must be 0 to 10,000");
         this.workingRoot = workingRoot;
         this.maxQueue = maxQueue;
+        this.tiers = tiers;
+        this.guard = guard;
     }
 
     /** Loads the model in {@code folder} under {@code name}. */
@@ -66,7 +78,7 @@ public final class InferenceEngine implements AutoCloseable {
                 "a model name is 1-64 characters of A-Z a-z 0-9 . _ : -");
         InferenceException.require(!slots.containsKey(name), InferenceException.Code.INVALID_ARGUMENT,
                 "a model named " + name + " is already loaded");
-        LocalModel model = LocalModel.load(name, folder, workingRoot.resolve(name));
+        LocalModel model = LocalModel.load(name, folder, workingRoot.resolve(name), tiers);
         slots.put(name, new Slot(model));
         return model;
     }
@@ -82,9 +94,20 @@ public final class InferenceEngine implements AutoCloseable {
         return slot;
     }
 
-    /** Runs a generation when the model's turn comes; see {@link LocalModel#generate}. */
+    /** Runs a generation, through the guard, when the model's turn comes; see {@link LocalModel#generate}. */
     public Completion generate(String model, GenerationRequest request, Consumer<String> onText, BooleanSupplier cancelled) {
         Slot slot = slot(model);
+        try {
+            return guard.run(model, () -> queued(slot, request, onText, cancelled));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new InferenceException(InferenceException.Code.ENGINE_FAILURE, "generation failed: " + e, e);
+        }
+    }
+
+    private Completion queued(Slot slot, GenerationRequest request, Consumer<String> onText, BooleanSupplier cancelled) {
+        String model = slot.model.name();
         // Waiting means queued behind the running generation; the running one does not count.
         if (slot.waiting.incrementAndGet() > maxQueue && slot.turn.availablePermits() == 0) {
             slot.waiting.decrementAndGet();

@@ -8,12 +8,18 @@ import com.github.tjake.jlama.tensor.KvBufferCache;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.Random;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+
+import static dev.forge.inference.Completion.FinishReason.CANCELLED;
+import static dev.forge.inference.Completion.FinishReason.END;
+import static dev.forge.inference.Completion.FinishReason.LENGTH;
+import static dev.forge.inference.Completion.FinishReason.STOP;
 
 /**
  * One loaded model and Forge's own decode loop over it.
@@ -34,28 +40,32 @@ public final class LocalModel implements AutoCloseable {
 
     private final String name;
     private final ModelFolder folder;
+    private final Tier tier;
     private final AbstractModel model;
+    private final ChatTemplate template;
     private final Path workingDirectory;
     private final KvBufferCache cache;
     private final KvBufferCache.KvBuffer kv;
 
-    private LocalModel(String name, ModelFolder folder, AbstractModel model, Path workingDirectory) {
+    private LocalModel(String name, ModelFolder folder, Tier tier, AbstractModel model, Path workingDirectory) {
         this.name = name;
         this.folder = folder;
+        this.tier = tier;
         this.model = model;
+        this.template = new ChatTemplate(name, model);
         this.workingDirectory = workingDirectory;
         this.cache = new KvBufferCache(model);
         this.kv = cache.getKvBuffer(SESSION);
     }
 
     /** Loads a model folder; jlama's working files go to {@code workingDirectory}. */
-    public static LocalModel load(String name, Path path, Path workingDirectory) {
+    public static LocalModel load(String name, Path path, Path workingDirectory, Tier.Bounds tiers) {
         ModelFolder folder = ModelFolder.inspect(path);
         try {
             Files.createDirectories(workingDirectory);
             AbstractModel model = ModelSupport.loadModel(path.toFile(), workingDirectory.toFile(), DType.F32, DType.I8,
                     Optional.empty(), Optional.empty());
-            return new LocalModel(name, folder, model, workingDirectory);
+            return new LocalModel(name, folder, tiers.tierOf(folder.parameters()), model, workingDirectory);
         } catch (IOException | RuntimeException e) {
             throw new InferenceException(InferenceException.Code.NOT_A_MODEL,
                     "jlama cannot load " + path + ": " + e.getMessage(), e);
@@ -70,21 +80,43 @@ public final class LocalModel implements AutoCloseable {
         return folder;
     }
 
+    /** The model's price class, from its parameter count. */
     public Tier tier() {
-        return folder.tier();
+        return tier;
     }
 
     public int contextLength() {
         return model.getConfig().contextLength;
     }
 
-    /** The prompt as the model sees it: its start token, then the tokenizer's ids. */
-    public int[] encode(String prompt) {
-        long[] ids = model.getTokenizer().encode(prompt);
-        int[] tokens = new int[ids.length + 1];
-        tokens[0] = model.getConfig().bosToken;
-        for (int i = 0; i < ids.length; i++) tokens[i + 1] = Math.toIntExact(ids[i]);
+    /** Whether chats are rendered with the model's own template (else as plain text). */
+    public boolean hasChatTemplate() {
+        return template.present();
+    }
+
+    public boolean supportsTools() {
+        return template.supportsTools();
+    }
+
+    /** The prompt as the model sees it: its start token, then the rendered prompt's tokens. */
+    public int[] encode(Prompt prompt) {
+        int[] tokens = model.encodePrompt(template.render(prompt));
+        int vocabulary = model.getConfig().vocabularySize;
+        for (int token : tokens) {
+            // jlama would index past its embeddings; a folder whose tokenizer and weights disagree is broken.
+            InferenceException.require(token >= 0 && token < vocabulary, InferenceException.Code.ENGINE_FAILURE,
+                    name + "'s tokenizer gave token " + token + ", outside the model's " + vocabulary
+                            + " embeddings: its tokenizer.json does not match its weights");
+        }
         return tokens;
+    }
+
+    /** Text back from tokens, exactly as a generation would stream it. */
+    public String decode(int... tokens) {
+        var text = new Detokenizer(model.getTokenizer());
+        StringBuilder out = new StringBuilder();
+        for (int token : tokens) out.append(piece(token, text));
+        return out.append(text.finish()).toString();
     }
 
     /**
@@ -96,37 +128,48 @@ public final class LocalModel implements AutoCloseable {
         InferenceException.require(prompt.length + request.maxTokens() <= contextLength(),
                 InferenceException.Code.PROMPT_TOO_LONG, "the prompt (" + prompt.length + " tokens) plus max tokens ("
                         + request.maxTokens() + ") exceeds the context of " + contextLength() + " tokens");
+        Completion completion;
         try {
-            return decode(prompt, request, new TextSink(request.stop(), onText), kv, cancelled);
-        } catch (InferenceException e) {
-            throw e;
+            completion = decode(prompt, request, new TextSink(request.stop(), onText), cancelled);
         } catch (RuntimeException e) {
             throw new InferenceException(InferenceException.Code.ENGINE_FAILURE, "generation failed: " + e, e);
         }
+        if (completion.finishReason() != Completion.FinishReason.END) return completion;
+        List<ToolCall> calls = template.toolCalls(request.prompt(), completion.text());
+        return calls.isEmpty() ? completion : completion.withToolCalls(calls);
     }
 
-    private Completion decode(int[] prompt, GenerationRequest request, TextSink sink, KvBufferCache.KvBuffer kv,
-                              BooleanSupplier cancelled) {
+    private Completion decode(int[] prompt, GenerationRequest request, TextSink sink, BooleanSupplier cancelled) {
         var random = new Random(request.seed());
+        var text = new Detokenizer(model.getTokenizer());
         try (AbstractTensor logits = model.makeDenseTensor(model.getConfig().vocabularySize)) {
             int next;
+            // jlama runs a long prompt in batches and returns the last batch's rows only.
             try (AbstractTensor batch = model.batchForward(prompt, 0, kv)) {
-                next = model.sample(batch.slice(prompt.length - 1), request.temperature(), random.nextFloat(), logits);
+                next = model.sample(batch.slice(batch.shape().first() - 1), request.temperature(), random.nextFloat(), logits);
             }
-            int generated = 0;
-            for (int position = prompt.length; ; position++) {
-                Completion.FinishReason reason = null;
-                if (model.getConfig().eosTokens.contains(next)) reason = Completion.FinishReason.END;
-                else if (sink.accept(model.getTokenizer().decode(next))) reason = Completion.FinishReason.STOP;
-                else if (++generated == request.maxTokens()) reason = Completion.FinishReason.LENGTH;
-                else if (cancelled.getAsBoolean()) reason = Completion.FinishReason.CANCELLED;
-                if (reason == Completion.FinishReason.STOP) generated++;
-                if (reason != null) return sink.finish(prompt.length, generated, reason);
+            for (int generated = 0, position = prompt.length; ; position++) {
+                if (model.getConfig().eosTokens.contains(next)) return finish(sink, text, prompt, generated, END);
+                generated++;
+                if (sink.accept(piece(next, text))) return sink.finish(prompt.length, generated, STOP);
+                if (generated == request.maxTokens()) return finish(sink, text, prompt, generated, LENGTH);
+                if (cancelled.getAsBoolean()) return finish(sink, text, prompt, generated, CANCELLED);
                 try (AbstractTensor output = model.forward(next, position, kv, Optional.empty())) {
                     next = model.sample(output, request.temperature(), random.nextFloat(), logits);
                 }
             }
         }
+    }
+
+    /** A token's text; special tokens (chat markers) are counted but not shown. */
+    private String piece(int token, Detokenizer text) {
+        return model.getTokenizer().getModel().isSpecialToken(token) ? "" : text.next(token);
+    }
+
+    private static Completion finish(TextSink sink, Detokenizer text, int[] prompt, int generated,
+                                     Completion.FinishReason reason) {
+        boolean stopped = sink.accept(text.finish());
+        return sink.finish(prompt.length, generated, stopped ? STOP : reason);
     }
 
     /** Releases the KV cache and deletes its page files, which jlama would leave behind. */

@@ -34,7 +34,7 @@ final class TextSink {
 
     Completion finish(int promptTokens, int completionTokens, Completion.FinishReason reason) {
         stream(text.length());
-        return new Completion(text.toString(), promptTokens, completionTokens, reason);
+        return new Completion(text.toString(), promptTokens, completionTokens, reason, List.of());
     }
 
     private int firstStop() {

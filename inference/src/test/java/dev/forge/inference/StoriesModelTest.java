@@ -82,7 +82,7 @@ class StoriesModelTest {
         Completion forge = greedy("Once upon a time", rawPieces.size(), new ArrayList<>());
         assertEquals(response.responseText, forge.text(), "the same text as jlama's own generate");
         assertEquals(rawPieces.size(), forge.completionTokens());
-        assertEquals(engine.slot("stories").model().encode("Once upon a time").length, forge.promptTokens());
+        assertEquals(engine.slot("stories").model().encode(new Prompt.Text("Once upon a time")).length, forge.promptTokens());
         assertEquals(5, forge.promptTokens(), "the start token and four tokenizer ids");
     }
 

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 /**
@@ -19,13 +20,23 @@ public final class InferenceBreakers {
     private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final BreakerPolicy policy;
+    private final Predicate<Throwable> countsAsFailure;
     private final String prefix = "forge-" + INSTANCES.incrementAndGet() + "-";
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreakerState> states = new ConcurrentHashMap<>();
     private final Map<String, Long> openedAt = new ConcurrentHashMap<>();
 
     public InferenceBreakers(BreakerPolicy policy) {
+        this(policy, failure -> true);
+    }
+
+    /**
+     * @param countsAsFailure which failures are the model's fault; the others (a prompt too long, a
+     *     full queue) pass through without counting. A refusal by the pipeline never counts.
+     */
+    public InferenceBreakers(BreakerPolicy policy, Predicate<Throwable> countsAsFailure) {
         this.policy = policy;
+        this.countsAsFailure = countsAsFailure;
     }
 
     /** Runs inference for {@code model}; a failure counts against its breaker and is rethrown. */
@@ -71,7 +82,7 @@ public final class InferenceBreakers {
                 .failureRatio(policy.failureRatio())
                 .delay(policy.delayMillis(), ChronoUnit.MILLIS)
                 .successThreshold(policy.successThreshold())
-                .skipOn(PolicyException.class)
+                .when(failure -> !(failure instanceof PolicyException) && countsAsFailure.test(failure))
                 .onStateChange(state -> changed(name, state))
                 .done()
                 .build());

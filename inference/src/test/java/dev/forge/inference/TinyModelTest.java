@@ -1,0 +1,172 @@
+package dev.forge.inference;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Forge's engine on the two generated models, whose greedy answers are known exactly: plain
+ * completion, chat with the model's template, tool calls, UTF-8 and metering.
+ */
+class TinyModelTest {
+    /** Bounds that give the generated models (about 100K and 1M parameters) two different tiers. */
+    static final Tier.Bounds TEST_TIERS = new Tier.Bounds(100_000, 500_000, 1_000_000);
+    static final ToolSpec WEATHER = new ToolSpec(TinyLlama.TOOL_NAME, "The weather now in a city",
+            Map.of("city", Map.of("type", "string", "description", "the city")), List.of("city"));
+    static final String QUESTION = "What is the weather in Paris?";
+
+    static Path root;
+    static InferenceEngine engine;
+
+    @BeforeAll
+    static void build() throws Exception {
+        root = Files.createTempDirectory("forge-tiny-models");
+        engine = new InferenceEngine(root.resolve("work"), 4, TEST_TIERS, InferenceGuard.NONE);
+        engine.load("small", TinyLlama.write(TinyLlama.SMALL, root.resolve("small")));
+        engine.load("large", TinyLlama.write(TinyLlama.LARGE, root.resolve("large")));
+    }
+
+    @AfterAll
+    static void close() {
+        if (engine != null) engine.close();
+    }
+
+    static Completion run(String model, GenerationRequest request, List<String> pieces) {
+        return engine.generate(model, request, pieces::add, () -> false);
+    }
+
+    static Prompt.Chat chat(List<ToolSpec> tools, ChatMessage... messages) {
+        return new Prompt.Chat(List.of(messages), tools);
+    }
+
+    @Test
+    void theTwoSizesHaveTwoTiers() {
+        LocalModel small = engine.slot("small").model();
+        LocalModel large = engine.slot("large").model();
+        assertEquals(TinyLlama.parameters(TinyLlama.SMALL), small.folder().parameters());
+        assertEquals(TinyLlama.parameters(TinyLlama.LARGE), large.folder().parameters());
+        assertEquals(Tier.SMALL, small.tier());
+        assertEquals(Tier.LARGE, large.tier());
+        assertEquals(Tier.TINY, Tier.Bounds.DEFAULT.tierOf(large.folder().parameters()), "real bounds: both are toys");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"small", "large"})
+    void plainCompletionIsExactAndStreamsWholeCharacters(String model) {
+        List<String> pieces = new ArrayList<>();
+        Completion story = run(model, GenerationRequest.greedy(TinyLlama.STORY_PROMPT, 100), pieces);
+        assertEquals(TinyLlama.STORY, story.text());
+        assertEquals(Completion.FinishReason.END, story.finishReason());
+        assertEquals(TinyLlama.STORY_TOKENS, story.completionTokens(), "é is two byte tokens, the end token is free");
+        assertEquals(engine.slot(model).model().encode(new Prompt.Text(TinyLlama.STORY_PROMPT)).length, story.promptTokens());
+        assertEquals(story.text(), String.join("", pieces));
+        assertTrue(pieces.contains("é"), "the two bytes of é are streamed as one character: " + pieces);
+        assertTrue(pieces.stream().noneMatch(p -> p.contains("\uFFFD")));
+    }
+
+    @Test
+    void aPromptTheModelDoesNotKnowGetsItsDefaultAnswer() {
+        Completion answer = run("small", GenerationRequest.greedy("Why?", 50), new ArrayList<>());
+        assertEquals(TinyLlama.UNKNOWN_ANSWER, answer.text());
+    }
+
+    @Test
+    void aChatIsRenderedWithTheModelsTemplate() {
+        LocalModel small = engine.slot("small").model();
+        assertTrue(small.hasChatTemplate() && small.supportsTools());
+        Prompt.Chat chat = chat(List.of(), ChatMessage.system("Be brief."), ChatMessage.user(QUESTION));
+        Completion answer = run("small", GenerationRequest.greedyChat(chat, 50), new ArrayList<>());
+        assertEquals(TinyLlama.CHAT_ANSWER, answer.text());
+        assertEquals(Completion.FinishReason.END, answer.finishReason());
+        assertEquals(4, answer.completionTokens(), "Hello , ▁world ! and the free end token");
+        int plain = small.encode(new Prompt.Text("Be brief. " + QUESTION)).length;
+        assertEquals(small.encode(chat).length, answer.promptTokens());
+        assertTrue(answer.promptTokens() > plain, "the template's markers are prompt tokens too");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"small", "large"})
+    void offeredToolsAreCalled(String model) {
+        Completion answer = run(model, GenerationRequest.greedyChat(chat(List.of(WEATHER), ChatMessage.user(QUESTION)), 50),
+                new ArrayList<>());
+        assertEquals(Completion.FinishReason.TOOL_CALL, answer.finishReason(), answer.text());
+        assertEquals(TinyLlama.TOOL_CALL, answer.text());
+        assertEquals(List.of(new ToolCall("call_0", TinyLlama.TOOL_NAME, Map.of("city", "Paris"))), answer.toolCalls());
+    }
+
+    @Test
+    void earlierToolCallsAndResultsAreRendered() {
+        ToolCall call = new ToolCall("call_0", TinyLlama.TOOL_NAME, Map.of("city", "Paris"));
+        Prompt.Chat chat = chat(List.of(WEATHER), ChatMessage.user(QUESTION), ChatMessage.toolCall(call),
+                ChatMessage.toolResult(call, "sunny, 21 degrees"));
+        LocalModel small = engine.slot("small").model();
+        String rendered = small.decode(small.encode(chat));
+        assertTrue(rendered.contains("\"name\": \"get_weather\"") && rendered.contains("sunny, 21 degrees")
+                && rendered.contains("\"city\": \"Paris\""), rendered);
+    }
+
+    @Test
+    void aToolTheModelWasNotOfferedIsNotACall() {
+        ToolSpec other = new ToolSpec("get_time", "The time now", Map.of(), List.of());
+        Completion answer = run("small", GenerationRequest.greedyChat(chat(List.of(other), ChatMessage.user(QUESTION)), 50),
+                new ArrayList<>());
+        assertEquals(Completion.FinishReason.END, answer.finishReason(), "it named get_weather, which it was not offered");
+        assertTrue(answer.toolCalls().isEmpty());
+    }
+
+    @Test
+    void aStopSequenceCutsTheStory() {
+        var request = new GenerationRequest(TinyLlama.STORY_PROMPT, 100, 0f, 0, List.of("forge"));
+        Completion cut = run("small", request, new ArrayList<>());
+        assertEquals(" there was a tiny ", cut.text());
+        assertEquals(Completion.FinishReason.STOP, cut.finishReason());
+        assertEquals(5, cut.completionTokens());
+    }
+
+    @Test
+    void nonAsciiTextSurvivesTheTokenizer() {
+        LocalModel small = engine.slot("small").model();
+        for (String text : List.of("café", "naïve Ünïcödé", "日本語のテキスト", "emoji 🚀 and ½")) {
+            // The normalizer marks the start of the text with a space.
+            assertEquals(" " + text, small.decode(small.encode(new Prompt.Text(text))), text);
+        }
+        Completion answer = run("small", GenerationRequest.greedy("Qu'est-ce que c'est, 日本語?", 20), new ArrayList<>());
+        assertEquals(TinyLlama.UNKNOWN_ANSWER, answer.text());
+    }
+
+    @Test
+    void badChatsGetClearErrors() {
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, assertThrows(InferenceException.class,
+                () -> new Prompt.Chat(List.of(), List.of())).code());
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, assertThrows(InferenceException.class,
+                () -> chat(List.of(WEATHER, WEATHER), ChatMessage.user("hi"))).code());
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, assertThrows(InferenceException.class,
+                () -> new ChatMessage(ChatMessage.Role.TOOL, "sunny", null)).code());
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, assertThrows(InferenceException.class,
+                () -> new ToolSpec("no spaces allowed", "", Map.of(), List.of())).code());
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, assertThrows(InferenceException.class,
+                () -> new ToolSpec("t", "", Map.of(), List.of("missing"))).code());
+    }
+
+    @Test
+    void aDetokenizerHoldsBackOnlyAnOpenCharacter() {
+        assertEquals(0, Detokenizer.openTail("abc".getBytes()));
+        assertEquals(1, Detokenizer.openTail(new byte[] {'a', (byte) 0xC3}));
+        assertEquals(0, Detokenizer.openTail(new byte[] {(byte) 0xC3, (byte) 0xA9}));
+        assertEquals(2, Detokenizer.openTail(new byte[] {(byte) 0xE6, (byte) 0x97}));
+        assertEquals(3, Detokenizer.openTail(new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x9A}));
+        assertEquals(0, Detokenizer.openTail(new byte[] {(byte) 0xF0, (byte) 0x9F, (byte) 0x9A, (byte) 0x80}));
+        assertEquals(0, Detokenizer.openTail(new byte[0]));
+    }
+}
