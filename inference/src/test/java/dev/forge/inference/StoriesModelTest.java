@@ -189,4 +189,42 @@ class StoriesModelTest {
         assertEquals(Tier.MEDIUM, Tier.forParameters(1_200_000_000L));
         assertEquals(Tier.LARGE, Tier.forParameters(8_000_000_000L));
     }
+
+    /**
+     * stories260K's vocabulary is Llama-2 style with byte fallback: a character it lacks (here
+     * not é, which it has, but 日 or 🚀) is encoded as its UTF-8 bytes. Forge turns those bytes
+     * back into the character; jlama's own decoding garbles it.
+     */
+    @Test
+    void nonAsciiTextRoundTripsThroughForgeButNotThroughJlamasDecoder() {
+        LocalModel model = engine.slot("stories").model();
+        var jlama = new com.github.tjake.jlama.model.llama.LlamaTokenizer(modelFolder);
+        assertEquals(" Il était une fois", model.decode(model.encode(new Prompt.Text("Il était une fois"))),
+                "the normalizer marks the start with a space");
+        for (String text : List.of("日本語", "🚀 ½")) {
+            int[] tokens = model.encode(new Prompt.Text(text));
+            assertEquals(" " + text, model.decode(tokens));
+            long[] ids = java.util.Arrays.stream(tokens).skip(1).asLongStream().toArray();
+            assertTrue(!jlama.decode(ids).equals(text), "jlama 0.8.4 alone: " + jlama.decode(ids));
+        }
+        List<String> pieces = new ArrayList<>();
+        Completion completion = greedy("Il était une fois, à Paris,", 30, pieces);
+        assertEquals(30, completion.completionTokens());
+        assertTrue(pieces.stream().noneMatch(p -> p.contains("\uFFFD")), completion.text());
+    }
+
+    @Test
+    void aModelWithoutAChatTemplateTakesAChatAsPlainTextButNoTools() {
+        LocalModel model = engine.slot("stories").model();
+        assertTrue(!model.hasChatTemplate() && !model.supportsTools());
+        var chat = new Prompt.Chat(List.of(ChatMessage.user("Once upon a time")), List.of());
+        Completion completion = engine.generate("stories", GenerationRequest.greedyChat(chat, 20), p -> { }, () -> false);
+        assertTrue(completion.text().startsWith(LILY), completion.text());
+        var tools = new Prompt.Chat(List.of(ChatMessage.user("hi")),
+                List.of(new ToolSpec("get_weather", "", java.util.Map.of(), List.of())));
+        var refused = assertThrows(InferenceException.class,
+                () -> engine.generate("stories", GenerationRequest.greedyChat(tools, 5), p -> { }, () -> false));
+        assertEquals(InferenceException.Code.INVALID_ARGUMENT, refused.code());
+        assertTrue(refused.getMessage().contains("no chat template"), refused.getMessage());
+    }
 }
