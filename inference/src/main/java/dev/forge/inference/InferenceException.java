@@ -10,6 +10,7 @@ public final class InferenceException extends RuntimeException {
         INVALID_ARGUMENT,
         PROMPT_TOO_LONG,
         QUEUE_FULL,
+        DOWNLOAD_FAILED,
         ENGINE_FAILURE;
 
         public String code() {
