@@ -24,6 +24,7 @@ final class Detokenizer {
     private final Tokenizer tokenizer;
     private final TokenizerModel vocabulary;
     private final boolean forgeDecodes;
+    private final boolean byteLevel;
     private final ByteArrayOutputStream pending = new ByteArrayOutputStream();
 
     Detokenizer(Tokenizer tokenizer) {
@@ -31,6 +32,7 @@ final class Detokenizer {
         this.vocabulary = tokenizer.getModel();
         // Other tokenizer families (GPT-2, BERT, Gemma) keep jlama's own decoding.
         this.forgeDecodes = tokenizer.getClass() == LlamaTokenizer.class;
+        this.byteLevel = ByteLevel.usedBy(tokenizer);
     }
 
     /** The text this token completes: possibly empty while a character is still open. */
@@ -50,7 +52,7 @@ final class Detokenizer {
     private void appendBytes(String piece) {
         if (vocabulary.byteFallback && BYTE_TOKEN.matcher(piece).matches()) {
             pending.write(Integer.parseInt(piece.substring(3, 5), 16));
-        } else if (vocabulary.isLegacy() && !vocabulary.byteFallback) {
+        } else if (byteLevel) {
             piece.codePoints().forEach(c -> pending.write(BPETokenizer.alteredBytes.inverse().getOrDefault(c, c)));
         } else {
             pending.writeBytes(piece.replace('▁', ' ').getBytes(StandardCharsets.UTF_8));

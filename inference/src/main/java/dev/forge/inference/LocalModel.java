@@ -3,6 +3,7 @@ package dev.forge.inference;
 import com.github.tjake.jlama.model.AbstractModel;
 import com.github.tjake.jlama.model.ModelSupport;
 import com.github.tjake.jlama.safetensors.DType;
+import com.github.tjake.jlama.safetensors.prompt.PromptContext;
 import com.github.tjake.jlama.tensor.AbstractTensor;
 import com.github.tjake.jlama.tensor.KvBufferCache;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class LocalModel implements AutoCloseable {
     private final Tier tier;
     private final AbstractModel model;
     private final ChatTemplate template;
+    private final boolean byteLevel;
     private final Path workingDirectory;
     private final KvBufferCache cache;
     private final KvBufferCache.KvBuffer kv;
@@ -53,6 +55,7 @@ public final class LocalModel implements AutoCloseable {
         this.tier = tier;
         this.model = model;
         this.template = new ChatTemplate(name, model);
+        this.byteLevel = ByteLevel.usedBy(model.getTokenizer());
         this.workingDirectory = workingDirectory;
         this.cache = new KvBufferCache(model);
         this.kv = cache.getKvBuffer(SESSION);
@@ -100,7 +103,8 @@ public final class LocalModel implements AutoCloseable {
 
     /** The prompt as the model sees it: its start token, then the rendered prompt's tokens. */
     public int[] encode(Prompt prompt) {
-        int[] tokens = model.encodePrompt(template.render(prompt));
+        String text = template.render(prompt).getPrompt();
+        int[] tokens = model.encodePrompt(PromptContext.of(byteLevel ? ByteLevel.toSymbols(text) : text));
         int vocabulary = model.getConfig().vocabularySize;
         for (int token : tokens) {
             // jlama would index past its embeddings; a folder whose tokenizer and weights disagree is broken.

@@ -1,6 +1,7 @@
 package dev.forge.inference;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.github.tjake.jlama.safetensors.tokenizer.BPETokenizer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes tiny Llama models (F32 safetensors, a byte-fallback BPE tokenizer.json and a chat
+ * Writes tiny Llama models (F32 safetensors, a BPE tokenizer.json in either byte style, and a chat
  * template with tools) whose greedy output is known in advance, while every layer still runs.
  *
  * <p>How the weights make the output exact: each token that must be followed by a chosen token
@@ -34,6 +35,12 @@ final class TinyLlama {
         int headSize() {
             return hidden / heads;
         }
+    }
+
+    /** How the vocabulary spells bytes: Llama 2's byte fallback, or Llama 3 and Qwen's GPT-2 byte-level symbols. */
+    enum Style {
+        BYTE_FALLBACK,
+        BYTE_LEVEL
     }
 
     static final Shape SMALL = new Shape(64, 4, 2, 256, 2);
@@ -78,29 +85,49 @@ final class TinyLlama {
     private static final List<String> PROMPT_WORDS = List.of("▁time", "▁there", "▁forge", "▁the");
 
     private final Shape shape;
+    private final Style style;
     private final boolean broken;
     private final Map<String, Integer> vocabulary = new LinkedHashMap<>();
     private final List<String> merges = new ArrayList<>();
     private final Map<String, Integer> stateDimensions = new LinkedHashMap<>();
     private final Random noise = new Random(42);
 
-    private TinyLlama(Shape shape, boolean broken) {
+    private TinyLlama(Shape shape, Style style, boolean broken) {
         this.shape = shape;
+        this.style = style;
         this.broken = broken;
         buildVocabulary();
         for (String[] t : TRANSITIONS) {
-            if (!t[0].equals(DEFAULT)) stateDimensions.put(t[0], stateDimensions.size());
+            if (!t[0].equals(DEFAULT)) stateDimensions.put(styled(t[0]), stateDimensions.size());
         }
         if (stateDimensions.size() > shape.hidden() - 4) throw new IllegalStateException("too many states for " + shape);
     }
 
     static Path write(Shape shape, Path folder) throws IOException {
-        return new TinyLlama(shape, false).writeTo(folder);
+        return new TinyLlama(shape, Style.BYTE_FALLBACK, false).writeTo(folder);
+    }
+
+    static Path write(Shape shape, Style style, Path folder) throws IOException {
+        return new TinyLlama(shape, style, false).writeTo(folder);
     }
 
     /** A model whose tokenizer knows {@link #BROKEN_TOKEN}, which lies outside its embeddings. */
     static Path writeBroken(Path folder) throws IOException {
-        return new TinyLlama(SMALL, true).writeTo(folder);
+        return new TinyLlama(SMALL, Style.BYTE_FALLBACK, true).writeTo(folder);
+    }
+
+    /** A piece as this style spells it: "▁" becomes "Ġ", and the two bytes of é become their symbols. */
+    private String styled(String piece) {
+        if (style == Style.BYTE_FALLBACK) return piece;
+        return switch (piece) {
+            case "<0xC3>" -> symbol(0xC3);
+            case "<0xA9>" -> symbol(0xA9);
+            default -> piece.replace("▁", "Ġ");
+        };
+    }
+
+    private static String symbol(int b) {
+        return Character.toString(BPETokenizer.alteredBytes.getOrDefault(b, b));
     }
 
     static long parameters(Shape s) {
@@ -121,19 +148,25 @@ final class TinyLlama {
         add("<unk>");
         add("<s>");
         add(EOS);
-        for (int b = 0; b < 256; b++) add(String.format("<0x%02X>", b));
-        SPECIAL.forEach(this::add);
-        add("▁");
-        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-:;()[]{}_/".chars()
-                .forEach(c -> add(Character.toString(c)));
+        if (style == Style.BYTE_FALLBACK) {
+            for (int b = 0; b < 256; b++) add(String.format("<0x%02X>", b));
+            SPECIAL.forEach(this::add);
+            add("▁");
+            "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.,!?'\"-:;()[]{}_/".chars()
+                    .forEach(c -> add(Character.toString(c)));
+        } else {
+            for (int b = 0; b < 256; b++) add(symbol(b)); // ASCII letters and digits are their own symbols
+            SPECIAL.forEach(this::add);
+        }
         for (String word : PROMPT_WORDS) {
-            for (int end = 2; end <= word.length(); end++) {
-                if (add(word.substring(0, end))) merges.add(word.substring(0, end - 1) + " " + word.charAt(end - 1));
+            String w = styled(word);
+            for (int end = 2; end <= w.length(); end++) {
+                if (add(w.substring(0, end))) merges.add(w.substring(0, end - 1) + " " + w.charAt(end - 1));
             }
         }
         for (String[] t : TRANSITIONS) {
-            if (!t[0].equals(DEFAULT)) add(t[0]);
-            add(t[1]);
+            if (!t[0].equals(DEFAULT)) add(styled(t[0]));
+            add(styled(t[1]));
         }
         for (int filler = 0; vocabulary.size() < VOCABULARY; filler++) add("<unused" + filler + ">");
         if (vocabulary.size() > VOCABULARY) throw new IllegalStateException("vocabulary too large");
@@ -182,16 +215,22 @@ final class TinyLlama {
         model.put("type", "BPE");
         model.put("unk_token", "<unk>");
         model.put("fuse_unk", true);
-        model.put("byte_fallback", true);
+        model.put("byte_fallback", style == Style.BYTE_FALLBACK);
         model.put("vocab", vocabulary);
         model.put("merges", merges);
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("version", "1.0");
         t.put("added_tokens", added);
-        t.put("normalizer", Map.of("type", "Sequence", "normalizers", List.of(
-                Map.of("type", "Prepend", "prepend", "▁"),
-                Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
-        t.put("pre_tokenizer", null);
+        if (style == Style.BYTE_FALLBACK) {
+            t.put("normalizer", Map.of("type", "Sequence", "normalizers", List.of(
+                    Map.of("type", "Prepend", "prepend", "▁"),
+                    Map.of("type", "Replace", "pattern", Map.of("String", " "), "content", "▁"))));
+            t.put("pre_tokenizer", null);
+        } else {
+            t.put("normalizer", null);
+            t.put("pre_tokenizer", Map.of("type", "Sequence", "pretokenizers", List.of(Map.of("type", "ByteLevel",
+                    "add_prefix_space", false, "trim_offsets", true, "use_regex", true))));
+        }
         t.put("model", model);
         return t;
     }
@@ -202,7 +241,7 @@ final class TinyLlama {
         c.put("eos_token", EOS);
         c.put("unk_token", "<unk>");
         c.put("add_bos_token", true);
-        c.put("legacy", false);
+        if (style == Style.BYTE_FALLBACK) c.put("legacy", false); // byte-level configs (Llama 3, Qwen) have none
         c.put("model_max_length", CONTEXT);
         c.put("tokenizer_class", "LlamaTokenizer");
         c.put("chat_template", CHAT_TEMPLATE);
@@ -288,12 +327,12 @@ final class TinyLlama {
     private float[][] outputHead() {
         float[][] w = new float[VOCABULARY][shape.hidden()];
         for (String[] t : TRANSITIONS) {
-            int from = t[0].equals(DEFAULT) ? otherTokens() : stateDimensions.get(t[0]);
-            w[id(t[1])][from] += 1;
-            if (!t[1].equals("Hello")) w[id(t[1])][toolsFlag()] = 0.6f;
+            int from = t[0].equals(DEFAULT) ? otherTokens() : stateDimensions.get(styled(t[0]));
+            w[id(styled(t[1]))][from] += 1;
+            if (!t[1].equals("Hello")) w[id(styled(t[1]))][toolsFlag()] = 0.6f;
         }
-        w[id(TOOL_OPEN)][stateDimensions.get("<|assistant|>")] += 0.6f;
-        w[id(TOOL_OPEN)][toolsFlag()] = 0.6f;
+        w[id(styled(TOOL_OPEN))][stateDimensions.get("<|assistant|>")] += 0.6f;
+        w[id(styled(TOOL_OPEN))][toolsFlag()] = 0.6f;
         return w;
     }
 

@@ -35,6 +35,7 @@ class TinyModelTest {
         engine = new InferenceEngine(root.resolve("work"), 4, TEST_TIERS, InferenceGuard.NONE);
         engine.load("small", TinyLlama.write(TinyLlama.SMALL, root.resolve("small")));
         engine.load("large", TinyLlama.write(TinyLlama.LARGE, root.resolve("large")));
+        engine.load("bytes", TinyLlama.write(TinyLlama.SMALL, TinyLlama.Style.BYTE_LEVEL, root.resolve("bytes")));
     }
 
     @AfterAll
@@ -62,7 +63,7 @@ class TinyModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"small", "large"})
+    @ValueSource(strings = {"small", "large", "bytes"})
     void plainCompletionIsExactAndStreamsWholeCharacters(String model) {
         List<String> pieces = new ArrayList<>();
         Completion story = run(model, GenerationRequest.greedy(TinyLlama.STORY_PROMPT, 100), pieces);
@@ -96,7 +97,7 @@ class TinyModelTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"small", "large"})
+    @ValueSource(strings = {"small", "large", "bytes"})
     void offeredToolsAreCalled(String model) {
         Completion answer = run(model, GenerationRequest.greedyChat(chat(List.of(WEATHER), ChatMessage.user(QUESTION)), 50),
                 new ArrayList<>());
@@ -132,6 +133,26 @@ class TinyModelTest {
         assertEquals(" there was a tiny ", cut.text());
         assertEquals(Completion.FinishReason.STOP, cut.finishReason());
         assertEquals(5, cut.completionTokens());
+    }
+
+    /**
+     * A byte-level vocabulary (Llama 3, Qwen) spells every UTF-8 byte with a symbol. jlama alone
+     * maps characters instead of bytes: é turns into the one-byte symbol for 0xE9 and 日 into
+     * the unknown token. Forge maps the bytes, so any text round-trips.
+     */
+    @Test
+    void nonAsciiTextSurvivesAByteLevelTokenizer() {
+        LocalModel bytes = engine.slot("bytes").model();
+        var jlama = new com.github.tjake.jlama.model.llama.LlamaTokenizer(root.resolve("bytes"));
+        for (String text : List.of("café", "naïve Ünïcödé", "日本語のテキスト", "emoji 🚀 and ½")) {
+            int[] tokens = bytes.encode(new Prompt.Text(text));
+            assertEquals(text, bytes.decode(tokens), text);
+            long[] forge = java.util.Arrays.stream(tokens).skip(1).asLongStream().toArray();
+            assertTrue(!java.util.Arrays.equals(forge, jlama.encode(text)), "jlama 0.8.4 alone encodes other bytes");
+        }
+        assertEquals(1, jlama.encode("é").length, "jlama: the symbol of the Latin-1 byte 0xE9");
+        assertEquals(2, bytes.encode(new Prompt.Text("é")).length - 1, "Forge: the symbols of the UTF-8 bytes C3 A9");
+        assertTrue(java.util.Arrays.stream(jlama.encode("日本語")).allMatch(id -> id == 0), "jlama: <unk>, three times");
     }
 
     @Test
