@@ -7,6 +7,7 @@ import com.github.tjake.jlama.safetensors.prompt.PromptContext;
 import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
+import dev.forge.inference.Prompt;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -54,7 +55,7 @@ public class InferenceBenchmark {
                 Optional.empty(), Optional.empty());
         engine = new InferenceEngine(Files.createTempDirectory("forge-engine"), 4);
         engine.load("stories", folder);
-        promptTokens = engine.slot("stories").model().encode(PROMPT).length;
+        promptTokens = engine.slot("stories").model().encode(new Prompt.Text(PROMPT)).length;
     }
 
     /** jlama counts the prompt without its start token in {@code ntokens}; it then streams TOKENS tokens. */

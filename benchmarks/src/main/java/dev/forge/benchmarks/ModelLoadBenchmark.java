@@ -1,6 +1,7 @@
 package dev.forge.benchmarks;
 
 import dev.forge.inference.LocalModel;
+import dev.forge.inference.Tier;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +32,7 @@ public class ModelLoadBenchmark {
     @Warmup(iterations = 0)
     @Measurement(iterations = 1)
     public LocalModel coldLoad() throws IOException {
-        return LocalModel.load("stories", folder, Files.createTempDirectory("forge-load"));
+        return LocalModel.load("stories", folder, Files.createTempDirectory("forge-load"), Tier.Bounds.DEFAULT);
     }
 
     @TearDown

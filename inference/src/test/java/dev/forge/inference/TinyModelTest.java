@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * completion, chat with the model's template, tool calls, UTF-8 and metering.
  */
 class TinyModelTest {
-    /** Bounds that give the generated models (about 100K and 1M parameters) two different tiers. */
+    /** Bounds that give the generated models (about 0.2 M and 1.2 M parameters) two different tiers. */
     static final Tier.Bounds TEST_TIERS = new Tier.Bounds(100_000, 500_000, 1_000_000);
     static final ToolSpec WEATHER = new ToolSpec(TinyLlama.TOOL_NAME, "The weather now in a city",
             Map.of("city", Map.of("type", "string", "description", "the city")), List.of("city"));
