@@ -107,6 +107,20 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
+     * Applies a linked chain whose keys all start with {@code ~}: for Forge's own components
+     * (the lending pool) whose keys carry the structure that lets them be rebuilt from the ledger
+     * alone. Never pass a key an agent chose.
+     */
+    public List<Transfer> systemTransferLinked(List<TransferRequest> chain) {
+        LedgerException.require(chain != null && !chain.isEmpty(), LedgerError.INVALID_ARGUMENT, "no transfers given");
+        for (TransferRequest request : chain) {
+            LedgerException.require(request.key().startsWith("~"), LedgerError.INVALID_IDEMPOTENCY_KEY,
+                    "system transfers use reserved keys, starting with ~");
+        }
+        return await(writer.submit(new Command.MoveMoney(chain)));
+    }
+
+    /**
      * Settles a dual-signed trade: checks both signatures here, on the caller's thread, then
      * moves the amount from consumer to provider (posting {@code holdId}, or directly when it
      * is zero), records the trade and appends it to the Merkle tree, all in one commit.

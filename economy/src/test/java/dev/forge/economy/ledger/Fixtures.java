@@ -7,25 +7,25 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** Keys, clocks and signed trades for ledger tests. */
-final class Fixtures {
-    static final long CU = Limits.MICRO_PER_CU;
+/** Keys, clocks and signed trades for ledger and market tests. */
+public final class Fixtures {
+    public static final long CU = Limits.MICRO_PER_CU;
 
     private Fixtures() {}
 
     /** A clock the test moves by hand. */
-    static final class ManualClock implements InstantSource {
+    public static final class ManualClock implements InstantSource {
         private final AtomicLong millis;
 
-        ManualClock(long startMillis) {
+        public ManualClock(long startMillis) {
             millis = new AtomicLong(startMillis);
         }
 
-        ManualClock() {
+        public ManualClock() {
             this(1_800_000_000_000L);
         }
 
-        void advance(long by) {
+        public void advance(long by) {
             millis.addAndGet(by);
         }
 
@@ -40,11 +40,11 @@ final class Fixtures {
         }
     }
 
-    static Ledger open(Path dir, InstantSource clock) {
+    public static Ledger open(Path dir, InstantSource clock) {
         return Ledger.open(dir, LedgerConfig.defaults().withClock(clock));
     }
 
-    static Ed25519.KeyPair key(int seed) {
+    public static Ed25519.KeyPair key(int seed) {
         byte[] bytes = new byte[32];
         bytes[0] = (byte) seed;
         bytes[1] = (byte) (seed >> 8);
@@ -55,10 +55,17 @@ final class Fixtures {
     /** A trade both parties signed: consumer pays {@code amount} of at most {@code max}. */
     static SignedTrade trade(Ed25519.KeyPair consumerKey, String consumer, Ed25519.KeyPair providerKey, String provider,
                              long max, long amount, long nonce, long expiresAt) {
-        var authorization = new Authorization(consumer, provider, "stories260K", max,
+        return trade(consumerKey, consumer, providerKey, provider, "stories260K", 12, 30, max, amount, nonce, expiresAt);
+    }
+
+    /** A trade of {@code model} with the given token counts. */
+    public static SignedTrade trade(Ed25519.KeyPair consumerKey, String consumer, Ed25519.KeyPair providerKey, String provider,
+                                    String model, int promptTokens, int completionTokens, long max, long amount, long nonce,
+                                    long expiresAt) {
+        var authorization = new Authorization(consumer, provider, model, max,
                 Sha256.hashText("prompt " + nonce), nonce, expiresAt);
         byte[] consumerSignature = SignedTrade.authorize(authorization, consumerKey);
-        var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature), 12, 30,
+        var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature), promptTokens, completionTokens,
                 1_000, amount, Sha256.hashText("output " + nonce), expiresAt - 1);
         return SignedTrade.deliver(authorization, consumerSignature, delivery, providerKey);
     }

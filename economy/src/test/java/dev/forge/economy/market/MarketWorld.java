@@ -1,0 +1,63 @@
+package dev.forge.economy.market;
+
+import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.ledger.Fixtures;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.ledger.TransferCode;
+import dev.forge.economy.ledger.TransferRequest;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+
+/** A real ledger and market with agents and providers that hold keys, on a clock the test moves. */
+final class MarketWorld implements AutoCloseable {
+    final Fixtures.ManualClock clock = new Fixtures.ManualClock();
+    final Ledger ledger;
+    final Market market;
+    private final Map<String, Ed25519.KeyPair> keys = new HashMap<>();
+    private long nonce;
+
+    MarketWorld(Path dir) {
+        this(dir, MarketConfig.DEFAULT);
+    }
+
+    MarketWorld(Path dir, MarketConfig config) {
+        ledger = Fixtures.open(dir, clock);
+        market = new Market(ledger, config, clock);
+    }
+
+    /** Opens an agent account (with the 1,000 CU free tier). */
+    String agent(String id) {
+        keys.put(id, Fixtures.key(keys.size() + 1));
+        ledger.openAccount(AccountSpec.agent(id, keys.get(id).publicKey()));
+        return id;
+    }
+
+    String provider(String id) {
+        keys.put(id, Fixtures.key(keys.size() + 1));
+        ledger.openAccount(AccountSpec.provider(id, keys.get(id).publicKey()));
+        return id;
+    }
+
+    /** A settled trade of {@code tokens} tokens of {@code model}, through the market. */
+    Trade trade(String consumer, String provider, String model, int tokens, long amount) {
+        long n = ++nonce;
+        var signed = Fixtures.trade(keys.get(consumer), consumer, keys.get(provider), provider, model, tokens / 2,
+                tokens - tokens / 2, amount, amount, n, clock.millis() + 60_000);
+        return market.settle(signed, 0);
+    }
+
+    /** A chat that was paid for with a hold and failed: the hold is voided. */
+    void failedTrade(String consumer, String provider, long amount) {
+        long n = ++nonce;
+        var hold = ledger.transfer(TransferRequest.hold("fail-" + n, consumer, provider, amount, 60_000, TransferCode.TRADE));
+        ledger.transfer(TransferRequest.voidHold("fail-" + n + ":void", hold.id()));
+    }
+
+    @Override
+    public void close() {
+        ledger.close();
+    }
+}
