@@ -38,7 +38,7 @@ public final class MarketException extends RuntimeException {
         return code;
     }
 
-    static void require(boolean condition, Code code, String message) {
+    public static void require(boolean condition, Code code, String message) {
         if (!condition) throw new MarketException(code, message);
     }
 }

@@ -12,14 +12,14 @@ import java.util.HashMap;
 import java.util.Map;
 
 /** A real ledger and market with agents and providers that hold keys, on a clock the test moves. */
-final class MarketWorld implements AutoCloseable {
-    final Fixtures.ManualClock clock = new Fixtures.ManualClock();
-    final Ledger ledger;
-    final Market market;
+public final class MarketWorld implements AutoCloseable {
+    public final Fixtures.ManualClock clock = new Fixtures.ManualClock();
+    public final Ledger ledger;
+    public final Market market;
     private final Map<String, Ed25519.KeyPair> keys = new HashMap<>();
     private long nonce;
 
-    MarketWorld(Path dir) {
+    public MarketWorld(Path dir) {
         this(dir, MarketConfig.DEFAULT);
     }
 
@@ -29,20 +29,20 @@ final class MarketWorld implements AutoCloseable {
     }
 
     /** Opens an agent account (with the 1,000 CU free tier). */
-    String agent(String id) {
+    public String agent(String id) {
         keys.put(id, Fixtures.key(keys.size() + 1));
         ledger.openAccount(AccountSpec.agent(id, keys.get(id).publicKey()));
         return id;
     }
 
-    String provider(String id) {
+    public String provider(String id) {
         keys.put(id, Fixtures.key(keys.size() + 1));
         ledger.openAccount(AccountSpec.provider(id, keys.get(id).publicKey()));
         return id;
     }
 
     /** A settled trade of {@code tokens} tokens of {@code model}, through the market. */
-    Trade trade(String consumer, String provider, String model, int tokens, long amount) {
+    public Trade trade(String consumer, String provider, String model, int tokens, long amount) {
         long n = ++nonce;
         var signed = Fixtures.trade(keys.get(consumer), consumer, keys.get(provider), provider, model, tokens / 2,
                 tokens - tokens / 2, amount, amount, n, clock.millis() + 60_000);
@@ -50,7 +50,7 @@ final class MarketWorld implements AutoCloseable {
     }
 
     /** A chat that was paid for with a hold and failed: the hold is voided. */
-    void failedTrade(String consumer, String provider, long amount) {
+    public void failedTrade(String consumer, String provider, long amount) {
         long n = ++nonce;
         var hold = ledger.transfer(TransferRequest.hold("fail-" + n, consumer, provider, amount, 60_000, TransferCode.TRADE));
         ledger.transfer(TransferRequest.voidHold("fail-" + n + ":void", hold.id()));
