@@ -200,6 +200,20 @@ public final class Ledger implements AutoCloseable {
         return view.merkle().root(view.tradeCount());
     }
 
+    /** The root of the tree of the first {@code treeSize} trades, so that a root and its proofs can agree. */
+    public byte[] merkleRoot(long treeSize) {
+        LedgerException.require(treeSize >= 0 && treeSize <= view.tradeCount(), LedgerError.INVALID_ARGUMENT,
+                "no tree of " + treeSize + " trades (there are " + view.tradeCount() + ")");
+        return view.merkle().root(treeSize);
+    }
+
+    /** An inclusion proof of a trade in the tree of the first {@code treeSize} trades. */
+    public InclusionProof proof(long tradeId, long treeSize) {
+        LedgerException.require(treeSize >= 1 && treeSize <= view.tradeCount() && tradeId >= 1 && tradeId <= treeSize,
+                LedgerError.INVALID_ARGUMENT, "no trade " + tradeId + " in a tree of " + treeSize);
+        return view.merkle().proof(tradeId - 1, treeSize);
+    }
+
     /** An inclusion proof of a trade in the current tree; check it with {@link InclusionProof#verify}. */
     public InclusionProof proof(long tradeId) {
         long size = view.tradeCount();
