@@ -38,6 +38,7 @@ public final class Market {
     private final Map<String, UtilizationMeter> offerMeters = new HashMap<>();
     private final Map<String, Reputation> reputations = new HashMap<>();
     private final Map<Long, String> openTradeHolds = new HashMap<>();
+    private final long origin;
     private long tradesSeen;
     private long transfersSeen;
 
@@ -45,7 +46,8 @@ public final class Market {
         this.ledger = ledger;
         this.config = config;
         this.clock = clock;
-        for (ModelTier tier : ModelTier.values()) tierMeters.put(tier, new UtilizationMeter(config));
+        this.origin = ledger.account("treasury").map(Account::createdAt).orElse(0L);
+        for (ModelTier tier : ModelTier.values()) tierMeters.put(tier, new UtilizationMeter(config, origin));
     }
 
     /** Offers (or re-offers, replacing the terms) a model; the provider must hold a signing key. */
@@ -57,7 +59,7 @@ public final class Market {
                 offer.provider() + " cannot sign deliveries, so it cannot sell");
         sync();
         offers.put(key(offer.provider(), offer.model()), offer);
-        offerMeters.computeIfAbsent(key(offer.provider(), offer.model()), k -> new UtilizationMeter(config));
+        offerMeters.computeIfAbsent(key(offer.provider(), offer.model()), k -> new UtilizationMeter(config, origin));
     }
 
     public synchronized void withdraw(String provider, String model) {

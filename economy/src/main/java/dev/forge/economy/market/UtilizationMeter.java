@@ -4,20 +4,23 @@ package dev.forge.economy.market;
  * Demand against capacity, smoothed. Tokens are counted per period of ledger time; when a
  * period closes, its utilization (tokens ÷ capacity, in ppm, at most 10.0) moves the smoothed
  * value a fixed share of the way (an exponential moving average). Periods without trades close
- * with a sample of zero, so idleness lowers it. Only time and trades move it, never a read, so
- * the same trades give the same value.
+ * with a sample of zero, so idleness lowers it. Periods count from a fixed origin and a read only
+ * closes periods that have ended, so when it is read does not matter: the same trades give the
+ * same value.
  */
 final class UtilizationMeter {
     private static final long MAX_SAMPLE_PPM = 10 * MarketConfig.PPM;
     private static final int MAX_CATCH_UP = 64; // after 64 idle periods the average is 0 anyway at shift ≥ 1
 
     private final MarketConfig config;
-    private long period = -1;
+    private long period;
     private long tokens;
     private long utilizationPpm;
 
-    UtilizationMeter(MarketConfig config) {
+    /** @param originMillis when counting starts: the ledger's creation, so that every market over it agrees */
+    UtilizationMeter(MarketConfig config, long originMillis) {
         this.config = config;
+        this.period = originMillis / config.periodMillis();
         this.utilizationPpm = config.startUtilizationPpm();
     }
 
@@ -41,7 +44,6 @@ final class UtilizationMeter {
 
     private void advance(long timestamp, long capacityPerPeriod) {
         long now = timestamp / config.periodMillis();
-        if (period < 0) period = now;
         for (int closed = 0; period < now && closed < MAX_CATCH_UP; closed++) {
             utilizationPpm += Math.floorDiv(sample(capacityPerPeriod) - utilizationPpm, 1L << config.emaShift());
             tokens = 0;
