@@ -6,6 +6,7 @@ import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.LedgerError;
 import dev.forge.economy.ledger.LedgerException;
+import dev.forge.economy.ledger.Limits;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
 import dev.forge.economy.ledger.TransferCode;
@@ -114,9 +115,7 @@ public final class Lending implements AutoCloseable {
         MarketException.require(termMillis <= config.maxTermMillis(), Code.TERM_TOO_LONG, "the longest term is "
                 + config.maxTermMillis() / LendingConfig.DAY + " days");
         PoolView pool = pool();
-        Map<String, Long> funders = new TreeMap<>(pool.lenders());
-        funders.remove(borrower); // nobody lends to themselves
-        funders.values().removeIf(cash -> cash == 0);
+        Map<String, Long> funders = funders(pool, borrower);
         long cash = funders.values().stream().mapToLong(Long::longValue).sum();
         MarketException.require(cash > 0, Code.POOL_EMPTY, "the pool has nothing to lend");
         MarketException.require(Math.multiplyExact(collateral, 100L) >= Math.multiplyExact(amount, config.collateralPercent()),
@@ -142,6 +141,20 @@ public final class Lending implements AutoCloseable {
                 "~loan:" + id + ":lend:" + lender, poolAccount(lender), borrower, part, TransferCode.LOAN)));
         move(chain);
         return loans.get(id);
+    }
+
+    /**
+     * The lenders whose cash a loan draws on: not the borrower, and, since a linked chain holds
+     * at most 64 transfers (one is the collateral), the 63 with the most cash.
+     */
+    private static Map<String, Long> funders(PoolView pool, String borrower) {
+        Map<String, Long> funders = new TreeMap<>();
+        pool.lenders().entrySet().stream()
+                .filter(e -> !e.getKey().equals(borrower) && e.getValue() > 0)
+                .sorted(Map.Entry.<String, Long>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+                .limit(Limits.MAX_CHAIN_LENGTH - 1)
+                .forEach(e -> funders.put(e.getKey(), e.getValue()));
+        return funders;
     }
 
     /** Pays {@code amount} µCU towards a loan of the actor's; the payment that clears it returns the collateral. */
