@@ -34,7 +34,7 @@ public final class InferenceException extends RuntimeException {
         return code;
     }
 
-    static void require(boolean condition, Code code, String message) {
+    public static void require(boolean condition, Code code, String message) {
         if (!condition) throw new InferenceException(code, message);
     }
 }

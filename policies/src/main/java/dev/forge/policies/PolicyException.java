@@ -13,7 +13,7 @@ public final class PolicyException extends RuntimeException {
         return refusal;
     }
 
-    static void require(boolean condition, Refusal refusal, String message) {
+    public static void require(boolean condition, Refusal refusal, String message) {
         if (!condition) throw new PolicyException(refusal, message);
     }
 

@@ -52,7 +52,7 @@ public final class SpendPipeline implements AutoCloseable {
         this.killSwitch = new KillSwitch(store);
         this.budgets = new BudgetBook(store);
         this.approvals = new ApprovalBook(store);
-        this.breakers = new InferenceBreakers(config.breakers());
+        this.breakers = new InferenceBreakers(config.breakers(), config.modelFault());
         budgets.restoreFrom(ledger, config.clock().millis());
         restorePendingApprovals();
         this.ticker = Executors.newSingleThreadScheduledExecutor(

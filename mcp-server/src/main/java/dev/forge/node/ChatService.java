@@ -1,0 +1,142 @@
+package dev.forge.node;
+
+import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.crypto.Sha256;
+import dev.forge.economy.ledger.Authorization;
+import dev.forge.economy.ledger.Delivery;
+import dev.forge.economy.ledger.SignedTrade;
+import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.market.MarketException;
+import dev.forge.economy.market.ProviderView;
+import dev.forge.inference.Completion;
+import dev.forge.inference.GenerationRequest;
+import dev.forge.inference.InferenceException;
+import dev.forge.inference.LocalModel;
+import dev.forge.policies.Actor;
+import dev.forge.policies.Decision;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
+import dev.forge.policies.Spend;
+import dev.forge.policies.SpendRequest;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
+import java.util.function.Predicate;
+
+/**
+ * A chat is a trade: the safety pipeline holds its maximum cost (prompt tokens plus max tokens
+ * at the node's price now), the engine runs it (stopping between tokens if the spend is
+ * cancelled, for example by the kill switch), and the real cost, counted from the tokens, is
+ * settled as a trade that the agent's key authorized and the node's key delivered.
+ */
+public final class ChatService {
+    private final ForgeNode node;
+
+    public ChatService(ForgeNode node) {
+        this.node = node;
+    }
+
+    /**
+     * @param approvalId to resume a spend a human approved, or null
+     * @param askHuman asks the person behind the client to approve an amount (MCP elicitation);
+     *     null when the client cannot be asked
+     * @param progress told how many tokens have been generated so far
+     */
+    public ChatOutcome chat(Actor actor, String model, GenerationRequest request, String approvalId,
+                            Predicate<String> askHuman, IntConsumer progress) {
+        PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
+                "only an agent pays for chats; use an agent's token");
+        LocalModel local = node.engine().slot(model).model();
+        int promptTokens = local.encode(request.prompt()).length;
+        InferenceException.require(promptTokens + request.maxTokens() <= local.contextLength(),
+                InferenceException.Code.PROMPT_TOO_LONG, "the prompt (" + promptTokens + " tokens) plus max_tokens ("
+                        + request.maxTokens() + ") exceeds " + model + "'s context of " + local.contextLength() + " tokens");
+        long price = price(model);
+        long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
+        Spend spend = approvalId == null ? begin(actor, model, maxCost, askHuman) : approved(actor, approvalId);
+        return run(actor, spend, model, request, price, progress);
+    }
+
+    private Spend begin(Actor actor, String model, long maxCost, Predicate<String> askHuman) {
+        Decision decision = node.pipeline().begin(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model,
+                maxCost, UUID.randomUUID().toString()));
+        switch (decision.outcome()) {
+            case REFUSED -> throw new PolicyException(decision.refusal(), decision.reason());
+            case HELD -> {
+                Spend held = decision.spend();
+                String question = actor.id() + " asks to spend up to " + Cu.format(maxCost) + " CU on " + model
+                        + ", above its approval threshold. Approve?";
+                if (askHuman == null) {
+                    throw new ApprovalRequired(held.approvalId(), maxCost, "this chat may cost up to " + Cu.format(maxCost)
+                            + " CU, above the approval threshold: ask the operator to approve " + held.approvalId()
+                            + ", then call chat again with approval_id");
+                }
+                boolean yes = askHuman.test(question);
+                if (yes) node.pipeline().approve(Actor.operator(), held.approvalId(), "approved by the user when asked");
+                else node.pipeline().deny(Actor.operator(), held.approvalId(), "declined by the user when asked");
+                PolicyException.require(yes, Refusal.APPROVAL_DENIED, "the user declined the spend");
+                return node.pipeline().spendFor(held.approvalId());
+            }
+            default -> {
+                return decision.spend();
+            }
+        }
+    }
+
+    private Spend approved(Actor actor, String approvalId) {
+        Spend spend = node.pipeline().spendFor(approvalId);
+        PolicyException.require(spend.request().agent().equals(actor.id()), Refusal.UNAUTHORIZED,
+                "approval " + approvalId + " is not for " + actor.id());
+        PolicyException.require(spend.status() != Spend.Status.AWAITING_APPROVAL, Refusal.APPROVAL_REQUIRED,
+                "approval " + approvalId + " still waits for the operator");
+        return spend;
+    }
+
+    private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, IntConsumer progress) {
+        var cancelled = new AtomicBoolean();
+        spend.onCancel(() -> cancelled.set(true));
+        var tokens = new AtomicInteger();
+        Completion completion;
+        try {
+            completion = node.engine().generate(model, request, piece -> progress.accept(tokens.incrementAndGet()), cancelled::get);
+        } catch (RuntimeException e) {
+            node.pipeline().cancel(actor, spend, "inference failed: " + e.getMessage());
+            throw e;
+        }
+        PolicyException.require(!cancelled.get(), node.pipeline().killState().active() ? Refusal.KILL_SWITCH
+                : Refusal.APPROVAL_DENIED, "the spend was cancelled while the model ran: " + spend.cancelReason());
+        long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), price);
+        Trade trade = node.pipeline().settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
+        long balance = node.ledger().account(actor.id()).orElseThrow().balance();
+        return new ChatOutcome(model, completion, price, cost, balance, trade.id());
+    }
+
+    private SignedTrade sign(String agent, Spend spend, String model, GenerationRequest request, Completion completion,
+                             long price, long cost) {
+        Ed25519.KeyPair agentKey = node.identities().agentKey(agent).orElseThrow(() -> new PolicyException(
+                Refusal.UNAUTHORIZED, agent + " has no key on this node"));
+        long now = System.currentTimeMillis();
+        var authorization = new Authorization(agent, ForgeNode.PROVIDER, model, spend.request().amount(),
+                Sha256.hashText(model + "\n" + request), spend.holdId(), now + 10 * 60_000);
+        byte[] consumerSignature = SignedTrade.authorize(authorization, agentKey);
+        var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature),
+                completion.promptTokens(), completion.completionTokens(), price, cost,
+                Sha256.hash(completion.text().getBytes(StandardCharsets.UTF_8)), now);
+        return SignedTrade.deliver(authorization, consumerSignature, delivery, node.identities().nodeKey());
+    }
+
+    /** The node's price for a model now: the market price of its tier, or the node's floor. */
+    public long price(String model) {
+        return node.market().providers(model).stream().filter(v -> v.offer().provider().equals(ForgeNode.PROVIDER))
+                .mapToLong(ProviderView::pricePerKiloToken).findFirst()
+                .orElseThrow(() -> new MarketException(MarketException.Code.NO_OFFER, "this node does not offer " + model));
+    }
+
+    /** What a chat produced and what it cost. */
+    public record ChatOutcome(String model, Completion completion, long pricePerKiloToken, long cost, long balance,
+                              long tradeId) {
+    }
+}

@@ -1,0 +1,140 @@
+package dev.forge.node;
+
+import dev.forge.economy.lending.Lending;
+import dev.forge.economy.lending.LendingConfig;
+import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.market.Market;
+import dev.forge.economy.market.MarketConfig;
+import dev.forge.economy.market.ModelTier;
+import dev.forge.economy.market.Offer;
+import dev.forge.economy.statement.Statements;
+import dev.forge.inference.Completion;
+import dev.forge.inference.DownloadProgress;
+import dev.forge.inference.InferenceEngine;
+import dev.forge.inference.InferenceGuard;
+import dev.forge.inference.LocalModel;
+import dev.forge.inference.ModelCatalog;
+import dev.forge.inference.ModelSource;
+import dev.forge.inference.ModelStore;
+import dev.forge.policies.PipelineConfig;
+import dev.forge.policies.SpendPipeline;
+import java.nio.file.Path;
+import java.time.InstantSource;
+
+/**
+ * One node: the ledger, the safety pipeline, the market and the pool over it, the models it
+ * serves, and who may act. It sells its models as the provider account {@value #PROVIDER},
+ * signing deliveries with its own key. Plain Java: Quarkus only hosts it.
+ */
+public final class ForgeNode implements AutoCloseable {
+    public static final String PROVIDER = "node";
+
+    private final NodeSettings settings;
+    private final Identities identities;
+    private final Ledger ledger;
+    private final SpendPipeline pipeline;
+    private final Market market;
+    private final Lending lending;
+    private final InferenceEngine engine;
+    private final Statements statements;
+
+    private ForgeNode(NodeSettings settings, InstantSource clock) {
+        this.settings = settings;
+        this.identities = Identities.open(settings.data());
+        this.ledger = Ledger.open(settings.data().resolve("ledger"),
+                dev.forge.economy.ledger.LedgerConfig.defaults().withClock(clock));
+        this.pipeline = SpendPipeline.open(settings.data().resolve("safety"), ledger,
+                PipelineConfig.defaults().withClock(clock).withModelFault(InferenceGuard::isModelFault));
+        this.market = new Market(ledger, MarketConfig.DEFAULT, clock);
+        this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
+        this.engine = new InferenceEngine(settings.data().resolve("work"), settings.queue(), settings.tiers(),
+                (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
+        this.statements = new Statements(ledger, identities.nodeKey());
+    }
+
+    /** Opens the node's data folder and loads its models. */
+    public static ForgeNode open(NodeSettings settings) {
+        return open(settings, InstantSource.system());
+    }
+
+    public static ForgeNode open(NodeSettings settings, InstantSource clock) {
+        ForgeNode node = new ForgeNode(settings, clock);
+        try {
+            node.start();
+            return node;
+        } catch (RuntimeException e) {
+            node.close();
+            throw e;
+        }
+    }
+
+    private void start() {
+        ledger.openAccount(AccountSpec.provider(PROVIDER, identities.nodeKey().publicKey()));
+        var store = new ModelStore(settings.modelsRoot(), ModelCatalog.builtIn(), ModelSource.HUGGING_FACE);
+        for (String model : settings.models()) {
+            Path folder = store.resolve(model, DownloadProgress.bar(System.err));
+            String name = ModelCatalog.builtIn().find(model).isPresent() ? model : folder.getFileName().toString();
+            LocalModel loaded = engine.load(name, folder);
+            market.offer(new Offer(PROVIDER, name, ModelTier.valueOf(loaded.tier().name()), 0, settings.tokensPerMinute()));
+        }
+        lending.start();
+    }
+
+    public Identities identities() {
+        return identities;
+    }
+
+    public Ledger ledger() {
+        return ledger;
+    }
+
+    public SpendPipeline pipeline() {
+        return pipeline;
+    }
+
+    public Market market() {
+        return market;
+    }
+
+    public Lending lending() {
+        return lending;
+    }
+
+    public InferenceEngine engine() {
+        return engine;
+    }
+
+    public Statements statements() {
+        return statements;
+    }
+
+    /** Creates an agent account (with the free tier) and its key; returns its API token. */
+    public synchronized String createAgent(String id) {
+        if (!AccountSpec.validId(id) || id.equals(PROVIDER) || id.startsWith("pool:") || id.startsWith("escrow:")) {
+            throw new IllegalArgumentException("an agent id is 1-64 characters of A-Z a-z 0-9 . _ : - and not a system name");
+        }
+        if (ledger.account(id).isPresent()) throw new IllegalArgumentException("account " + id + " already exists");
+        String token = identities.createAgent(id);
+        ledger.openAccount(AccountSpec.agent(id, identities.agentKey(id).orElseThrow().publicKey()));
+        return token;
+    }
+
+    /** Stops in the order that loses nothing: no new work, then the engine, then the stores. */
+    @Override
+    public void close() {
+        closeQuietly(lending);
+        closeQuietly(engine);
+        closeQuietly(pipeline);
+        closeQuietly(ledger);
+    }
+
+    private static void closeQuietly(AutoCloseable part) {
+        if (part == null) return;
+        try {
+            part.close();
+        } catch (Exception e) {
+            System.err.println("forge: closing " + part.getClass().getSimpleName() + " failed: " + e);
+        }
+    }
+}

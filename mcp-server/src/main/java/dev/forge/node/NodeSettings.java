@@ -1,0 +1,29 @@
+package dev.forge.node;
+
+import dev.forge.inference.Tier;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * How a node runs.
+ *
+ * @param models catalog names or model folders, each served under its catalog name or folder name
+ * @param modelsRoot where catalog models are downloaded
+ * @param tokensPerMinute the capacity each model offers the market
+ * @param queue how many chats may wait per model
+ */
+public record NodeSettings(Path data, List<String> models, Path modelsRoot, Tier.Bounds tiers, long tokensPerMinute,
+                           int queue) {
+    public NodeSettings {
+        models = List.copyOf(models);
+        if (tokensPerMinute < 1 || queue < 0) throw new IllegalArgumentException("capacity and queue out of range");
+    }
+
+    public static NodeSettings of(Path data, List<String> models) {
+        return new NodeSettings(data, models, dev.forge.inference.ModelStore.defaultRoot(), Tier.Bounds.DEFAULT, 6_000, 16);
+    }
+
+    public NodeSettings withTiers(Tier.Bounds bounds) {
+        return new NodeSettings(data, models, modelsRoot, bounds, tokensPerMinute, queue);
+    }
+}
