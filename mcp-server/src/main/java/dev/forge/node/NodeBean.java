@@ -1,0 +1,42 @@
+package dev.forge.node;
+
+import io.quarkus.arc.Unremovable;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Produces;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/** Quarkus hosts one {@link ForgeNode}: opened at start, closed on shutdown (SIGTERM included). */
+@ApplicationScoped
+public class NodeBean {
+    @ConfigProperty(name = "forge.data", defaultValue = "${user.home}/.forge/node")
+    String data;
+
+    @ConfigProperty(name = "forge.models")
+    Optional<List<String>> models;
+
+    private ForgeNode node;
+
+    void start(@Observes StartupEvent started) {
+        node();
+    }
+
+    @Produces
+    @Unremovable // looked up by the servlet listener, which CDI cannot see
+    public synchronized ForgeNode node() {
+        if (node == null) node = ForgeNode.open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
+        return node;
+    }
+
+    void stop(@Observes ShutdownEvent stopping) {
+        synchronized (this) {
+            if (node != null) node.close();
+            node = null;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+package dev.forge.node.http;
+
+import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.ForgeMcp;
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpServer;
+import io.modelcontextprotocol.server.McpSyncServer;
+import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
+import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.quarkus.arc.Arc;
+import jakarta.servlet.ServletContextEvent;
+import jakarta.servlet.ServletContextListener;
+import jakarta.servlet.annotation.WebListener;
+import java.util.List;
+import java.util.Map;
+import org.eclipse.microprofile.config.ConfigProvider;
+
+/**
+ * Serves MCP over Streamable HTTP at {@code /mcp} with the MCP SDK's servlet transport,
+ * behind the bearer-token filter; the SDK's validator refuses requests from a foreign Origin.
+ */
+@WebListener
+public class McpEndpoint implements ServletContextListener {
+    private McpSyncServer server;
+
+    @Override
+    public void contextInitialized(ServletContextEvent event) {
+        ForgeNode node = Arc.container().instance(ForgeNode.class).get();
+        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(3000);
+        var transport = HttpServletStreamableServerTransportProvider.builder()
+                .jsonMapper(new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
+                .mcpEndpoint("/mcp")
+                .securityValidator(DefaultServerTransportSecurityValidator.builder()
+                        .allowedOrigins(List.of("http://127.0.0.1:" + port, "http://localhost:" + port)).build())
+                .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
+                        request.getAttribute(ForgeMcp.ACTOR))))
+                .build();
+        var tools = new ForgeMcp(node);
+        server = McpServer.sync(transport)
+                .serverInfo("forge", "0.1.0")
+                .instructions("Forge sells LLM inference for CU. Check balance and pricing, then chat; every spend "
+                        + "passes a kill switch, budgets, velocity limits and human approval for large amounts.")
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .tools(tools.specifications())
+                .build();
+        var context = event.getServletContext();
+        context.addFilter("forge-auth", new BearerAuthFilter(node.identities())).addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
+        var servlet = context.addServlet("mcp", transport);
+        servlet.setAsyncSupported(true);
+        servlet.addMapping("/mcp", "/mcp/*");
+    }
+
+    @Override
+    public void contextDestroyed(ServletContextEvent event) {
+        if (server != null) server.closeGracefully();
+    }
+}

@@ -1,0 +1,105 @@
+package dev.forge.node.mcp;
+
+import static dev.forge.node.mcp.Schema.cu;
+import static dev.forge.node.mcp.Schema.integer;
+import static dev.forge.node.mcp.Schema.object;
+import static dev.forge.node.mcp.Schema.optional;
+import static dev.forge.node.mcp.Schema.required;
+import static dev.forge.node.mcp.Schema.string;
+
+import dev.forge.inference.ChatMessage;
+import dev.forge.inference.GenerationRequest;
+import dev.forge.inference.Prompt;
+import dev.forge.node.ChatService;
+import dev.forge.node.ForgeNode;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** {@code chat}: pay for a model to answer. */
+final class ChatTool {
+    private static final int MAX_TOKENS = 32_768;
+
+    private final ForgeNode node;
+    private final ChatService chats;
+
+    ChatTool(ForgeNode node) {
+        this.node = node;
+        this.chats = new ChatService(node);
+    }
+
+    ForgeTool tool() {
+        return ForgeTool.named("chat").title("Chat with a model (spends CU)")
+                .description("Runs a model on this node and pays for it: the most it can cost ((prompt tokens + max_tokens) "
+                        + "x the price per 1,000 tokens, see pricing) is held first, and you pay only for the tokens "
+                        + "actually used. Give a prompt, or messages for a chat. Spends above your approval threshold "
+                        + "wait for a human: you get approval_required with an approval_id; call again with it once approved. "
+                        + "Returns the text, the tokens, the cost, your balance after and the trade id.")
+                .input(object(required("model", string("a model this node serves (see providers)", 64)),
+                        optional("prompt", string("text for the model to continue or answer", 200_000)),
+                        optional("messages", Schema.array("a chat instead of a prompt", object(
+                                required("role", Schema.choice("who speaks", "system", "user", "assistant")),
+                                required("content", string("what they say", 200_000))))),
+                        optional("max_tokens", integer("the most tokens to generate (default 256)", 1, MAX_TOKENS)),
+                        optional("temperature", Schema.number("0 for the most likely text, up to 2 (default 0)", 0, 2)),
+                        optional("seed", integer("makes sampling repeatable", 0, Long.MAX_VALUE)),
+                        optional("approval_id", string("the approval to spend, after a human approved it", 64))))
+                .output(object(required("text", string("the model's answer")), required("model", string("the model")),
+                        required("finish_reason", string("end, stop, length or tool_call")),
+                        required("prompt_tokens", integer("tokens read")), required("completion_tokens", integer("tokens written")),
+                        required("price_per_1k_cu", cu("price applied")), required("cost_cu", cu("what you paid")),
+                        required("balance_cu", cu("your balance after")), required("trade_id", integer("the signed trade"))))
+                .handler(this::chat);
+    }
+
+    private Map<String, Object> chat(ToolCall call) {
+        Args a = call.args();
+        String model = a.string("model", 64);
+        int maxTokens = (int) a.integer("max_tokens", 1, MAX_TOKENS, 256);
+        var request = new GenerationRequest(prompt(a), maxTokens, (float) a.number("temperature", 0, 2, 0),
+                a.integer("seed", 0, Long.MAX_VALUE, 0), List.of());
+        call.progress(0, (double) maxTokens, "holding the cost and starting " + model);
+        var outcome = chats.chat(call.actor(), model, request, a.string("approval_id", 64, null),
+                call.canAskHuman() ? question -> ask(call, question) : null,
+                tokens -> {
+                    if (tokens % 8 == 0) call.progress(tokens, (double) maxTokens, tokens + " tokens");
+                });
+        var c = outcome.completion();
+        return Out.of().put("text", c.text()).put("model", outcome.model())
+                .put("finish_reason", c.finishReason().name().toLowerCase(Locale.ROOT))
+                .put("prompt_tokens", c.promptTokens()).put("completion_tokens", c.completionTokens())
+                .cu("price_per_1k_cu", outcome.pricePerKiloToken()).cu("cost_cu", outcome.cost())
+                .cu("balance_cu", outcome.balance()).put("trade_id", outcome.tradeId()).map();
+    }
+
+    private static Prompt prompt(Args a) {
+        if (a.has("prompt") == a.has("messages")) throw ToolException.invalid("give either prompt or messages");
+        if (a.has("prompt")) return new Prompt.Text(a.string("prompt", 200_000));
+        List<ChatMessage> messages = new ArrayList<>();
+        for (Object item : a.list("messages", 200)) {
+            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || !(m.get("content") instanceof String content)) {
+                throw ToolException.invalid("each message needs a role and a content string");
+            }
+            messages.add(switch (role) {
+                case "system" -> ChatMessage.system(content);
+                case "user" -> ChatMessage.user(content);
+                case "assistant" -> ChatMessage.assistant(content);
+                default -> throw ToolException.invalid("a message's role is system, user or assistant, not " + role);
+            });
+        }
+        return new Prompt.Chat(messages, List.of());
+    }
+
+    /** Asks the person behind the client (MCP elicitation); anything but accept is no. */
+    private static boolean ask(ToolCall call, String question) {
+        var request = McpSchema.ElicitRequest.builder().message(question)
+                .requestedSchema(Map.of("type", "object", "properties", Map.of("approve", Map.of("type", "boolean",
+                        "description", "approve this spend")), "required", List.of("approve")))
+                .build();
+        var result = call.exchange().createElicitation(request);
+        return result.action() == McpSchema.ElicitResult.Action.ACCEPT && result.content() != null
+                && Boolean.TRUE.equals(result.content().get("approve"));
+    }
+}

@@ -1,0 +1,19 @@
+package dev.forge.node.mcp;
+
+/** A tool call refused before it did anything: a stable code and a sentence a person understands. */
+final class ToolException extends RuntimeException {
+    private final String code;
+
+    ToolException(String code, String message) {
+        super(message);
+        this.code = code;
+    }
+
+    String code() {
+        return code;
+    }
+
+    static ToolException invalid(String message) {
+        return new ToolException("invalid_argument", message);
+    }
+}
