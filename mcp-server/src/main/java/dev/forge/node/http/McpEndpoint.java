@@ -43,10 +43,15 @@ public class McpEndpoint implements ServletContextListener {
                 .instructions("Forge sells LLM inference for CU. Check balance and pricing, then chat; every spend "
                         + "passes a kill switch, budgets, velocity limits and human approval for large amounts.")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                // Forge checks arguments itself (Args), so that a bad one gets the stable code invalid_argument
+                // in the same JSON error as every other refusal, not the SDK's free-text validation message.
+                .validateToolInputs(false)
                 .tools(tools.specifications())
                 .build();
         var context = event.getServletContext();
-        context.addFilter("forge-auth", new BearerAuthFilter(node.identities())).addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
+        var auth = context.addFilter("forge-auth", new BearerAuthFilter(node.identities()));
+        auth.setAsyncSupported(true); // the transport streams responses asynchronously
+        auth.addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
         var servlet = context.addServlet("mcp", transport);
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp", "/mcp/*");
