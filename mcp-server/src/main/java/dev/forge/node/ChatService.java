@@ -24,7 +24,8 @@ import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntConsumer;
-import java.util.function.Predicate;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * A chat is a trade: the safety pipeline holds its maximum cost (prompt tokens plus max tokens
@@ -41,12 +42,12 @@ public final class ChatService {
 
     /**
      * @param approvalId to resume a spend a human approved, or null
-     * @param askHuman asks the person behind the client to approve an amount (MCP elicitation);
-     *     null when the client cannot be asked
+     * @param askHuman asks the person behind the client to approve an amount (MCP elicitation):
+     *     yes, no, or empty when nobody answered; null when the client cannot be asked
      * @param progress told how many tokens have been generated so far
      */
     public ChatOutcome chat(Actor actor, String model, GenerationRequest request, String approvalId,
-                            Predicate<String> askHuman, IntConsumer progress) {
+                            Function<String, Optional<Boolean>> askHuman, IntConsumer progress) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
         LocalModel local = node.engine().slot(model).model();
@@ -60,7 +61,7 @@ public final class ChatService {
         return run(actor, spend, model, request, price, progress);
     }
 
-    private Spend begin(Actor actor, String model, long maxCost, Predicate<String> askHuman) {
+    private Spend begin(Actor actor, String model, long maxCost, Function<String, Optional<Boolean>> askHuman) {
         Decision decision = node.pipeline().begin(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model,
                 maxCost, UUID.randomUUID().toString()));
         switch (decision.outcome()) {
@@ -69,12 +70,13 @@ public final class ChatService {
                 Spend held = decision.spend();
                 String question = actor.id() + " asks to spend up to " + Cu.format(maxCost) + " CU on " + model
                         + ", above its approval threshold. Approve?";
-                if (askHuman == null) {
+                Optional<Boolean> answer = askHuman == null ? Optional.empty() : askHuman.apply(question);
+                if (answer.isEmpty()) {
                     throw new ApprovalRequired(held.approvalId(), maxCost, "this chat may cost up to " + Cu.format(maxCost)
                             + " CU, above the approval threshold: ask the operator to approve " + held.approvalId()
                             + ", then call chat again with approval_id");
                 }
-                boolean yes = askHuman.test(question);
+                boolean yes = answer.get();
                 if (yes) node.pipeline().approve(Actor.operator(), held.approvalId(), "approved by the user when asked");
                 else node.pipeline().deny(Actor.operator(), held.approvalId(), "declined by the user when asked");
                 PolicyException.require(yes, Refusal.APPROVAL_DENIED, "the user declined the spend");

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /** {@code chat}: pay for a model to answer. */
 final class ChatTool {
@@ -92,14 +93,17 @@ final class ChatTool {
         return new Prompt.Chat(messages, List.of());
     }
 
-    /** Asks the person behind the client (MCP elicitation); anything but accept is no. */
-    private static boolean ask(ToolCall call, String question) {
+    /** Asks the person behind the client (MCP elicitation): accept with approve is yes, decline is no, cancel is no answer. */
+    private static Optional<Boolean> ask(ToolCall call, String question) {
         var request = McpSchema.ElicitRequest.builder().message(question)
                 .requestedSchema(Map.of("type", "object", "properties", Map.of("approve", Map.of("type", "boolean",
                         "description", "approve this spend")), "required", List.of("approve")))
                 .build();
         var result = call.exchange().createElicitation(request);
-        return result.action() == McpSchema.ElicitResult.Action.ACCEPT && result.content() != null
-                && Boolean.TRUE.equals(result.content().get("approve"));
+        return switch (result.action()) {
+            case ACCEPT -> Optional.of(result.content() != null && Boolean.TRUE.equals(result.content().get("approve")));
+            case DECLINE -> Optional.of(false);
+            default -> Optional.empty();
+        };
     }
 }

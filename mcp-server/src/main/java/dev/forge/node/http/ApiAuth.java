@@ -1,0 +1,41 @@
+package dev.forge.node.http;
+
+import dev.forge.node.ForgeNode;
+import dev.forge.policies.Actor;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.Provider;
+import java.util.Map;
+
+/** The REST API's bearer tokens: the same identities as MCP; a missing or unknown token gets 401. */
+@Provider
+public class ApiAuth implements ContainerRequestFilter {
+    static final String ACTOR = "forge.actor";
+
+    @Inject
+    ForgeNode node;
+
+    @Override
+    public void filter(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        if (!path.startsWith("/v1")) return;
+        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
+        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        var actor = node.identities().actor(token);
+        if (actor.isEmpty()) {
+            request.abortWith(Response.status(401).header("WWW-Authenticate", "Bearer").type(MediaType.APPLICATION_JSON)
+                    .entity(Map.of("error", "unauthorized", "message", token == null ? "send Authorization: Bearer TOKEN"
+                            : "this token is not valid on this node")).build());
+            return;
+        }
+        request.setProperty(ACTOR, actor.get());
+    }
+
+    static Actor actor(ContainerRequestContext request) {
+        return (Actor) request.getProperty(ACTOR);
+    }
+}
