@@ -57,44 +57,9 @@ public final class ChatService {
                         + request.maxTokens() + ") exceeds " + model + "'s context of " + local.contextLength() + " tokens");
         long price = price(model);
         long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
-        Spend spend = approvalId == null ? begin(actor, model, maxCost, askHuman) : approved(actor, approvalId);
+        Spend spend = new SpendGate(node).open(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model, maxCost,
+                UUID.randomUUID().toString()), approvalId, askHuman);
         return run(actor, spend, model, request, price, progress);
-    }
-
-    private Spend begin(Actor actor, String model, long maxCost, Function<String, Optional<Boolean>> askHuman) {
-        Decision decision = node.pipeline().begin(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model,
-                maxCost, UUID.randomUUID().toString()));
-        switch (decision.outcome()) {
-            case REFUSED -> throw new PolicyException(decision.refusal(), decision.reason());
-            case HELD -> {
-                Spend held = decision.spend();
-                String question = actor.id() + " asks to spend up to " + Cu.format(maxCost) + " CU on " + model
-                        + ", above its approval threshold. Approve?";
-                Optional<Boolean> answer = askHuman == null ? Optional.empty() : askHuman.apply(question);
-                if (answer.isEmpty()) {
-                    throw new ApprovalRequired(held.approvalId(), maxCost, "this chat may cost up to " + Cu.format(maxCost)
-                            + " CU, above the approval threshold: ask the operator to approve " + held.approvalId()
-                            + ", then call chat again with approval_id");
-                }
-                boolean yes = answer.get();
-                if (yes) node.pipeline().approve(Actor.operator(), held.approvalId(), "approved by the user when asked");
-                else node.pipeline().deny(Actor.operator(), held.approvalId(), "declined by the user when asked");
-                PolicyException.require(yes, Refusal.APPROVAL_DENIED, "the user declined the spend");
-                return node.pipeline().spendFor(held.approvalId());
-            }
-            default -> {
-                return decision.spend();
-            }
-        }
-    }
-
-    private Spend approved(Actor actor, String approvalId) {
-        Spend spend = node.pipeline().spendFor(approvalId);
-        PolicyException.require(spend.request().agent().equals(actor.id()), Refusal.UNAUTHORIZED,
-                "approval " + approvalId + " is not for " + actor.id());
-        PolicyException.require(spend.status() != Spend.Status.AWAITING_APPROVAL, Refusal.APPROVAL_REQUIRED,
-                "approval " + approvalId + " still waits for the operator");
-        return spend;
     }
 
     private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, IntConsumer progress) {

@@ -29,6 +29,7 @@ import java.time.InstantSource;
  */
 public final class ForgeNode implements AutoCloseable {
     public static final String PROVIDER = "node";
+    public static final String ESCROW = "escrow";
 
     private final NodeSettings settings;
     private final Identities identities;
@@ -71,6 +72,8 @@ public final class ForgeNode implements AutoCloseable {
 
     private void start() {
         ledger.openAccount(AccountSpec.provider(PROVIDER, identities.nodeKey().publicKey()));
+        // Borrowing and repaying hold their amount towards here while the pipeline decides.
+        ledger.openAccount(AccountSpec.system(ESCROW, dev.forge.economy.ledger.AccountKind.ESCROW));
         var store = new ModelStore(settings.modelsRoot(), ModelCatalog.builtIn(), ModelSource.HUGGING_FACE);
         for (String model : settings.models()) {
             Path folder = store.resolve(model, DownloadProgress.bar(System.err));
@@ -111,7 +114,7 @@ public final class ForgeNode implements AutoCloseable {
 
     /** Creates an agent account (with the free tier) and its key; returns its API token. */
     public synchronized String createAgent(String id) {
-        if (!AccountSpec.validId(id) || id.equals(PROVIDER) || id.startsWith("pool:") || id.startsWith("escrow:")) {
+        if (!AccountSpec.validId(id) || id.equals(PROVIDER) || id.equals(ESCROW) || id.startsWith("pool:") || id.startsWith("escrow:")) {
             throw new IllegalArgumentException("an agent id is 1-64 characters of A-Z a-z 0-9 . _ : - and not a system name");
         }
         if (ledger.account(id).isPresent()) throw new IllegalArgumentException("account " + id + " already exists");

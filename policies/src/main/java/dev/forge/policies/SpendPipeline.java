@@ -201,6 +201,32 @@ public final class SpendPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes a spend whose money moves by other ledger transfers (a loan repayment split among
+     * lenders, collateral into escrow): releases the hold, runs {@code payment}, and charges
+     * {@code cost} to the agent's budget. If the payment fails, the spend is cancelled.
+     */
+    public <T> T complete(Actor actor, Spend spend, long cost, java.util.function.Supplier<T> payment) {
+        requireUsable(actor, spend);
+        try {
+            ledger.transfer(TransferRequest.voidHold("void:" + spend.holdId(), spend.holdId()));
+        } catch (LedgerException e) {
+            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
+            cancel(spend, "hold could not be released: " + e.getMessage());
+            throw e;
+        }
+        T result;
+        try {
+            result = payment.get();
+        } catch (RuntimeException e) {
+            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
+            cancel(spend, "payment failed: " + e.getMessage());
+            throw e;
+        }
+        finish(spend, cost, "paid by its own transfers");
+        return result;
+    }
+
     private void requireUsable(Actor actor, Spend spend) {
         PolicyException.require(actor.mayActFor(spend.request().agent()), Refusal.UNAUTHORIZED,
                 actor.id() + " may not settle a spend of " + spend.request().agent());

@@ -32,7 +32,7 @@ final class EconomyTools {
     }
 
     List<ForgeTool> tools() {
-        return List.of(balance(), pricing(), providers(), route(), trades(), network());
+        return List.of(balance(), pricing(), providers(), route(), trades(), network(), offer());
     }
 
     private ForgeTool balance() {
@@ -163,6 +163,33 @@ final class EconomyTools {
                                 .put("path", proof.pathHex()).map());
                     }
                     return out.map();
+                });
+    }
+
+    private ForgeTool offer() {
+        return ForgeTool.named("offer").title("Set this node's offer (operator)").idempotent()
+                .description("Sets the terms on which this node sells a model it serves: a price floor per 1,000 tokens "
+                        + "(the market price applies when higher) and the capacity it offers, which feeds the tier's price. "
+                        + "Operator only: an agent sells through a node of its own.")
+                .input(object(required("model", string("a model this node serves", 64)),
+                        optional("price_floor_cu", cu("the least per 1,000 tokens")),
+                        optional("tokens_per_minute", integer("capacity offered", 1, 1_000_000_000))))
+                .output(object(required("provider", string("the node")), required("model", string("the model")),
+                        required("price_per_1k_cu", cu("its price now"))))
+                .handler(call -> {
+                    if (!call.actor().isOperator()) {
+                        throw new ToolException("unauthorized", "only the operator sets this node's offers; an agent sells "
+                                + "through a node of its own");
+                    }
+                    String model = call.args().string("model", 64);
+                    var loaded = node.engine().slot(model).model();
+                    long floor = call.args().has("price_floor_cu") ? call.args().cu("price_floor_cu") : 0;
+                    long capacity = call.args().integer("tokens_per_minute", 1, 1_000_000_000, 6_000);
+                    node.market().offer(new dev.forge.economy.market.Offer(ForgeNode.PROVIDER, model,
+                            dev.forge.economy.market.ModelTier.valueOf(loaded.tier().name()), floor, capacity));
+                    var view = node.market().providers(model).stream()
+                            .filter(v -> v.offer().provider().equals(ForgeNode.PROVIDER)).findFirst().orElseThrow();
+                    return view(view);
                 });
     }
 

@@ -33,6 +33,7 @@ public final class ForgeMcp {
         tools.addAll(new EconomyTools(node).tools());
         tools.add(new ChatTool(node).tool());
         tools.addAll(new SafetyTools(node).tools());
+        tools.addAll(new LendingTools(node).tools());
     }
 
     public List<McpServerFeatures.SyncToolSpecification> specifications() {
