@@ -47,7 +47,9 @@ public final class Market {
         this.config = config;
         this.clock = clock;
         this.origin = ledger.account("treasury").map(Account::createdAt).orElse(0L);
-        for (ModelTier tier : ModelTier.values()) tierMeters.put(tier, new UtilizationMeter(config, origin));
+        for (ModelTier tier : ModelTier.values()) {
+            tierMeters.put(tier, new UtilizationMeter(config, origin, config.startUtilizationPpm()));
+        }
     }
 
     /** Offers (or re-offers, replacing the terms) a model; the provider must hold a signing key. */
@@ -59,7 +61,8 @@ public final class Market {
                 offer.provider() + " cannot sign deliveries, so it cannot sell");
         sync();
         offers.put(key(offer.provider(), offer.model()), offer);
-        offerMeters.computeIfAbsent(key(offer.provider(), offer.model()), k -> new UtilizationMeter(config, origin));
+        // A provider's load starts idle; a tier's utilization starts where its factor is 1.0.
+        offerMeters.computeIfAbsent(key(offer.provider(), offer.model()), k -> new UtilizationMeter(config, origin, 0));
     }
 
     public synchronized void withdraw(String provider, String model) {

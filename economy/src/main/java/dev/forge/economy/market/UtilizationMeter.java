@@ -17,11 +17,14 @@ final class UtilizationMeter {
     private long tokens;
     private long utilizationPpm;
 
-    /** @param originMillis when counting starts: the ledger's creation, so that every market over it agrees */
-    UtilizationMeter(MarketConfig config, long originMillis) {
+    /**
+     * @param originMillis when counting starts: the ledger's creation, so that every market over it agrees
+     * @param startPpm the utilization before any evidence
+     */
+    UtilizationMeter(MarketConfig config, long originMillis, long startPpm) {
         this.config = config;
         this.period = originMillis / config.periodMillis();
-        this.utilizationPpm = config.startUtilizationPpm();
+        this.utilizationPpm = startPpm;
     }
 
     /** Counts tokens traded at {@code timestamp} against a capacity per period. */
