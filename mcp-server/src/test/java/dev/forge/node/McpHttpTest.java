@@ -201,4 +201,31 @@ class McpHttpTest {
             for (McpClient c : clients) c.close();
         }
     }
+
+    @Test
+    void promptsAndResourcesCarryTheAgentsLiveNumbers() throws Exception {
+        try (McpClient client = client(agent("pia"), new ArrayList<>())) {
+            assertEquals(Set.of("plan_within_budget", "explain_refusal"),
+                    client.listPrompts().stream().map(p -> p.name()).collect(Collectors.toSet()));
+            String plan = client.getPrompt("plan_within_budget", Map.of("task", "write a story")).messages().getFirst()
+                    .toChatMessage().toString();
+            assertTrue(plan.contains("write a story") && plan.contains("1000.000000") && plan.contains("50.000000"), plan);
+            String why = client.getPrompt("explain_refusal", Map.of("code", "budget_hour")).messages().getFirst()
+                    .toChatMessage().toString();
+            assertTrue(why.contains("rolling hour"), why);
+
+            assertEquals(Set.of("forge://statement", "forge://policy", "forge://network/root"),
+                    client.listResources().stream().map(r -> r.uri()).collect(Collectors.toSet()));
+            call(client, "chat", "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":5}");
+            var statement = (dev.langchain4j.mcp.client.McpTextResourceContents) client.readResource("forge://statement")
+                    .contents().getFirst();
+            JsonNode s = JSON.readTree(statement.text());
+            assertEquals("pia", s.get("account").asText());
+            assertEquals(1, s.get("trades").size());
+            assertEquals(s.get("closing_cu").asText(), call(client, "balance", "{}").get("balance_cu").asText());
+            var root = (dev.langchain4j.mcp.client.McpTextResourceContents) client.readResource("forge://network/root")
+                    .contents().getFirst();
+            assertTrue(JSON.readTree(root.text()).get("trade_count").asLong() >= 1);
+        }
+    }
 }

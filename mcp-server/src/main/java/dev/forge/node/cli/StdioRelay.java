@@ -50,12 +50,18 @@ final class StdioRelay {
         var initialized = upstream.initialize();
         var tools = upstream.listTools().tools().stream().map(tool -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(tool).callHandler((exchange, request) -> relay(upstream, exchange, request)).build()).toList();
+        var prompts = upstream.listPrompts().prompts().stream().map(prompt -> new McpServerFeatures.SyncPromptSpecification(
+                prompt, (exchange, request) -> upstream.getPrompt(request))).toList();
+        var resources = upstream.listResources().resources().stream().map(resource ->
+                new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> upstream.readResource(request))).toList();
         McpServer.sync(new StdioServerTransportProvider(mapper))
                 .serverInfo("forge", "0.1.0")
                 .instructions(initialized.instructions())
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(false).resources(false, false).build())
                 .validateToolInputs(false)
                 .tools(tools)
+                .prompts(prompts)
+                .resources(resources)
                 .build();
         // The SDK's stdio transport reads on its own threads and exits the process when stdin closes.
     }

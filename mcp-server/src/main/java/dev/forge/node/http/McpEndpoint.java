@@ -38,15 +38,18 @@ public class McpEndpoint implements ServletContextListener {
                         request.getAttribute(ForgeMcp.ACTOR))))
                 .build();
         var tools = new ForgeMcp(node);
+        var texts = new dev.forge.node.mcp.PromptsAndResources(node);
         server = McpServer.sync(transport)
                 .serverInfo("forge", "0.1.0")
                 .instructions("Forge sells LLM inference for CU. Check balance and pricing, then chat; every spend "
                         + "passes a kill switch, budgets, velocity limits and human approval for large amounts.")
-                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).build())
+                .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(false).resources(false, false).build())
                 // Forge checks arguments itself (Args), so that a bad one gets the stable code invalid_argument
                 // in the same JSON error as every other refusal, not the SDK's free-text validation message.
                 .validateToolInputs(false)
                 .tools(tools.specifications())
+                .prompts(texts.prompts())
+                .resources(texts.resources())
                 .build();
         var context = event.getServletContext();
         var auth = context.addFilter("forge-auth", new BearerAuthFilter(node.identities()));

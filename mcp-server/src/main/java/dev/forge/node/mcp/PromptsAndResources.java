@@ -1,0 +1,135 @@
+package dev.forge.node.mcp;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.statement.Statement;
+import dev.forge.node.ForgeNode;
+import dev.forge.policies.Actor;
+import dev.forge.policies.SafetyStatus;
+import dev.forge.prompts.ForgePrompts;
+import io.modelcontextprotocol.server.McpServerFeatures;
+import io.modelcontextprotocol.server.McpSyncServerExchange;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * MCP prompts (texts from the prompts module, filled with the caller's live numbers) and
+ * resources: the caller's statement, the policy in force, the network's Merkle root.
+ */
+public final class PromptsAndResources {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final long DAY = 86_400_000L;
+
+    private final ForgeNode node;
+
+    public PromptsAndResources(ForgeNode node) {
+        this.node = node;
+    }
+
+    public List<McpServerFeatures.SyncPromptSpecification> prompts() {
+        var plan = new McpSchema.Prompt("plan_within_budget", "Plan a task within my budget",
+                "Plans a task in steps whose model, tokens and cost fit what you may still spend now.",
+                List.of(new McpSchema.PromptArgument("task", "what you want done", true)));
+        var explain = new McpSchema.Prompt("explain_refusal", "Explain a refused or held spend",
+                "Explains a refusal code (kill_switch, budget_hour, approval_required, ...) and what to do next.",
+                List.of(new McpSchema.PromptArgument("code", "the error code the tool returned", true),
+                        new McpSchema.PromptArgument("message", "the message that came with it", false)));
+        return List.of(new McpServerFeatures.SyncPromptSpecification(plan, (exchange, request) ->
+                        user("A plan within budget", ForgePrompts.planWithinBudget(argument(request, "task"), budget(actor(exchange))))),
+                new McpServerFeatures.SyncPromptSpecification(explain, (exchange, request) ->
+                        user("Why a spend was refused", ForgePrompts.explainRefusal(argument(request, "code"),
+                                request.arguments() == null ? null : (String) request.arguments().get("message")))));
+    }
+
+    public List<McpServerFeatures.SyncResourceSpecification> resources() {
+        return List.of(resource("forge://statement", "Your statement", "Your settlement statement for the last 24 hours, "
+                        + "signed by the node: entries, totals, trades with Merkle proofs.", this::statement),
+                resource("forge://policy", "Policy in force", "Your budget policy, spending, and the kill switch.", this::policy),
+                resource("forge://network/root", "Merkle root", "The Merkle root over every trade and the trade count.",
+                        actor -> Map.of("merkle_root", HexFormat.of().formatHex(node.ledger().merkleRoot()),
+                                "trade_count", node.ledger().tradeCount())));
+    }
+
+    private McpServerFeatures.SyncResourceSpecification resource(String uri, String title, String description,
+                                                                  java.util.function.Function<Actor, Object> read) {
+        var resource = McpSchema.Resource.builder().uri(uri).name(uri.substring("forge://".length())).title(title)
+                .description(description).mimeType("application/json").build();
+        return new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> {
+            try {
+                String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(read.apply(actor(exchange)));
+                return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "application/json", text)));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
+        });
+    }
+
+    private Object statement(Actor actor) {
+        String account = agent(actor);
+        long now = System.currentTimeMillis();
+        Statement s = node.statements().statement(account, now - DAY, now + 1);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account", s.account());
+        out.put("from", s.from());
+        out.put("to", s.to());
+        out.put("opening_cu", Cu.format(s.opening()));
+        out.put("credits_cu", Cu.format(s.credits()));
+        out.put("debits_cu", Cu.format(s.debits()));
+        out.put("closing_cu", Cu.format(s.closing()));
+        out.put("entries", s.entries().stream().map(e -> Map.of("transfer_id", e.transferId(), "at", e.timestamp(),
+                "phase", e.phase(), "counterparty", e.counterparty(), "change_cu", Cu.format(e.change()))).toList());
+        out.put("trades", s.trades().stream().map(t -> Map.of("trade_id", t.tradeId(), "amount_cu", Cu.format(t.amount()),
+                "leaf_hash", HexFormat.of().formatHex(t.leafHash()), "proof", t.proof().pathHex())).toList());
+        out.put("merkle_root", HexFormat.of().formatHex(s.merkleRoot()));
+        out.put("tree_size", s.treeSize());
+        out.put("node_key", HexFormat.of().formatHex(s.nodeKey()));
+        out.put("signature", HexFormat.of().formatHex(s.signature()));
+        return out;
+    }
+
+    private Object policy(Actor actor) {
+        SafetyStatus s = node.pipeline().status(actor, agent(actor));
+        return Map.of("agent", s.agent(), "max_per_request_cu", Cu.format(s.policy().maxPerRequest()),
+                "max_per_hour_cu", Cu.format(s.policy().maxPerHour()), "max_lifetime_cu", Cu.format(s.policy().maxLifetime()),
+                "approval_threshold_cu", Cu.format(s.policy().approvalThreshold()),
+                "spent_last_hour_cu", Cu.format(s.spentLastHour()), "kill_switch", s.kill().active());
+    }
+
+    private ForgePrompts.Budget budget(Actor actor) {
+        String agent = agent(actor);
+        var account = node.ledger().account(agent).orElseThrow();
+        SafetyStatus s = node.pipeline().status(actor, agent);
+        String prices = node.market().pricing().stream().map(p -> p.tier().name().toLowerCase(Locale.ROOT) + " "
+                + Cu.format(p.pricePerKiloToken()) + " CU").collect(Collectors.joining(", "));
+        return new ForgePrompts.Budget(Cu.format(account.balance()), Cu.format(account.available()),
+                Cu.format(s.policy().maxPerRequest()), Cu.format(s.policy().maxPerHour()), Cu.format(s.spentLastHour()),
+                Cu.format(s.policy().approvalThreshold()), prices);
+    }
+
+    private static McpSchema.GetPromptResult user(String description, String text) {
+        return new McpSchema.GetPromptResult(description, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
+                new McpSchema.TextContent(text))));
+    }
+
+    private static String argument(McpSchema.GetPromptRequest request, String name) {
+        Object value = request.arguments() == null ? null : request.arguments().get(name);
+        if (!(value instanceof String s) || s.isBlank()) throw new IllegalArgumentException("the prompt needs " + name);
+        return s;
+    }
+
+    private static Actor actor(McpSyncServerExchange exchange) {
+        Actor actor = (Actor) exchange.transportContext().get(ForgeMcp.ACTOR);
+        if (actor == null) throw new IllegalStateException("no valid bearer token came with this session");
+        return actor;
+    }
+
+    private static String agent(Actor actor) {
+        if (actor.isOperator()) throw new IllegalArgumentException("the operator has no account; use an agent's token");
+        return actor.id();
+    }
+}
