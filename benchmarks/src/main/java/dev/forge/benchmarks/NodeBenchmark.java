@@ -1,0 +1,139 @@
+package dev.forge.benchmarks;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forge.inference.GenerationRequest;
+import dev.forge.inference.InferenceEngine;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Tool-call latency and chat throughput of a running node, measured as an MCP client sees them
+ * (the MCP SDK's client over Streamable HTTP), and the same chats on Forge's engine in this
+ * process for comparison. Not JMH: the thing measured is another process.
+ *
+ * <pre>
+ * ./forge node --data /tmp/bench --port 3900 --model ../shared/models/stories260K &amp;
+ * java -jar benchmarks/target/benchmarks.jar ... (see docs/benchmarks.md for the command)
+ * </pre>
+ */
+public final class NodeBenchmark {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    public static void main(String[] args) throws Exception {
+        URI node = URI.create(args[0]);
+        Path data = Path.of(args[1]);
+        Path model = Path.of(args[2]);
+        String operator = Files.readString(data.resolve("operator_token")).strip();
+        String modelName = model.getFileName().toString();
+
+        List<McpSyncClient> clients = new ArrayList<>();
+        for (int i = 0; i < 16; i++) clients.add(client(node, createAgent(node, operator, "bench" + System.nanoTime() + i)));
+        long[] one = balanceLatencies(clients.subList(0, 1), 3_000);
+        long[] sixteen = balanceLatencies(clients, 500);
+        System.out.printf("balance, 1 client:   p50 %.2f ms, p99 %.2f ms (%d calls)%n", ms(one, 50), ms(one, 99), one.length);
+        System.out.printf("balance, 16 clients: p50 %.2f ms, p99 %.2f ms (%d calls), %.0f calls/s%n",
+                ms(sixteen, 50), ms(sixteen, 99), sixteen.length, sixteen.length / (sum(sixteen) / 16 / 1e9));
+
+        int tokens = 200;
+        int chats = 20;
+        for (int i = 0; i < 5; i++) chat(clients.get(2 + i % 2), modelName, tokens); // warm up
+        long nodeTokens = 0;
+        long start = System.nanoTime();
+        for (int i = 0; i < chats; i++) nodeTokens += chat(clients.get(i % 2), modelName, tokens);
+        double nodeRate = nodeTokens / ((System.nanoTime() - start) / 1e9);
+
+        try (var engine = new InferenceEngine(Files.createTempDirectory("forge-bench-engine"), 1)) {
+            engine.load(modelName, model);
+            for (int i = 0; i < 5; i++) engine.generate(modelName, GenerationRequest.greedy("Once upon a time", tokens), t -> { }, () -> false);
+            long engineTokens = 0;
+            start = System.nanoTime();
+            for (int i = 0; i < chats; i++) {
+                engineTokens += engine.generate(modelName, GenerationRequest.greedy("Once upon a time", tokens), t -> { },
+                        () -> false).completionTokens();
+            }
+            double engineRate = engineTokens / ((System.nanoTime() - start) / 1e9);
+            System.out.printf("chat, %d × %d tokens: node over MCP %.0f tokens/s, engine in process %.0f tokens/s, ratio %.2f%n",
+                    chats, tokens, nodeRate, engineRate, nodeRate / engineRate);
+        }
+        clients.forEach(McpSyncClient::closeGracefully);
+    }
+
+    private static long chat(McpSyncClient client, String model, int tokens) {
+        var result = client.callTool(new McpSchema.CallToolRequest("chat",
+                Map.of("model", model, "prompt", "Once upon a time", "max_tokens", tokens)));
+        if (Boolean.TRUE.equals(result.isError())) throw new IllegalStateException("chat failed: " + result.content());
+        return ((Number) ((Map<?, ?>) result.structuredContent()).get("completion_tokens")).longValue();
+    }
+
+    private static long[] balanceLatencies(List<McpSyncClient> clients, int callsEach) throws Exception {
+        for (McpSyncClient c : clients) for (int i = 0; i < 200; i++) balance(c); // warm up
+        ExecutorService threads = Executors.newFixedThreadPool(clients.size());
+        List<Future<long[]>> futures = new ArrayList<>();
+        for (McpSyncClient c : clients) {
+            futures.add(threads.submit(() -> {
+                long[] times = new long[callsEach];
+                for (int i = 0; i < callsEach; i++) {
+                    long t = System.nanoTime();
+                    balance(c);
+                    times[i] = System.nanoTime() - t;
+                }
+                return times;
+            }));
+        }
+        List<long[]> all = new ArrayList<>();
+        for (Future<long[]> f : futures) all.add(f.get());
+        threads.shutdown();
+        return all.stream().flatMapToLong(Arrays::stream).sorted().toArray();
+    }
+
+    private static void balance(McpSyncClient client) {
+        var result = client.callTool(new McpSchema.CallToolRequest("balance", Map.of()));
+        if (Boolean.TRUE.equals(result.isError())) throw new IllegalStateException("balance failed: " + result.content());
+    }
+
+    private static McpSyncClient client(URI node, String token) {
+        var transport = HttpClientStreamableHttpTransport.builder(node.toString()).endpoint("/mcp")
+                .jsonMapper(new JacksonMcpJsonMapper(JSON))
+                .customizeClient(c -> c.version(HttpClient.Version.HTTP_1_1))
+                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
+                .build();
+        McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(2)).build();
+        client.initialize();
+        return client;
+    }
+
+    private static String createAgent(URI node, String operator, String id) throws Exception {
+        var response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(node.resolve("/v1/forge/accounts")).header("Authorization", "Bearer " + operator)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 200) throw new IllegalStateException("cannot create an agent: " + response.body());
+        return JSON.readTree(response.body()).get("token").asText();
+    }
+
+    private static double ms(long[] sorted, int percentile) {
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)] / 1e6;
+    }
+
+    private static double sum(long[] values) {
+        return Arrays.stream(values).sum();
+    }
+}
