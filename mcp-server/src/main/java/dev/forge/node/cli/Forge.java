@@ -20,7 +20,7 @@ import picocli.CommandLine.Parameters;
  */
 @Command(name = "forge", mixinStandardHelpOptions = true, version = "forge 0.1.0",
         description = "Forge: a compute economy for AI agents.",
-        subcommands = {Forge.Mcp.class, Forge.Account.class, Forge.Kill.class, Forge.Release.class, Forge.Approvals.class,
+        subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Kill.class, Forge.Release.class, Forge.Approvals.class,
                 Forge.Approve.class, Forge.Deny.class, Forge.Models.class})
 public final class Forge {
     public static void main(String[] args) {
@@ -74,6 +74,35 @@ public final class Forge {
         public Integer call() throws Exception {
             if (!connection.client().answers()) new NodeStarter(connection.data, connection.node, models).start();
             new StdioRelay(connection.node, connection.token()).run();
+            return 0;
+        }
+    }
+
+    @Command(name = "chat", mixinStandardHelpOptions = true,
+            description = "Pays for one chat as an agent (through the node's MCP chat tool) and prints the answer; "
+                    + "the cost, balance and trade id go to stderr.")
+    static final class Chat implements Callable<Integer> {
+        @CommandLine.Mixin
+        Connection connection;
+
+        @Option(names = "--model", required = true, description = "a model the node serves")
+        String model;
+
+        @Option(names = "--max-tokens", defaultValue = "256", description = "the most tokens to generate (default: ${DEFAULT-VALUE})")
+        int maxTokens;
+
+        @Parameters(index = "0", description = "the prompt")
+        String prompt;
+
+        @Override
+        public Integer call() throws Exception {
+            if (connection.token == null) throw new CliException("chat spends an agent's CU: give its --token");
+            var answer = new McpCall(connection.node, connection.token).call("chat",
+                    Map.of("model", model, "prompt", prompt, "max_tokens", maxTokens));
+            System.out.println(answer.path("text").asText());
+            System.err.println("forge: " + answer.path("completion_tokens").asText() + " tokens, cost "
+                    + answer.path("cost_cu").asText() + " CU, balance " + answer.path("balance_cu").asText()
+                    + " CU, trade " + answer.path("trade_id").asText());
             return 0;
         }
     }
