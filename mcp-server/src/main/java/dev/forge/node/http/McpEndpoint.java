@@ -28,7 +28,7 @@ public class McpEndpoint implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         ForgeNode node = Arc.container().instance(ForgeNode.class).get();
-        int port = ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(3000);
+        String port = originPort();
         var transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
                 .mcpEndpoint("/mcp")
@@ -58,6 +58,14 @@ public class McpEndpoint implements ServletContextListener {
         var servlet = context.addServlet("mcp", transport);
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp", "/mcp/*");
+    }
+
+    /** The node's own port for the Origin check; a port chosen at random (tests) allows any loopback port. */
+    private static String originPort() {
+        var config = ConfigProvider.getConfig();
+        boolean test = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST;
+        int port = config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(3000);
+        return port == 0 ? "*" : String.valueOf(port);
     }
 
     @Override
