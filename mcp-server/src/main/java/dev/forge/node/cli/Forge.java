@@ -72,7 +72,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            if (!connection.client().answers()) new NodeStarter(connection.data, connection.node, models).start();
+            if (!new NodeClient(connection.node, "").answers()) new NodeStarter(connection.data, connection.node, models).start();
             new StdioRelay(connection.node, connection.token()).run();
             return 0;
         }
