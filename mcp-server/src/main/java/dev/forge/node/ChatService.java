@@ -23,7 +23,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntConsumer;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -44,10 +43,10 @@ public final class ChatService {
      * @param approvalId to resume a spend a human approved, or null
      * @param askHuman asks the person behind the client to approve an amount (MCP elicitation):
      *     yes, no, or empty when nobody answered; null when the client cannot be asked
-     * @param progress told how many tokens have been generated so far
+     * @param listener told each piece of text and how many tokens have been generated so far
      */
     public ChatOutcome chat(Actor actor, String model, GenerationRequest request, String approvalId,
-                            Function<String, Optional<Boolean>> askHuman, IntConsumer progress) {
+                            Function<String, Optional<Boolean>> askHuman, Listener listener) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
         LocalModel local = node.engine().slot(model).model();
@@ -59,16 +58,19 @@ public final class ChatService {
         long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
         Spend spend = new SpendGate(node).open(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model, maxCost,
                 UUID.randomUUID().toString()), approvalId, askHuman);
-        return run(actor, spend, model, request, price, progress);
+        return run(actor, spend, model, request, price, listener);
     }
 
-    private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, IntConsumer progress) {
+    private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, Listener listener) {
         var cancelled = new AtomicBoolean();
         spend.onCancel(() -> cancelled.set(true));
         var tokens = new AtomicInteger();
         Completion completion;
         try {
-            completion = node.engine().generate(model, request, piece -> progress.accept(tokens.incrementAndGet()), cancelled::get);
+            completion = node.engine().generate(model, request, piece -> {
+                listener.text(piece);
+                listener.tokens(tokens.incrementAndGet());
+            }, cancelled::get);
         } catch (RuntimeException e) {
             node.pipeline().cancel(actor, spend, "inference failed: " + e.getMessage());
             throw e;
@@ -100,6 +102,17 @@ public final class ChatService {
         return node.market().providers(model).stream().filter(v -> v.offer().provider().equals(ForgeNode.PROVIDER))
                 .mapToLong(ProviderView::pricePerKiloToken).findFirst()
                 .orElseThrow(() -> new MarketException(MarketException.Code.NO_OFFER, "this node does not offer " + model));
+    }
+
+    /** Hears a chat as it is generated: its text, piece by piece, and how many pieces so far. */
+    public interface Listener {
+        Listener NONE = new Listener() { };
+
+        default void text(String piece) {
+        }
+
+        default void tokens(int generated) {
+        }
     }
 
     /** What a chat produced and what it cost. */

@@ -18,7 +18,7 @@ public final class ChatStreamChild {
         String model = Path.of(args[1]).getFileName().toString();
         for (int i = 0; ; i++) {
             var outcome = chats.chat(Actor.agent("kim"), model, GenerationRequest.greedy("Once upon a time", 8 + i % 8),
-                    null, null, tokens -> { });
+                    null, null, ChatService.Listener.NONE);
             System.out.println("ACK " + outcome.tradeId());
             System.out.flush();
         }

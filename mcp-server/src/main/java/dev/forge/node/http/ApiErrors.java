@@ -19,28 +19,49 @@ public class ApiErrors implements ExceptionMapper<Exception> {
     @Override
     public Response toResponse(Exception e) {
         if (e instanceof WebApplicationException web) return web.getResponse();
-        String code;
-        int status = 400;
-        switch (e) {
-            case PolicyException p -> {
-                code = p.refusal().code();
-                status = p.refusal() == Refusal.UNAUTHORIZED ? 403 : 409;
-            }
-            case MarketException m -> code = m.code().code();
-            case InferenceException i -> {
-                code = i.code().code();
-                if (i.code() == InferenceException.Code.UNKNOWN_MODEL) status = 404;
-                if (i.code() == InferenceException.Code.QUEUE_FULL) status = 429;
-            }
-            case LedgerException l -> code = l.error().name().toLowerCase(Locale.ROOT);
-            case IllegalArgumentException i -> code = "invalid_argument";
-            default -> {
-                code = "internal_error";
-                status = 500;
-                System.err.println("forge: request failed: " + e);
-            }
+        Map<String, Object> body = body(e);
+        return Response.status(status(e)).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+
+    /** The refusal as every surface reports it: the stable code and the sentence (and an approval id). */
+    static Map<String, Object> body(Exception e) {
+        Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("error", code(e));
+        body.put("message", String.valueOf(e.getMessage()));
+        if (e instanceof dev.forge.node.ApprovalRequired a) {
+            body.put("approval_id", a.approvalId());
+            body.put("amount_cu", dev.forge.economy.market.Cu.format(a.amount()));
         }
-        return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", code, "message", String.valueOf(e.getMessage()))).build();
+        return body;
+    }
+
+    private static int status(Exception e) {
+        return switch (e) {
+            case dev.forge.node.ApprovalRequired a -> 409;
+            case PolicyException p -> p.refusal() == Refusal.UNAUTHORIZED ? 403 : 409;
+            case InferenceException i when i.code() == InferenceException.Code.UNKNOWN_MODEL -> 404;
+            case InferenceException i when i.code() == InferenceException.Code.QUEUE_FULL -> 429;
+            case InferenceException i when i.code() == InferenceException.Code.ENGINE_FAILURE -> 502;
+            case MarketException m -> 400;
+            case InferenceException i -> 400;
+            case LedgerException l -> 400;
+            case IllegalArgumentException i -> 400;
+            default -> 500;
+        };
+    }
+
+    private static String code(Exception e) {
+        return switch (e) {
+            case dev.forge.node.ApprovalRequired a -> "approval_required";
+            case PolicyException p -> p.refusal().code();
+            case MarketException m -> m.code().code();
+            case InferenceException i -> i.code().code();
+            case LedgerException l -> l.error().name().toLowerCase(Locale.ROOT);
+            case IllegalArgumentException i -> "invalid_argument";
+            default -> {
+                System.err.println("forge: request failed: " + e);
+                yield "internal_error";
+            }
+        };
     }
 }

@@ -64,8 +64,11 @@ final class ChatTool {
         call.progress(0, (double) maxTokens, "holding the cost and starting " + model);
         var outcome = chats.chat(call.actor(), model, request, a.string("approval_id", 64, null),
                 call.canAskHuman() ? question -> ask(call, question) : null,
-                tokens -> {
-                    if (tokens % 8 == 0) call.progress(tokens, (double) maxTokens, tokens + " tokens");
+                new ChatService.Listener() {
+                    @Override
+                    public void tokens(int tokens) {
+                        if (tokens % 8 == 0) call.progress(tokens, (double) maxTokens, tokens + " tokens");
+                    }
                 });
         var c = outcome.completion();
         return Out.of().put("text", c.text()).put("model", outcome.model())

@@ -1,0 +1,190 @@
+package dev.forge.node.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forge.economy.market.Cu;
+import dev.forge.inference.ChatMessage;
+import dev.forge.inference.GenerationRequest;
+import dev.forge.inference.LocalModel;
+import dev.forge.inference.Prompt;
+import dev.forge.node.ChatService;
+import dev.forge.node.ForgeNode;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.StreamingOutput;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * OpenAI's chat completions and models, for the many tools that speak them. A completion goes
+ * through exactly the MCP {@code chat} tool's path ({@link ChatService}): the same hold,
+ * safety checks, metering and dual-signed trade; every answer carries {@code x_forge}.
+ */
+@Path("/v1")
+@Produces(MediaType.APPLICATION_JSON)
+public class OpenAiResource {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int MAX_TOKENS = 32_768;
+
+    @Inject
+    ForgeNode node;
+
+    @GET
+    @Path("/models")
+    public Map<String, Object> models() {
+        List<Map<String, Object>> data = new ArrayList<>();
+        for (LocalModel m : node.engine().models()) {
+            Map<String, Object> model = new LinkedHashMap<>();
+            model.put("id", m.name());
+            model.put("object", "model");
+            model.put("created", 0);
+            model.put("owned_by", ForgeNode.PROVIDER);
+            model.put("x_forge", Map.of("tier", m.tier().name().toLowerCase(Locale.ROOT),
+                    "price_per_1k_cu", Cu.format(new ChatService(node).price(m.name()))));
+            data.add(model);
+        }
+        return Map.of("object", "list", "data", data);
+    }
+
+    @POST
+    @Path("/chat/completions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response complete(JsonNode body, @Context ContainerRequestContext context) {
+        if (body == null || !body.isObject()) throw new IllegalArgumentException("the body must be a JSON object");
+        String model = text(body, "model");
+        GenerationRequest request = request(body);
+        String id = "chatcmpl-" + UUID.randomUUID();
+        long created = System.currentTimeMillis() / 1000;
+        var chats = new ChatService(node);
+        if (!body.path("stream").asBoolean(false)) {
+            var outcome = chats.chat(ApiAuth.actor(context), model, request, null, null, ChatService.Listener.NONE);
+            Map<String, Object> answer = base(id, "chat.completion", created, model);
+            answer.put("choices", List.of(Map.of("index", 0, "message", Map.of("role", "assistant",
+                    "content", outcome.completion().text()), "finish_reason", finishReason(outcome))));
+            answer.put("usage", usage(outcome));
+            answer.put("x_forge", forge(outcome));
+            return Response.ok(answer).build();
+        }
+        var actor = ApiAuth.actor(context);
+        StreamingOutput stream = out -> {
+            event(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
+            try {
+                var outcome = chats.chat(actor, model, request, null, null, new ChatService.Listener() {
+                    @Override
+                    public void text(String piece) {
+                        event(out, chunk(id, created, model, Map.of("content", piece), null));
+                    }
+                });
+                Map<String, Object> last = chunk(id, created, model, Map.of(), finishReason(outcome));
+                last.put("usage", usage(outcome));
+                last.put("x_forge", forge(outcome));
+                event(out, last);
+            } catch (RuntimeException e) {
+                // Headers are gone: the refusal travels as an SSE error event with the same body as elsewhere.
+                event(out, Map.of("error", ApiErrors.body(e)));
+            }
+            out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        };
+        return Response.ok(stream, "text/event-stream").header("Cache-Control", "no-cache").build();
+    }
+
+    private static GenerationRequest request(JsonNode body) {
+        JsonNode messages = body.path("messages");
+        if (!messages.isArray() || messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
+        List<ChatMessage> chat = new ArrayList<>();
+        for (JsonNode m : messages) {
+            String role = m.path("role").asText("");
+            String content = m.path("content").isTextual() ? m.path("content").asText() : null;
+            if (content == null) throw new IllegalArgumentException("each message needs a text content");
+            chat.add(switch (role) {
+                case "system", "developer" -> ChatMessage.system(content);
+                case "user" -> ChatMessage.user(content);
+                case "assistant" -> ChatMessage.assistant(content);
+                default -> throw new IllegalArgumentException("a message's role is system, user or assistant, not '" + role + "'");
+            });
+        }
+        JsonNode max = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.path("max_tokens");
+        int maxTokens = max.isMissingNode() || max.isNull() ? 256 : max.asInt(-1);
+        if (!max.isMissingNode() && !max.isNull() && !max.canConvertToInt() || maxTokens < 1 || maxTokens > MAX_TOKENS) {
+            throw new IllegalArgumentException("max_tokens must be 1 to " + MAX_TOKENS);
+        }
+        double temperature = body.path("temperature").asDouble(0);
+        List<String> stop = new ArrayList<>();
+        JsonNode s = body.path("stop");
+        if (s.isTextual()) stop.add(s.asText());
+        else if (s.isArray()) s.forEach(item -> stop.add(item.asText()));
+        return new GenerationRequest(new Prompt.Chat(chat, List.of()), maxTokens, (float) temperature,
+                body.path("seed").asLong(0), stop);
+    }
+
+    private static String text(JsonNode body, String field) {
+        if (!body.path(field).isTextual() || body.path(field).asText().isBlank()) {
+            throw new IllegalArgumentException(field + " is required");
+        }
+        return body.path(field).asText();
+    }
+
+    private static Map<String, Object> base(String id, String object, long created, String model) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", id);
+        out.put("object", object);
+        out.put("created", created);
+        out.put("model", model);
+        return out;
+    }
+
+    private static Map<String, Object> chunk(String id, long created, String model, Map<String, Object> delta, String finish) {
+        Map<String, Object> out = base(id, "chat.completion.chunk", created, model);
+        Map<String, Object> choice = new LinkedHashMap<>();
+        choice.put("index", 0);
+        choice.put("delta", delta);
+        choice.put("finish_reason", finish);
+        out.put("choices", List.of(choice));
+        return out;
+    }
+
+    private static Map<String, Object> usage(ChatService.ChatOutcome o) {
+        int prompt = o.completion().promptTokens();
+        int completion = o.completion().completionTokens();
+        return Map.of("prompt_tokens", prompt, "completion_tokens", completion, "total_tokens", prompt + completion);
+    }
+
+    private static Map<String, Object> forge(ChatService.ChatOutcome o) {
+        return Map.of("cost_cu", Cu.format(o.cost()), "balance_cu", Cu.format(o.balance()), "trade_id", o.tradeId(),
+                "price_per_1k_cu", Cu.format(o.pricePerKiloToken()));
+    }
+
+    private static String finishReason(ChatService.ChatOutcome o) {
+        return switch (o.completion().finishReason()) {
+            case LENGTH -> "length";
+            case TOOL_CALL -> "tool_calls";
+            default -> "stop";
+        };
+    }
+
+    private static void event(OutputStream out, Object data) {
+        try {
+            out.write(("data: " + JSON.writeValueAsString(data) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+        } catch (IOException e) {
+            throw new UncheckedIOException("the client went away", e);
+        }
+    }
+}
