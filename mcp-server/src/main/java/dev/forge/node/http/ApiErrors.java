@@ -38,6 +38,9 @@ public class ApiErrors implements ExceptionMapper<Exception> {
     private static int status(Exception e) {
         return switch (e) {
             case dev.forge.node.ApprovalRequired a -> 409;
+            case dev.forge.node.mcp.ToolException t when t.code().equals("unauthorized") -> 403;
+            case dev.forge.node.mcp.ToolException t when t.code().equals("not_found") -> 404;
+            case dev.forge.node.mcp.ToolException t -> 400;
             case PolicyException p -> p.refusal() == Refusal.UNAUTHORIZED ? 403 : 409;
             case InferenceException i when i.code() == InferenceException.Code.UNKNOWN_MODEL -> 404;
             case InferenceException i when i.code() == InferenceException.Code.QUEUE_FULL -> 429;
@@ -53,6 +56,7 @@ public class ApiErrors implements ExceptionMapper<Exception> {
     private static String code(Exception e) {
         return switch (e) {
             case dev.forge.node.ApprovalRequired a -> "approval_required";
+            case dev.forge.node.mcp.ToolException t -> t.code();
             case PolicyException p -> p.refusal().code();
             case MarketException m -> m.code().code();
             case InferenceException i -> i.code().code();

@@ -41,6 +41,16 @@ public final class ForgeMcp {
                 .callHandler((exchange, request) -> call(t, exchange, request)).build()).toList();
     }
 
+    /**
+     * Runs a tool for the REST API: the same handler, arguments and checks as over MCP; a
+     * refusal is thrown (ToolException or the domain's own) for the HTTP layer to map.
+     */
+    public Map<String, Object> invoke(String name, Actor actor, Map<String, Object> arguments) {
+        ForgeTool tool = tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
+                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
+        return tool.handler().apply(new ToolCall(actor, new Args(arguments, tool.arguments()), null, null));
+    }
+
     public List<String> toolNames() {
         return tools.stream().map(t -> t.tool().name()).toList();
     }

@@ -1,15 +1,15 @@
 package dev.forge.node.mcp;
 
 /** A tool call refused before it did anything: a stable code and a sentence a person understands. */
-final class ToolException extends RuntimeException {
+public final class ToolException extends RuntimeException {
     private final String code;
 
-    ToolException(String code, String message) {
+    public ToolException(String code, String message) {
         super(message);
         this.code = code;
     }
 
-    String code() {
+    public String code() {
         return code;
     }
 

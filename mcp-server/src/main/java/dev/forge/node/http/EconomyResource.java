@@ -1,0 +1,90 @@
+package dev.forge.node.http;
+
+import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.ForgeMcp;
+import dev.forge.node.mcp.ToolException;
+import dev.forge.policies.BudgetPolicy;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.UriInfo;
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The economy over REST, under {@code /v1/forge/}: each call is the MCP tool of the same name
+ * (the same handler, checks and codes), reading its arguments from the query string (GET) or
+ * the JSON body (POST).
+ */
+@Path("/v1/forge")
+@Produces(MediaType.APPLICATION_JSON)
+public class EconomyResource {
+    private static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
+            "pool", "credit", "route");
+    private static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
+
+    @Inject
+    ForgeNode node;
+
+    private ForgeMcp tools;
+
+    private synchronized ForgeMcp tools() {
+        if (tools == null) tools = new ForgeMcp(node);
+        return tools;
+    }
+
+    @GET
+    @Path("/{call}")
+    public Map<String, Object> read(@PathParam("call") String call, @Context UriInfo uri, @Context ContainerRequestContext context) {
+        if (!READS.contains(call)) throw new ToolException("not_found", "no GET /v1/forge/" + call);
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> arguments.put(name, value(values.getFirst())));
+        return tools().invoke(call, ApiAuth.actor(context), arguments);
+    }
+
+    @POST
+    @Path("/{call}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> write(@PathParam("call") String call, Map<String, Object> body,
+                                     @Context ContainerRequestContext context) {
+        if (!WRITES.contains(call)) throw new ToolException("not_found", "no POST /v1/forge/" + call);
+        return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
+    }
+
+    /** Sets an agent's budget policy (operator only): amounts in CU. */
+    @POST
+    @Path("/policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> policy(Map<String, Object> body, @Context ContainerRequestContext context) {
+        if (body == null || !(body.get("agent") instanceof String agent)) throw new IllegalArgumentException("name the agent");
+        var policy = new BudgetPolicy(micro(body, "max_per_request_cu"), micro(body, "max_per_hour_cu"),
+                micro(body, "max_lifetime_cu"), micro(body, "approval_threshold_cu"));
+        node.pipeline().setPolicy(ApiAuth.actor(context), agent, policy);
+        return tools().invoke("safety", ApiAuth.actor(context), Map.of("agent", agent));
+    }
+
+    private static long micro(Map<String, Object> body, String field) {
+        Object v = body.get(field);
+        if (v == null) throw new IllegalArgumentException(field + " is required");
+        try {
+            return new BigDecimal(v.toString()).movePointRight(6).longValueExact();
+        } catch (ArithmeticException | NumberFormatException e) {
+            throw new IllegalArgumentException(field + " must be an amount of CU with up to six decimals");
+        }
+    }
+
+    /** Query strings are text; numbers become numbers so that the tools' checks see their types. */
+    private static Object value(String text) {
+        if (text.matches("-?\\d{1,18}")) return Long.parseLong(text);
+        return text;
+    }
+}

@@ -1,0 +1,78 @@
+package dev.forge.node;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import org.junit.jupiter.api.Test;
+
+/** The economy under /v1/forge/: the MCP tools' answers and codes over REST. */
+@QuarkusTest
+@QuarkusTestResource(NodeTestResource.class)
+class EconomyRestTest {
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @Inject
+    ForgeNode node;
+
+    @TestHTTPResource("/v1/forge")
+    URI forge;
+
+    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+
+    HttpResponse<String> get(String token, String path) throws Exception {
+        var request = HttpRequest.newBuilder(URI.create(forge + path));
+        if (token != null) request.header("Authorization", "Bearer " + token);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    HttpResponse<String> post(String token, String path, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(forge + path)).header("Authorization", "Bearer " + token)
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theEconomyAnswersOverRestWithTheToolsCodes() throws Exception {
+        String token = node.createAgent("rita");
+        String operator = Identities.operatorToken(dataDir());
+        assertEquals("1000.000000", JSON.readTree(get(token, "/balance").body()).get("balance_cu").asText());
+        JsonNode pricing = JSON.readTree(get(token, "/pricing?model=stories260K&prompt_tokens=5&max_tokens=40").body());
+        assertEquals("tiny", pricing.get("quote").get("tier").asText(), pricing.toString());
+        for (String read : new String[] {"/trades", "/network", "/providers", "/safety", "/loans", "/pool", "/credit"}) {
+            assertEquals(200, get(token, read).statusCode(), read);
+        }
+        HttpResponse<String> lent = post(token, "/lend", "{\"amount_cu\":\"10\"}");
+        assertEquals(200, lent.statusCode(), lent.body());
+        assertEquals("990.000000", JSON.readTree(lent.body()).get("balance_cu").asText());
+
+        HttpResponse<String> tooMuch = post(token, "/withdraw", "{\"amount_cu\":\"11\"}");
+        assertEquals(400, tooMuch.statusCode());
+        assertEquals("not_lent_out", JSON.readTree(tooMuch.body()).get("error").asText());
+        HttpResponse<String> notYours = get(token, "/balance?account=treasury");
+        assertEquals(403, notYours.statusCode(), notYours.body());
+        assertEquals(401, get(null, "/balance").statusCode());
+        assertEquals(404, get(token, "/nothing").statusCode());
+
+        HttpResponse<String> agentSetsPolicy = post(token, "/policy", "{\"agent\":\"rita\",\"max_per_request_cu\":\"1000\","
+                + "\"max_per_hour_cu\":\"1000\",\"max_lifetime_cu\":\"1000\",\"approval_threshold_cu\":\"1000\"}");
+        assertEquals(403, agentSetsPolicy.statusCode(), "an agent cannot raise its own limits");
+        HttpResponse<String> operatorSetsPolicy = post(operator, "/policy", "{\"agent\":\"rita\",\"max_per_request_cu\":\"5\","
+                + "\"max_per_hour_cu\":\"20\",\"max_lifetime_cu\":\"100\",\"approval_threshold_cu\":\"2\"}");
+        assertEquals(200, operatorSetsPolicy.statusCode(), operatorSetsPolicy.body());
+        assertEquals("2.000000", JSON.readTree(operatorSetsPolicy.body()).get("policy").get("approval_threshold_cu").asText());
+    }
+
+    java.nio.file.Path dataDir() {
+        return java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("forge.data", String.class));
+    }
+}
