@@ -62,6 +62,7 @@ public final class ChatService {
     }
 
     private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, Listener listener) {
+        long started = System.nanoTime();
         var cancelled = new AtomicBoolean();
         spend.onCancel(() -> cancelled.set(true));
         var tokens = new AtomicInteger();
@@ -80,6 +81,8 @@ public final class ChatService {
         long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), price);
         Trade trade = node.pipeline().settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
         long balance = node.ledger().account(actor.id()).orElseThrow().balance();
+        NodeMetrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
+                java.time.Duration.ofNanos(System.nanoTime() - started));
         return new ChatOutcome(model, completion, price, cost, balance, trade.id());
     }
 

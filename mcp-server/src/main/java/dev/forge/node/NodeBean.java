@@ -29,7 +29,10 @@ public class NodeBean {
     @Produces
     @Unremovable // looked up by the servlet listener, which CDI cannot see
     public synchronized ForgeNode node() {
-        if (node == null) node = ForgeNode.open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
+        if (node == null) {
+            node = ForgeNode.open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
+            NodeMetrics.register(node); // one node per process: its gauges are the process's
+        }
         return node;
     }
 

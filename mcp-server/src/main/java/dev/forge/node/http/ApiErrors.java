@@ -20,6 +20,7 @@ public class ApiErrors implements ExceptionMapper<Exception> {
     public Response toResponse(Exception e) {
         if (e instanceof WebApplicationException web) return web.getResponse();
         Map<String, Object> body = body(e);
+        dev.forge.node.NodeMetrics.refusal(String.valueOf(body.get("error")));
         return Response.status(status(e)).type(MediaType.APPLICATION_JSON).entity(body).build();
     }
 

@@ -76,6 +76,7 @@ public final class ForgeMcp {
             body.put("approval_id", a.approvalId());
             body.put("amount_cu", dev.forge.economy.market.Cu.format(a.amount()));
         }
+        dev.forge.node.NodeMetrics.refusal(String.valueOf(body.get("error")));
         if (body.get("error").equals("internal_error")) {
             System.err.println("forge: tool failed: " + e);
             e.printStackTrace(System.err);
