@@ -21,6 +21,7 @@ public class NodeBean {
     Optional<List<String>> models;
 
     private ForgeNode node;
+    private PriceHistory prices;
 
     void start(@Observes StartupEvent started) {
         node();
@@ -32,12 +33,21 @@ public class NodeBean {
         if (node == null) {
             node = ForgeNode.open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
             NodeMetrics.register(node); // one node per process: its gauges are the process's
+            prices = new PriceHistory(node, 5_000, 720);
         }
         return node;
     }
 
+    @Produces
+    @Unremovable
+    public synchronized PriceHistory prices() {
+        node();
+        return prices;
+    }
+
     void stop(@Observes ShutdownEvent stopping) {
         synchronized (this) {
+            if (prices != null) prices.close();
             if (node != null) node.close();
             node = null;
         }

@@ -423,6 +423,13 @@ public final class SpendPipeline implements AutoCloseable {
         record(now(), actor.id(), "breaker_reset", "", 0, "reset", "", model);
     }
 
+    /** The node-wide view, for the operator: the kill switch, the default policy, the breakers, every pending approval. */
+    public SafetyStatus overview(Actor actor) {
+        PolicyException.requireOperator(actor, "see every agent's pending approvals");
+        return new SafetyStatus(killSwitch.state(), null, budgets.defaults(), 0, 0, false, 0, breakers.states(),
+                approvals.pending());
+    }
+
     public SafetyStatus status(Actor actor, String agent) {
         BudgetPolicy policy = policyFor(actor, agent);
         long now = now();

@@ -72,8 +72,10 @@ public class OpenAiResource {
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         var chats = new ChatService(node);
+        // A held spend, once approved, is resumed by sending its id back: {"x_forge": {"approval_id": "..."}}.
+        String approval = body.path("x_forge").path("approval_id").isTextual() ? body.path("x_forge").path("approval_id").asText() : null;
         if (!body.path("stream").asBoolean(false)) {
-            var outcome = chats.chat(ApiAuth.actor(context), model, request, null, null, ChatService.Listener.NONE);
+            var outcome = chats.chat(ApiAuth.actor(context), model, request, approval, null, ChatService.Listener.NONE);
             Map<String, Object> answer = base(id, "chat.completion", created, model);
             answer.put("choices", List.of(Map.of("index", 0, "message", Map.of("role", "assistant",
                     "content", outcome.completion().text()), "finish_reason", finishReason(outcome))));
@@ -85,7 +87,7 @@ public class OpenAiResource {
         StreamingOutput stream = out -> {
             event(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
             try {
-                var outcome = chats.chat(actor, model, request, null, null, new ChatService.Listener() {
+                var outcome = chats.chat(actor, model, request, approval, null, new ChatService.Listener() {
                     @Override
                     public void text(String piece) {
                         event(out, chunk(id, created, model, Map.of("content", piece), null));

@@ -52,7 +52,8 @@ final class SafetyTools {
                         required("pending_approvals", Schema.array("spends waiting for a human", Schema.anyObject("approval")))))
                 .handler(call -> {
                     String agent = call.args().string("agent", 64, call.actor().isOperator() ? null : call.actor().id());
-                    SafetyStatus s = node.pipeline().status(call.actor(), agent);
+                    SafetyStatus s = agent == null ? node.pipeline().overview(call.actor())
+                            : node.pipeline().status(call.actor(), agent);
                     Out out = Out.of().put("kill_switch", Out.of().put("active", s.kill().active())
                             .put("reason", s.kill().reason()).put("by", s.kill().by()).map());
                     if (s.agent() != null) {

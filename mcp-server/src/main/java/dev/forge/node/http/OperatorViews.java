@@ -1,0 +1,125 @@
+package dev.forge.node.http;
+
+import dev.forge.economy.ledger.Account;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.statement.Statement;
+import dev.forge.node.ForgeNode;
+import dev.forge.node.PriceHistory;
+import dev.forge.policies.Actor;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/** What the operator's page shows: every account, the price history, and signed statements (JSON or CSV). */
+@Path("/v1/forge")
+public class OperatorViews {
+    private static final HexFormat HEX = HexFormat.of();
+
+    @Inject
+    ForgeNode node;
+
+    @Inject
+    PriceHistory history;
+
+    @GET
+    @Path("/accounts")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> accounts(@Context ContainerRequestContext context) {
+        requireOperator(context);
+        return node.ledger().accounts().stream().map(a -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("account", a.id());
+            out.put("kind", a.kind().name().toLowerCase(Locale.ROOT));
+            out.put("balance_cu", Cu.format(a.balance()));
+            out.put("available_cu", Cu.format(a.available()));
+            return out;
+        }).toList();
+    }
+
+    @GET
+    @Path("/pricing/history")
+    @Produces(MediaType.APPLICATION_JSON)
+    public List<Map<String, Object>> priceHistory() {
+        return history.points().stream().map(p -> {
+            Map<String, Object> prices = new LinkedHashMap<>();
+            p.prices().forEach(t -> prices.put(t.tier().name().toLowerCase(Locale.ROOT), Cu.format(t.pricePerKiloToken())));
+            return Map.<String, Object>of("at", p.at(), "prices", prices);
+        }).toList();
+    }
+
+    /** A signed statement for [from, to) (epoch ms; default the last 24 hours), as JSON or CSV. */
+    @GET
+    @Path("/statement")
+    public Response statement(@QueryParam("account") String account, @QueryParam("from") Long from, @QueryParam("to") Long to,
+                              @QueryParam("format") @DefaultValue("json") String format,
+                              @Context ContainerRequestContext context) {
+        Actor actor = ApiAuth.actor(context);
+        String who = account != null ? account : actor.id();
+        PolicyException.require(actor.mayActFor(who), Refusal.UNAUTHORIZED, "an agent sees only its own statement");
+        long end = to != null ? to : System.currentTimeMillis() + 1;
+        Statement s = node.statements().statement(who, from != null ? from : end - 86_400_000L, end);
+        String name = "forge-statement-" + who + "-" + s.from() + "-" + s.to();
+        if (format.equals("csv")) {
+            return Response.ok(csv(s), "text/csv").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
+        }
+        if (!format.equals("json")) throw new IllegalArgumentException("format is json or csv");
+        return Response.ok(json(s), MediaType.APPLICATION_JSON)
+                .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
+    }
+
+    static Map<String, Object> json(Statement s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("account", s.account());
+        out.put("from", s.from());
+        out.put("to", s.to());
+        out.put("opening_cu", Cu.format(s.opening()));
+        out.put("credits_cu", Cu.format(s.credits()));
+        out.put("debits_cu", Cu.format(s.debits()));
+        out.put("closing_cu", Cu.format(s.closing()));
+        out.put("entries", s.entries().stream().map(e -> Map.of("transfer_id", e.transferId(), "at", e.timestamp(),
+                "phase", e.phase(), "counterparty", e.counterparty(), "amount_cu", Cu.format(e.amount()),
+                "change_cu", Cu.format(e.change()), "code", e.code())).toList());
+        out.put("trades", s.trades().stream().map(t -> Map.of("trade_id", t.tradeId(), "consumer", t.consumer(),
+                "provider", t.provider(), "amount_cu", Cu.format(t.amount()), "leaf_hash", HEX.formatHex(t.leafHash()),
+                "leaf_index", t.proof().leafIndex(), "proof", t.proof().pathHex())).toList());
+        out.put("tree_size", s.treeSize());
+        out.put("merkle_root", HEX.formatHex(s.merkleRoot()));
+        out.put("node_key", HEX.formatHex(s.nodeKey()));
+        out.put("signed_bytes_sha256", HEX.formatHex(dev.forge.economy.crypto.Sha256.hash(s.signedBytes())));
+        out.put("signature", HEX.formatHex(s.signature()));
+        return out;
+    }
+
+    /** Entries as rows; the totals, root and node signature as leading comment lines. */
+    static String csv(Statement s) {
+        String header = "# forge statement for " + s.account() + ", " + s.from() + " to " + s.to() + "\n"
+                + "# opening " + Cu.format(s.opening()) + " CU, credits " + Cu.format(s.credits()) + " CU, debits "
+                + Cu.format(s.debits()) + " CU, closing " + Cu.format(s.closing()) + " CU\n"
+                + "# merkle root " + HEX.formatHex(s.merkleRoot()) + " over " + s.treeSize() + " trades\n"
+                + "# node key " + HEX.formatHex(s.nodeKey()) + "\n"
+                + "# signature " + HEX.formatHex(s.signature()) + " (Ed25519 over the statement's canonical bytes)\n"
+                + "transfer_id,at,phase,counterparty,amount_cu,change_cu,code\n";
+        return header + s.entries().stream().map(e -> e.transferId() + "," + e.timestamp() + "," + e.phase() + ","
+                + e.counterparty() + "," + Cu.format(e.amount()) + "," + Cu.format(e.change()) + "," + e.code())
+                .collect(Collectors.joining("\n", "", "\n"));
+    }
+
+    private static void requireOperator(ContainerRequestContext context) {
+        PolicyException.require(ApiAuth.actor(context).isOperator(), Refusal.UNAUTHORIZED, "only the operator sees every account");
+    }
+}

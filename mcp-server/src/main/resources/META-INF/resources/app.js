@@ -1,0 +1,125 @@
+// The operator's page: everything comes from the node's own REST API, polled every two seconds.
+"use strict";
+const $ = (id) => document.getElementById(id);
+let token = sessionStorage.getItem("forge-token");
+
+async function api(path, options = {}) {
+  const response = await fetch(path, {
+    ...options,
+    headers: { "Authorization": "Bearer " + token, "Content-Type": "application/json" },
+  });
+  const body = await response.json().catch(() => ({}));
+  if (!response.ok) throw new Error((body.error || response.status) + ": " + (body.message || ""));
+  return body;
+}
+
+function cell(text) {
+  const td = document.createElement("td");
+  td.textContent = text;
+  return td;
+}
+
+function rows(tbody, items, toCells) {
+  tbody.replaceChildren(...items.map((item) => {
+    const tr = document.createElement("tr");
+    toCells(item).forEach((c) => tr.append(typeof c === "string" || typeof c === "number" ? cell(c) : c));
+    return tr;
+  }));
+}
+
+function button(label, cls, onClick) {
+  const b = document.createElement("button");
+  b.textContent = label;
+  b.className = cls;
+  b.addEventListener("click", onClick);
+  const td = document.createElement("td");
+  td.append(b);
+  return td;
+}
+
+function chart(history) {
+  const canvas = $("price-chart");
+  const g = canvas.getContext("2d");
+  g.clearRect(0, 0, canvas.width, canvas.height);
+  if (history.length < 2) return;
+  const tiers = Object.keys(history[0].prices);
+  const colors = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a"];
+  tiers.forEach((tier, i) => {
+    const values = history.map((p) => parseFloat(p.prices[tier]));
+    const max = Math.max(...values) * 1.1 || 1;
+    g.strokeStyle = colors[i % colors.length];
+    g.beginPath();
+    values.forEach((v, x) => {
+      const px = (x / (values.length - 1)) * canvas.width;
+      const py = canvas.height - (v / max) * canvas.height;
+      x === 0 ? g.moveTo(px, py) : g.lineTo(px, py);
+    });
+    g.stroke();
+    g.fillStyle = g.strokeStyle;
+    g.fillText(tier, 4, 12 + 12 * i);
+  });
+}
+
+async function refresh() {
+  try {
+    const [safety, accounts, trades, network, pricing, history, pool] = await Promise.all([
+      api("/v1/forge/safety"), api("/v1/forge/accounts"), api("/v1/forge/trades?limit=15"), api("/v1/forge/network"),
+      api("/v1/forge/pricing"), api("/v1/forge/pricing/history"), api("/v1/forge/pool"),
+    ]);
+    const kill = safety.kill_switch;
+    $("kill-state").textContent = kill.active ? `Spending is frozen by ${kill.by}: ${kill.reason}` : "Spending is allowed.";
+    $("kill-state").className = kill.active ? "frozen" : "";
+    rows($("approval-rows"), safety.pending_approvals, (a) => [a.agent, a.action + (a.model ? " " + a.model : ""),
+      a.amount_cu, button("Approve", "ok", () => decide(a.approval_id, "approve")),
+      button("Deny", "danger", () => decide(a.approval_id, "deny"))]);
+    $("no-approvals").hidden = safety.pending_approvals.length > 0;
+    rows($("price-rows"), pricing.tiers, (t) => [t.tier, t.price_per_1k_cu + " CU", "×" + t.factor]);
+    chart(history);
+    rows($("account-rows"), accounts, (a) => [a.account, a.kind, a.balance_cu]);
+    $("root").textContent = network.merkle_root;
+    $("trade-count").textContent = network.trade_count;
+    rows($("trade-rows"), trades.trades, (t) => [t.trade_id, t.consumer, t.model,
+      t.prompt_tokens + t.completion_tokens, t.cost_cu]);
+    $("pool").textContent = `${pool.cash_cu} CU in the pool, ${pool.lent_cu} CU lent in ${pool.active_loans} loans`;
+    $("status").textContent = "live · " + new Date().toLocaleTimeString();
+  } catch (e) {
+    $("status").textContent = e.message;
+    if (e.message.startsWith("unauthorized")) signOut();
+  }
+}
+
+async function decide(id, verdict) {
+  await api(`/v1/forge/approvals/${id}/${verdict}`, { method: "POST", body: "{}" }).catch((e) => alert(e.message));
+  refresh();
+}
+
+function signOut() {
+  sessionStorage.removeItem("forge-token");
+  token = null;
+  $("app").hidden = true;
+  $("signin").hidden = false;
+}
+
+function start() {
+  $("signin").hidden = true;
+  $("app").hidden = false;
+  refresh();
+  setInterval(refresh, 2000);
+}
+
+$("signin").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  token = $("token").value.trim();
+  try {
+    await api("/v1/forge/accounts");
+    sessionStorage.setItem("forge-token", token);
+    start();
+  } catch (e) {
+    $("status").textContent = "Sign-in failed: " + e.message;
+  }
+});
+$("kill").addEventListener("click", () => api("/v1/forge/kill", { method: "POST",
+  body: JSON.stringify({ reason: $("kill-reason").value || "pulled from the web page" }) }).then(refresh));
+$("release").addEventListener("click", () => api("/v1/forge/kill/release", { method: "POST",
+  body: JSON.stringify({ reason: "released from the web page" }) }).then(refresh));
+if (token) start();
