@@ -122,4 +122,18 @@ $("kill").addEventListener("click", () => api("/v1/forge/kill", { method: "POST"
   body: JSON.stringify({ reason: $("kill-reason").value || "pulled from the web page" }) }).then(refresh));
 $("release").addEventListener("click", () => api("/v1/forge/kill/release", { method: "POST",
   body: JSON.stringify({ reason: "released from the web page" }) }).then(refresh));
+async function download(format) {
+  const account = $("statement-account").value.trim();
+  if (!account) return;
+  const response = await fetch(`/v1/forge/statement?account=${encodeURIComponent(account)}&format=${format}`,
+    { headers: { "Authorization": "Bearer " + token } });
+  if (!response.ok) { $("status").textContent = "statement: " + (await response.text()); return; }
+  const link = document.createElement("a");
+  link.href = URL.createObjectURL(await response.blob());
+  link.download = `forge-statement-${account}.${format}`;
+  link.click();
+  URL.revokeObjectURL(link.href);
+}
+$("statement-json").addEventListener("click", () => download("json"));
+$("statement-csv").addEventListener("click", () => download("csv"));
 if (token) start();

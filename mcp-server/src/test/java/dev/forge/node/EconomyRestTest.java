@@ -72,6 +72,26 @@ class EconomyRestTest {
         assertEquals("2.000000", JSON.readTree(operatorSetsPolicy.body()).get("policy").get("approval_threshold_cu").asText());
     }
 
+    @Test
+    void statementsDownloadAsSignedJsonAndCsv() throws Exception {
+        String token = node.createAgent("sami");
+        post(token, "/lend", "{\"amount_cu\":\"3\"}");
+        JsonNode statement = JSON.readTree(get(token, "/statement").body());
+        assertEquals("sami", statement.get("account").asText());
+        assertEquals("997.000000", statement.get("closing_cu").asText());
+        byte[] signed = java.util.Base64.getDecoder().decode(statement.get("signed_bytes_base64").asText());
+        byte[] signature = java.util.HexFormat.of().parseHex(statement.get("signature").asText());
+        byte[] nodeKey = java.util.HexFormat.of().parseHex(statement.get("node_key").asText());
+        assertTrue(dev.forge.economy.crypto.Ed25519.verify(nodeKey, signed, signature), "the node's signature checks");
+        assertTrue(java.util.Arrays.equals(nodeKey, node.identities().nodeKey().publicKey()));
+
+        HttpResponse<String> csv = get(token, "/statement?format=csv");
+        assertTrue(csv.headers().firstValue("Content-Type").orElse("").startsWith("text/csv"));
+        assertTrue(csv.body().contains("# signature " + statement.get("signature").asText()), csv.body());
+        assertTrue(csv.body().contains("transfer_id,at,phase,counterparty,amount_cu,change_cu,code"));
+        assertEquals(403, get(token, "/statement?account=rita").statusCode(), "an agent sees only its own");
+    }
+
     java.nio.file.Path dataDir() {
         return java.nio.file.Path.of(org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("forge.data", String.class));
     }

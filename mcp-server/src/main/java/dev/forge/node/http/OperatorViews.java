@@ -100,7 +100,8 @@ public class OperatorViews {
         out.put("tree_size", s.treeSize());
         out.put("merkle_root", HEX.formatHex(s.merkleRoot()));
         out.put("node_key", HEX.formatHex(s.nodeKey()));
-        out.put("signed_bytes_sha256", HEX.formatHex(dev.forge.economy.crypto.Sha256.hash(s.signedBytes())));
+        // The exact bytes the node signed (canonical encoding of everything above), so anyone can check the signature.
+        out.put("signed_bytes_base64", java.util.Base64.getEncoder().encodeToString(s.signedBytes()));
         out.put("signature", HEX.formatHex(s.signature()));
         return out;
     }
