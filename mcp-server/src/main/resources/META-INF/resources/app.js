@@ -62,9 +62,9 @@ function chart(history) {
 
 async function refresh() {
   try {
-    const [safety, accounts, trades, network, pricing, history, pool] = await Promise.all([
+    const [safety, accounts, trades, network, pricing, history, pool, loans] = await Promise.all([
       api("/v1/forge/safety"), api("/v1/forge/accounts"), api("/v1/forge/trades?limit=15"), api("/v1/forge/network"),
-      api("/v1/forge/pricing"), api("/v1/forge/pricing/history"), api("/v1/forge/pool"),
+      api("/v1/forge/pricing"), api("/v1/forge/pricing/history"), api("/v1/forge/pool"), api("/v1/forge/loans"),
     ]);
     const kill = safety.kill_switch;
     $("kill-state").textContent = kill.active ? `Spending is frozen by ${kill.by}: ${kill.reason}` : "Spending is allowed.";
@@ -81,6 +81,7 @@ async function refresh() {
     rows($("trade-rows"), trades.trades, (t) => [t.trade_id, t.consumer, t.model,
       t.prompt_tokens + t.completion_tokens, t.cost_cu]);
     $("pool").textContent = `${pool.cash_cu} CU in the pool, ${pool.lent_cu} CU lent in ${pool.active_loans} loans`;
+    rows($("loan-rows"), loans.loans, (l) => [l.loan_id, l.borrower, l.status, l.owed_cu]);
     $("status").textContent = "live · " + new Date().toLocaleTimeString();
   } catch (e) {
     $("status").textContent = e.message;

@@ -201,6 +201,12 @@ public final class Lending implements AutoCloseable {
         return loan;
     }
 
+    /** Every loan, oldest first (for the operator). */
+    public synchronized List<Loan> allLoans() {
+        sync();
+        return List.copyOf(loans.values());
+    }
+
     /** Loans where the account is the borrower or one of the lenders. */
     public synchronized List<Loan> loans(String account) {
         sync();
