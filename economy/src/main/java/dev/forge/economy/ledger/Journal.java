@@ -68,25 +68,45 @@ final class Journal implements AutoCloseable {
         return records.isEmpty() && !meta.containsKey(HEAD);
     }
 
-    /** Reads every record in order, checking the hash chain and, at the end, the head. */
+    /**
+     * Reads every record up to the head, by key, checking the hash chain and, at the end, the
+     * head's hash. Records are fetched one by one rather than by iterating the tree: a CI run
+     * once found the tree's iteration out of order after a SIGKILL, while lookups by key are
+     * what the chain check needs. Any record that is missing, altered or out of chain is still
+     * reported as corruption.
+     */
     void replay(Consumer<JournalRecord> apply) {
-        long expected = 1;
+        long headSequence = headSequence();
         byte[] previous = GENESIS;
-        for (Map.Entry<Long, byte[]> entry : records.entrySet()) {
-            JournalRecord record = decode(entry.getKey(), entry.getValue());
-            if (record.sequence() != expected || entry.getKey() != expected) {
-                throw corrupt("record " + expected + " is missing (found " + entry.getKey() + ")", null);
+        for (long sequence = 1; sequence <= headSequence; sequence++) {
+            byte[] bytes = records.get(sequence);
+            if (bytes == null) throw corrupt("record " + sequence + " is missing (the head names " + headSequence + ")", null);
+            JournalRecord record = decode(sequence, bytes);
+            if (record.sequence() != sequence) {
+                throw corrupt("record " + sequence + " holds record " + record.sequence(), null);
             }
             if (!Arrays.equals(record.previousHash(), previous)) {
-                throw corrupt("record " + expected + " does not chain to the record before it", null);
+                throw corrupt("record " + sequence + " does not chain to the record before it", null);
             }
             apply.accept(record);
-            previous = Sha256.hash(entry.getValue());
-            expected++;
+            previous = Sha256.hash(bytes);
         }
-        checkHead(expected - 1, previous);
-        lastSequence = expected - 1;
+        if (records.get(headSequence + 1) != null) {
+            throw corrupt("the journal has a record after its head (" + (headSequence + 1) + ")", null);
+        }
+        checkHead(headSequence, previous);
+        lastSequence = headSequence;
         lastHash = previous;
+    }
+
+    /** The last record's sequence as the head names it; 0 for a new journal. */
+    private long headSequence() {
+        byte[] head = meta.get(HEAD);
+        if (head == null) {
+            if (records.get(1L) != null) throw corrupt("the journal has records but no head", null);
+            return 0;
+        }
+        return new CanonicalReader(head).i64();
     }
 
     private JournalRecord decode(long key, byte[] bytes) {
