@@ -14,7 +14,6 @@ import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.LocalModel;
 import dev.forge.policies.Actor;
-import dev.forge.policies.Decision;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;

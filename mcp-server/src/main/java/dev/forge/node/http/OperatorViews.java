@@ -1,6 +1,5 @@
 package dev.forge.node.http;
 
-import dev.forge.economy.ledger.Account;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.statement.Statement;
 import dev.forge.node.ForgeNode;

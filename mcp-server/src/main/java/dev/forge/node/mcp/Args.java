@@ -60,7 +60,7 @@ final class Args {
         } catch (NumberFormatException e) {
             throw ToolException.invalid(name + " must be an amount of CU such as \"12.5\", got " + v);
         }
-        if (amount.scale() > 6 && amount.stripTrailingZeros().scale() > 6) throw ToolException.invalid(name + " has more than six decimals");
+        if (amount.stripTrailingZeros().scale() > 6) throw ToolException.invalid(name + " has more than six decimals");
         if (amount.signum() <= 0) throw ToolException.invalid(name + " must be positive");
         BigDecimal micro = amount.movePointRight(6);
         if (micro.compareTo(BigDecimal.valueOf(Limits.MAX_AMOUNT)) > 0) throw ToolException.invalid(name + " is beyond the ledger's limit");

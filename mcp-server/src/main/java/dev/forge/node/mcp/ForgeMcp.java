@@ -51,10 +51,6 @@ public final class ForgeMcp {
         return tool.handler().apply(new ToolCall(actor, new Args(arguments, tool.arguments()), null, null));
     }
 
-    public List<String> toolNames() {
-        return tools.stream().map(t -> t.tool().name()).toList();
-    }
-
     private static McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         try {
             Actor actor = (Actor) exchange.transportContext().get(ACTOR);
