@@ -50,6 +50,12 @@ public final class Forge {
             return new NodeClient(node, token());
         }
 
+        /** POSTs to the node and prints its answer. */
+        int post(String path, Object body) throws Exception {
+            System.out.println(NodeClient.pretty(client().post(path, body)));
+            return 0;
+        }
+
         String token() {
             if (token != null) return token;
             try {
@@ -121,8 +127,7 @@ public final class Forge {
 
             @Override
             public Integer call() throws Exception {
-                System.out.println(NodeClient.pretty(connection.client().post("/v1/forge/accounts", Map.of("id", id))));
-                return 0;
+                return connection.post("/v1/forge/accounts", Map.of("id", id));
             }
         }
     }
@@ -137,8 +142,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(NodeClient.pretty(connection.client().post("/v1/forge/kill", Map.of("reason", reason))));
-            return 0;
+            return connection.post("/v1/forge/kill", Map.of("reason", reason));
         }
     }
 
@@ -152,8 +156,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(NodeClient.pretty(connection.client().post("/v1/forge/kill/release", Map.of("reason", reason))));
-            return 0;
+            return connection.post("/v1/forge/kill/release", Map.of("reason", reason));
         }
     }
 
@@ -179,8 +182,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(NodeClient.pretty(connection.client().post("/v1/forge/approvals/" + id + "/approve", Map.of())));
-            return 0;
+            return connection.post("/v1/forge/approvals/" + id + "/approve", Map.of());
         }
     }
 
@@ -194,8 +196,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            System.out.println(NodeClient.pretty(connection.client().post("/v1/forge/approvals/" + id + "/deny", Map.of())));
-            return 0;
+            return connection.post("/v1/forge/approvals/" + id + "/deny", Map.of());
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
@@ -21,14 +22,17 @@ final class McpCall {
         this.token = token;
     }
 
-    /** The tool's structured answer; a tool error becomes a {@link CliException} with its code and message. */
-    JsonNode call(String tool, Map<String, Object> arguments) throws Exception {
-        var transport = HttpClientStreamableHttpTransport.builder(node.toString()).endpoint("/mcp")
-                .jsonMapper(new JacksonMcpJsonMapper(JSON))
+    /** Streamable HTTP to the node's {@code /mcp}, over HTTP/1.1, with the bearer token on every request. */
+    static HttpClientStreamableHttpTransport transport(URI node, String token, McpJsonMapper mapper) {
+        return HttpClientStreamableHttpTransport.builder(node.toString()).endpoint("/mcp").jsonMapper(mapper)
                 .customizeClient(c -> c.version(java.net.http.HttpClient.Version.HTTP_1_1))
                 .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
                 .build();
-        var client = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(10))
+    }
+
+    /** The tool's structured answer; a tool error becomes a {@link CliException} with its code and message. */
+    JsonNode call(String tool, Map<String, Object> arguments) throws Exception {
+        var client = McpClient.sync(transport(node, token, new JacksonMcpJsonMapper(JSON))).requestTimeout(Duration.ofMinutes(10))
                 .clientInfo(new McpSchema.Implementation("forge-cli", "0.1.0")).build();
         try {
             client.initialize();

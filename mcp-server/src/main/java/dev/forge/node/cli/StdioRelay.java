@@ -2,7 +2,6 @@ package dev.forge.node.cli;
 
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -35,12 +34,7 @@ final class StdioRelay {
 
     void run() {
         var mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
-        McpSyncClient upstream = McpClient.sync(HttpClientStreamableHttpTransport.builder(node.toString()).endpoint("/mcp")
-                        .jsonMapper(mapper)
-                        .customizeClient(c -> c.version(java.net.http.HttpClient.Version.HTTP_1_1))
-                        .httpRequestCustomizer((request, method, uri, body, context) ->
-                                request.header("Authorization", "Bearer " + token))
-                        .build())
+        McpSyncClient upstream = McpClient.sync(McpCall.transport(node, token, mapper))
                 .clientInfo(new McpSchema.Implementation("forge-mcp", "0.1.0"))
                 .requestTimeout(Duration.ofMinutes(10))
                 .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())

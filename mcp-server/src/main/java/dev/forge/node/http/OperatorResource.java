@@ -3,7 +3,6 @@ package dev.forge.node.http;
 import dev.forge.economy.market.Cu;
 import dev.forge.node.ForgeNode;
 import dev.forge.policies.Actor;
-import dev.forge.policies.Approval;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
 import jakarta.inject.Inject;
@@ -18,7 +17,6 @@ import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /** The operator's calls (the CLI uses them): accounts, the kill switch, approvals. */
@@ -66,7 +64,7 @@ public class OperatorResource {
     @Path("/approvals")
     public List<Map<String, Object>> approvals(@Context ContainerRequestContext context) {
         requireOperator(context, "see the approval queue");
-        return node.pipeline().pendingApprovals().stream().map(OperatorResource::approval).toList();
+        return node.pipeline().pendingApprovals().stream().map(dev.forge.node.mcp.SafetyTools::approval).toList();
     }
 
     @POST
@@ -91,17 +89,5 @@ public class OperatorResource {
     private static void requireOperator(ContainerRequestContext context, String what) {
         Actor actor = ApiAuth.actor(context);
         PolicyException.require(actor.isOperator(), Refusal.UNAUTHORIZED, "only the operator may " + what);
-    }
-
-    static Map<String, Object> approval(Approval a) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("approval_id", a.id());
-        out.put("agent", a.request().agent());
-        out.put("action", a.request().action());
-        out.put("model", a.request().model());
-        out.put("amount_cu", Cu.format(a.request().amount()));
-        out.put("status", a.status().name().toLowerCase(Locale.ROOT));
-        out.put("expires_at", a.expiresAt());
-        return out;
     }
 }

@@ -77,32 +77,8 @@ public class OperatorViews {
             return Response.ok(csv(s), "text/csv").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
         }
         if (!format.equals("json")) throw new IllegalArgumentException("format is json or csv");
-        return Response.ok(json(s), MediaType.APPLICATION_JSON)
+        return Response.ok(dev.forge.node.StatementJson.of(s), MediaType.APPLICATION_JSON)
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
-    }
-
-    static Map<String, Object> json(Statement s) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("account", s.account());
-        out.put("from", s.from());
-        out.put("to", s.to());
-        out.put("opening_cu", Cu.format(s.opening()));
-        out.put("credits_cu", Cu.format(s.credits()));
-        out.put("debits_cu", Cu.format(s.debits()));
-        out.put("closing_cu", Cu.format(s.closing()));
-        out.put("entries", s.entries().stream().map(e -> Map.of("transfer_id", e.transferId(), "at", e.timestamp(),
-                "phase", e.phase(), "counterparty", e.counterparty(), "amount_cu", Cu.format(e.amount()),
-                "change_cu", Cu.format(e.change()), "code", e.code())).toList());
-        out.put("trades", s.trades().stream().map(t -> Map.of("trade_id", t.tradeId(), "consumer", t.consumer(),
-                "provider", t.provider(), "amount_cu", Cu.format(t.amount()), "leaf_hash", HEX.formatHex(t.leafHash()),
-                "leaf_index", t.proof().leafIndex(), "proof", t.proof().pathHex())).toList());
-        out.put("tree_size", s.treeSize());
-        out.put("merkle_root", HEX.formatHex(s.merkleRoot()));
-        out.put("node_key", HEX.formatHex(s.nodeKey()));
-        // The exact bytes the node signed (canonical encoding of everything above), so anyone can check the signature.
-        out.put("signed_bytes_base64", java.util.Base64.getEncoder().encodeToString(s.signedBytes()));
-        out.put("signature", HEX.formatHex(s.signature()));
-        return out;
     }
 
     /** Entries as rows; the totals, root and node signature as leading comment lines. */

@@ -11,7 +11,6 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,23 +72,7 @@ public final class PromptsAndResources {
         String account = agent(actor);
         long now = System.currentTimeMillis();
         Statement s = node.statements().statement(account, now - DAY, now + 1);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("account", s.account());
-        out.put("from", s.from());
-        out.put("to", s.to());
-        out.put("opening_cu", Cu.format(s.opening()));
-        out.put("credits_cu", Cu.format(s.credits()));
-        out.put("debits_cu", Cu.format(s.debits()));
-        out.put("closing_cu", Cu.format(s.closing()));
-        out.put("entries", s.entries().stream().map(e -> Map.of("transfer_id", e.transferId(), "at", e.timestamp(),
-                "phase", e.phase(), "counterparty", e.counterparty(), "change_cu", Cu.format(e.change()))).toList());
-        out.put("trades", s.trades().stream().map(t -> Map.of("trade_id", t.tradeId(), "amount_cu", Cu.format(t.amount()),
-                "leaf_hash", HexFormat.of().formatHex(t.leafHash()), "proof", t.proof().pathHex())).toList());
-        out.put("merkle_root", HexFormat.of().formatHex(s.merkleRoot()));
-        out.put("tree_size", s.treeSize());
-        out.put("node_key", HexFormat.of().formatHex(s.nodeKey()));
-        out.put("signature", HexFormat.of().formatHex(s.signature()));
-        return out;
+        return dev.forge.node.StatementJson.of(s);
     }
 
     private Object policy(Actor actor) {

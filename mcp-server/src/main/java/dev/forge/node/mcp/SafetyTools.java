@@ -14,7 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /** {@code kill} and {@code safety}. */
-final class SafetyTools {
+public final class SafetyTools {
     private final ForgeNode node;
 
     SafetyTools(ForgeNode node) {
@@ -71,9 +71,10 @@ final class SafetyTools {
                 });
     }
 
-    static Map<String, Object> approval(Approval a) {
+    /** An approval as every surface shows it (the safety tool, the operator's REST queue). */
+    public static Map<String, Object> approval(Approval a) {
         return Out.of().put("approval_id", a.id()).put("agent", a.request().agent()).put("action", a.request().action())
                 .put("model", a.request().model()).cu("amount_cu", a.request().amount())
-                .put("status", a.status().name().toLowerCase(Locale.ROOT)).map();
+                .put("status", a.status().name().toLowerCase(Locale.ROOT)).put("expires_at", a.expiresAt()).map();
     }
 }
