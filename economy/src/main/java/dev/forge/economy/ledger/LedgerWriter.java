@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  */
 final class LedgerWriter {
     private static final Logger LOG = Logger.getLogger(LedgerWriter.class.getName());
+    /** A submitter facing a full queue re-checks this often even if no wake-up reaches it. */
+    private static final long QUEUE_FULL_WAIT_MILLIS = 5;
 
     private sealed interface Work {
         CompletableFuture<Object> future();
@@ -39,6 +41,8 @@ final class LedgerWriter {
     private final Object lifecycle = new Object();
     private final Thread thread;
     private volatile boolean closing;
+    /** Submitters waiting for room; changed under the lock, read without it as a hint. */
+    private volatile int waiting;
     private volatile LedgerException failure;
     private long lastTime;
 
@@ -62,18 +66,36 @@ final class LedgerWriter {
         return (CompletableFuture<T>) enqueue(new Query(query, new CompletableFuture<>()));
     }
 
+    /**
+     * Waits for room in the queue without holding the lock while it waits ({@code wait}
+     * releases it), so that a writer that fails while the queue is full can still take the lock,
+     * record its failure and answer everyone instead of hanging.
+     */
     private CompletableFuture<Object> enqueue(Work work) {
         synchronized (lifecycle) {
-            if (failure != null) return CompletableFuture.failedFuture(failure);
-            if (closing) return CompletableFuture.failedFuture(new LedgerException(LedgerError.LEDGER_CLOSED, "the ledger is closed"));
-            try {
-                queue.put(work);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return CompletableFuture.failedFuture(new LedgerException(LedgerError.LEDGER_CLOSED, "interrupted while queueing"));
+            while (true) {
+                if (failure != null) return CompletableFuture.failedFuture(failure);
+                if (closing) return CompletableFuture.failedFuture(new LedgerException(LedgerError.LEDGER_CLOSED, "the ledger is closed"));
+                if (queue.offer(work)) return work.future();
+                waiting++;
+                try {
+                    lifecycle.wait(QUEUE_FULL_WAIT_MILLIS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return CompletableFuture.failedFuture(new LedgerException(LedgerError.LEDGER_CLOSED, "interrupted while queueing"));
+                } finally {
+                    waiting--;
+                }
             }
         }
-        return work.future();
+    }
+
+    /** Wakes submitters waiting for room; only when someone waits, so a free-flowing queue pays nothing. */
+    private void roomMade() {
+        if (waiting == 0) return;
+        synchronized (lifecycle) {
+            lifecycle.notifyAll();
+        }
     }
 
     private void run() {
@@ -84,6 +106,7 @@ final class LedgerWriter {
                 if (first == null && closing && queue.isEmpty()) break;
                 if (first != null) batch.add(first);
                 queue.drainTo(batch, config.maxBatch() - batch.size());
+                if (!batch.isEmpty()) roomMade();
                 process(batch);
                 batch.clear();
             }
@@ -144,6 +167,7 @@ final class LedgerWriter {
         synchronized (lifecycle) {
             failure = new LedgerException(LedgerError.LEDGER_FAILED,
                     "the ledger could not write and stopped: " + cause + "; restart it to recover from its journal");
+            lifecycle.notifyAll();
         }
         for (Work work : batch) work.future().completeExceptionally(failure);
     }
@@ -155,12 +179,14 @@ final class LedgerWriter {
             closing = true;
             Work work;
             while ((work = queue.poll()) != null) work.future().completeExceptionally(reason);
+            lifecycle.notifyAll();
         }
     }
 
     void close() {
         synchronized (lifecycle) {
             closing = true;
+            lifecycle.notifyAll();
         }
         try {
             thread.join();
