@@ -74,6 +74,34 @@ public final class MerkleLog {
         return new InclusionProof(leafIndex, treeSize, path);
     }
 
+    /**
+     * The consistency proof of RFC 6962 section 2.1.2: what a holder of the root at
+     * {@code oldSize} needs to check that the tree at {@code newSize} only appended to it.
+     */
+    public synchronized ConsistencyProof consistency(long oldSize, long newSize) {
+        if (oldSize < 0 || oldSize > newSize || newSize > size) {
+            throw new IllegalArgumentException("no consistency from " + oldSize + " to " + newSize + " in " + size);
+        }
+        List<byte[]> path = new ArrayList<>();
+        if (oldSize > 0 && oldSize < newSize) collectConsistency(oldSize, 0, newSize, true, path);
+        return new ConsistencyProof(oldSize, newSize, path);
+    }
+
+    private void collectConsistency(long m, long start, long count, boolean complete, List<byte[]> path) {
+        if (m == count) {
+            if (!complete) path.add(subtree(start, count));
+            return;
+        }
+        long split = largestPowerOfTwoBelow(count);
+        if (m <= split) {
+            collectConsistency(m, start, split, complete, path);
+            path.add(subtree(start + split, count - split));
+        } else {
+            collectConsistency(m - split, start + split, count - split, false, path);
+            path.add(subtree(start, split));
+        }
+    }
+
     private void collectPath(long leaf, long start, long count, List<byte[]> path) {
         if (count == 1) return;
         long split = largestPowerOfTwoBelow(count);
