@@ -70,9 +70,13 @@ public final class Ledger implements AutoCloseable {
             var ledger = new Ledger(view, writer, config.queueCapacity());
             if (journal.isEmpty()) ledger.createSystemAccounts();
             return ledger;
-        } catch (RuntimeException e) {
-            journal.close();
+        } catch (LedgerStorageException e) {
+            journal.closeQuietly();
             throw e;
+        } catch (RuntimeException e) {
+            // MapDB fails on reading a damaged file (truncated, bits flipped) with its own errors.
+            journal.closeQuietly();
+            throw Journal.corrupt("its file cannot be read (" + e + ")", e);
         }
     }
 
