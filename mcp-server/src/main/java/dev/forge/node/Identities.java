@@ -209,9 +209,12 @@ public final class Identities {
     private static void writeSecret(Path file, String content) throws IOException {
         // A leading '.' and a random part: no agent id can name it, so it never overwrites a key.
         Path temp = file.resolveSibling("." + file.getFileName() + "." + randomToken() + ".tmp");
-        Files.deleteIfExists(temp);
-        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        Files.writeString(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try {
+            Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(temp, content, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.move(temp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp); // gone after the move; after a failure, nothing is left behind
+        }
     }
 }
