@@ -1,25 +1,31 @@
 package dev.forge.node;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
 /**
  * The node's data folder: private to its owner, and a manifest ({@value #MANIFEST}) written at
- * first start that names the stores, so that a store gone missing later stops the node instead
- * of being silently created empty (a fresh ledger under the agents' old tokens, or budgets, the
- * kill switch, approvals and the audit log reset).
+ * first start that names the stores and the ledger's head, so that a store gone missing later
+ * stops the node instead of being silently created empty (a fresh ledger under the agents' old
+ * tokens, or budgets, the kill switch, approvals and the audit log reset), and so does a ledger
+ * older than the one the node last closed.
  */
 final class DataFolder {
     static final String MANIFEST = "node.json";
     static final List<String> STORES = List.of("ledger/ledger.db", "safety/safety.db");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
 
     private DataFolder() {}
@@ -39,16 +45,50 @@ final class DataFolder {
         }
     }
 
-    /** After the stores opened: records them, and makes every folder and store private to the owner. */
-    static void sealAfterOpen(Path data) {
+    /**
+     * After the stores opened: refuses a ledger older than the one this node last closed (a copy
+     * put back to undo spending), records the stores and the ledger's head, and makes every folder
+     * and store private to the owner.
+     */
+    static void sealAfterOpen(Path data, long ledgerHead) {
+        long recorded = recordedLedgerHead(data);
+        if (ledgerHead < recorded) {
+            throw new NodeStartException("the ledger in " + data.resolve("ledger") + " ends at record " + ledgerHead
+                    + " but this node last closed it at record " + recorded + ": it was replaced by an older copy; "
+                    + "put the latest one back");
+        }
+        recordLedgerHead(data, ledgerHead);
         try {
-            Path manifest = data.resolve(MANIFEST);
-            if (!Files.exists(manifest)) {
-                Files.writeString(manifest, "{\"stores\": [\"" + String.join("\", \"", STORES) + "\"]}\n");
-            }
             tighten(data);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write the manifest or set permissions in " + data, e);
+            throw new UncheckedIOException("cannot set owner-only permissions in " + data, e);
+        }
+    }
+
+    /** Written at each clean stop; a crash leaves an older head, which never refuses a good ledger. */
+    static void recordLedgerHead(Path data, long ledgerHead) {
+        Map<String, Object> manifest = new LinkedHashMap<>();
+        manifest.put("stores", STORES);
+        manifest.put("ledger_head", ledgerHead);
+        Path file = data.resolve(MANIFEST);
+        Path temp = data.resolve("." + MANIFEST + ".tmp");
+        try {
+            Files.write(temp, JSON.writeValueAsBytes(manifest));
+            Files.setPosixFilePermissions(temp, OWNER_FILE);
+            Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+    }
+
+    private static long recordedLedgerHead(Path data) {
+        Path file = data.resolve(MANIFEST);
+        if (!Files.exists(file)) return 0;
+        try {
+            return JSON.readTree(file.toFile()).path("ledger_head").asLong(0);
+        } catch (IOException e) {
+            throw new NodeStartException(file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("")
+                    + "); restore it, or remove it to trust the stores as they are", e);
         }
     }
 

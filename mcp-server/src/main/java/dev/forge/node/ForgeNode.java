@@ -52,12 +52,22 @@ public final class ForgeNode implements AutoCloseable {
         this.identities = Identities.open(data);
         this.ledger = openLedger(data, clock);
         this.pipeline = openPipeline(data, ledger, clock);
-        DataFolder.sealAfterOpen(data);
+        seal(data);
         this.market = new Market(ledger, MarketConfig.DEFAULT, clock);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
+    }
+
+    private void seal(Path data) {
+        try {
+            DataFolder.sealAfterOpen(data, ledger.journalHead());
+        } catch (RuntimeException e) {
+            pipeline.close();
+            ledger.close();
+            throw e;
+        }
     }
 
     private static Ledger openLedger(Path data, InstantSource clock) {
@@ -186,6 +196,11 @@ public final class ForgeNode implements AutoCloseable {
         closeQuietly(engine);
         closeQuietly(pipeline);
         closeQuietly(ledger);
+        try {
+            DataFolder.recordLedgerHead(settings.data(), ledger.journalHead());
+        } catch (RuntimeException e) {
+            System.err.println("forge: recording the ledger's head failed: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(AutoCloseable part) {

@@ -75,6 +75,28 @@ class NodeStateTest {
     }
 
     @Test
+    void anOlderCopyOfTheLedgerPutBackStopsTheNode() throws Exception {
+        startOnceWithAnAgent();
+        Path ledger = data().resolve("ledger");
+        Path backup = Files.createDirectory(dir.resolve("backup"));
+        copyFiles(ledger, backup);
+        try (ForgeNode node = open()) {
+            node.createAgent("bea"); // spending after the copy was taken
+        }
+        deleteStore(ledger, "ledger.db");
+        copyFiles(backup, ledger);
+        var e = assertThrows(NodeStartException.class, this::open);
+        assertTrue(e.getMessage().contains("replaced by an older copy"), e.getMessage());
+        assertEquals(1, e.getMessage().lines().count());
+    }
+
+    static void copyFiles(Path from, Path to) throws Exception {
+        try (Stream<Path> files = Files.list(from)) {
+            for (Path p : files.toList()) Files.copy(p, to.resolve(p.getFileName()));
+        }
+    }
+
+    @Test
     void aDamagedSafetyStoreIsOneLineAtStart() throws Exception {
         startOnceWithAnAgent();
         Path file = data().resolve("safety").resolve("safety.db");

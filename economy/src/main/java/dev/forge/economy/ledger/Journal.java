@@ -30,7 +30,7 @@ final class Journal implements AutoCloseable {
     private final DB db;
     private final Map<Long, byte[]> records;
     private final Map<String, byte[]> meta;
-    private long lastSequence;
+    private volatile long lastSequence; // written by the writer thread, read at close by the owner
     private byte[] lastHash = GENESIS;
 
     private Journal(DB db) {

@@ -226,6 +226,11 @@ public final class Ledger implements AutoCloseable {
         return view.merkle().proof(tradeId - 1, size);
     }
 
+    /** The journal's last durable record (0 when new); a ledger swapped for an older copy has a lower one. */
+    public long journalHead() {
+        return writer.journalHead();
+    }
+
     /** The ledger's sums, computed by the writer between commits so they are exact. */
     public Invariants invariants() {
         return await(writer.query(LedgerState::invariants));
