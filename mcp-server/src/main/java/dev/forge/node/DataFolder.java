@@ -16,10 +16,10 @@ import java.util.stream.Stream;
 
 /**
  * The node's data folder: private to its owner, and a manifest ({@value #MANIFEST}) written at
- * first start that names the stores and the ledger's head, so that a store gone missing later
- * stops the node instead of being silently created empty (a fresh ledger under the agents' old
- * tokens, or budgets, the kill switch, approvals and the audit log reset), and so does a ledger
- * older than the one the node last closed.
+ * first start that names the stores and how far each had come, so that a store gone missing
+ * later stops the node instead of being silently created empty (a fresh ledger under the agents'
+ * old tokens, or budgets, the kill switch, approvals and the audit log reset), and so does a
+ * store older than the one the node last closed.
  */
 final class DataFolder {
     static final String MANIFEST = "node.json";
@@ -45,19 +45,19 @@ final class DataFolder {
         }
     }
 
+    /** How far each store had come: a store swapped for an older copy is behind. */
+    record Heads(long ledger, long audit) {}
+
     /**
-     * After the stores opened: refuses a ledger older than the one this node last closed (a copy
-     * put back to undo spending), records the stores and the ledger's head, and makes every folder
-     * and store private to the owner.
+     * After the stores opened: refuses a store older than the one this node last closed (a copy
+     * put back to undo spending or to release the kill switch), records the stores and their
+     * heads, and makes every folder and store private to the owner.
      */
-    static void sealAfterOpen(Path data, long ledgerHead) {
-        long recorded = recordedLedgerHead(data);
-        if (ledgerHead < recorded) {
-            throw new NodeStartException("the ledger in " + data.resolve("ledger") + " ends at record " + ledgerHead
-                    + " but this node last closed it at record " + recorded + ": it was replaced by an older copy; "
-                    + "put the latest one back");
-        }
-        recordLedgerHead(data, ledgerHead);
+    static void sealAfterOpen(Path data, Heads now) {
+        Heads recorded = recordedHeads(data);
+        refuseOlder(now.ledger(), recorded.ledger(), "the ledger in " + data.resolve("ledger") + " ends at record ");
+        refuseOlder(now.audit(), recorded.audit(), "the safety store in " + data.resolve("safety") + " ends at audit entry ");
+        recordHeads(data, now);
         try {
             tighten(data);
         } catch (IOException e) {
@@ -65,11 +65,19 @@ final class DataFolder {
         }
     }
 
-    /** Written at each clean stop; a crash leaves an older head, which never refuses a good ledger. */
-    static void recordLedgerHead(Path data, long ledgerHead) {
+    private static void refuseOlder(long now, long recorded, String store) {
+        if (now < recorded) {
+            throw new NodeStartException(store + now + " but this node last closed it at " + recorded
+                    + ": it was replaced by an older copy; put the latest one back");
+        }
+    }
+
+    /** Written at each clean stop; a crash leaves older heads, which never refuse a good store. */
+    static void recordHeads(Path data, Heads heads) {
         Map<String, Object> manifest = new LinkedHashMap<>();
         manifest.put("stores", STORES);
-        manifest.put("ledger_head", ledgerHead);
+        manifest.put("ledger_head", heads.ledger());
+        manifest.put("audit_size", heads.audit());
         Path file = data.resolve(MANIFEST);
         Path temp = data.resolve("." + MANIFEST + ".tmp");
         try {
@@ -81,11 +89,12 @@ final class DataFolder {
         }
     }
 
-    private static long recordedLedgerHead(Path data) {
+    private static Heads recordedHeads(Path data) {
         Path file = data.resolve(MANIFEST);
-        if (!Files.exists(file)) return 0;
+        if (!Files.exists(file)) return new Heads(0, 0);
         try {
-            return JSON.readTree(file.toFile()).path("ledger_head").asLong(0);
+            var manifest = JSON.readTree(file.toFile());
+            return new Heads(manifest.path("ledger_head").asLong(0), manifest.path("audit_size").asLong(0));
         } catch (IOException e) {
             throw new NodeStartException(file + " cannot be read (" + e.getMessage().lines().findFirst().orElse("")
                     + "); restore it, or remove it to trust the stores as they are", e);

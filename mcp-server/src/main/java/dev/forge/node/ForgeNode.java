@@ -62,12 +62,16 @@ public final class ForgeNode implements AutoCloseable {
 
     private void seal(Path data) {
         try {
-            DataFolder.sealAfterOpen(data, ledger.journalHead());
+            DataFolder.sealAfterOpen(data, heads());
         } catch (RuntimeException e) {
             pipeline.close();
             ledger.close();
             throw e;
         }
+    }
+
+    private DataFolder.Heads heads() {
+        return new DataFolder.Heads(ledger.journalHead(), pipeline.audit().size());
     }
 
     private static Ledger openLedger(Path data, InstantSource clock) {
@@ -197,9 +201,9 @@ public final class ForgeNode implements AutoCloseable {
         closeQuietly(pipeline);
         closeQuietly(ledger);
         try {
-            DataFolder.recordLedgerHead(settings.data(), ledger.journalHead());
+            DataFolder.recordHeads(settings.data(), heads());
         } catch (RuntimeException e) {
-            System.err.println("forge: recording the ledger's head failed: " + e.getMessage());
+            System.err.println("forge: recording the stores' heads failed: " + e.getMessage());
         }
     }
 

@@ -90,6 +90,21 @@ class NodeStateTest {
         assertEquals(1, e.getMessage().lines().count());
     }
 
+    @Test
+    void anOlderCopyOfTheSafetyStorePutBackStopsTheNode() throws Exception {
+        startOnceWithAnAgent();
+        Path safety = data().resolve("safety");
+        Path backup = Files.createDirectory(dir.resolve("backup"));
+        copyFiles(safety, backup);
+        try (ForgeNode node = open()) {
+            node.kill(Actor.operator(), "incident"); // the copy would release it
+        }
+        deleteStore(safety, "safety.db");
+        copyFiles(backup, safety);
+        var e = assertThrows(NodeStartException.class, this::open);
+        assertTrue(e.getMessage().startsWith("the safety store in") && e.getMessage().contains("older copy"), e.getMessage());
+    }
+
     static void copyFiles(Path from, Path to) throws Exception {
         try (Stream<Path> files = Files.list(from)) {
             for (Path p : files.toList()) Files.copy(p, to.resolve(p.getFileName()));
