@@ -30,12 +30,17 @@ final class DataFolder {
 
     private DataFolder() {}
 
+    /** What a node leaves in its folder; any one of them means it has started before. */
+    private static final List<String> TRACES = List.of(MANIFEST, "operator_token", "keys", "agents", "ledger/ledger.db",
+            "safety/safety.db");
+
     /**
-     * Before any store opens: a folder that has been a node (a manifest, or the identities of a
-     * node from before manifests) must still hold every store it had.
+     * Before any store opens: a folder that has been a node (a manifest, or the identities or a
+     * store of a node from before manifests) must still hold every store it had. Only a folder
+     * with none of them is a first start.
      */
     static void checkBeforeOpen(Path data) {
-        boolean started = Files.exists(data.resolve(MANIFEST)) || Files.exists(data.resolve("operator_token"));
+        boolean started = TRACES.stream().anyMatch(trace -> Files.exists(data.resolve(trace)));
         if (!started) return;
         for (String store : STORES) {
             if (!Files.exists(data.resolve(store))) {

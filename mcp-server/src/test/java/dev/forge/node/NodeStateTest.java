@@ -75,6 +75,16 @@ class NodeStateTest {
     }
 
     @Test
+    void deletingTheMarkersTooStillLeavesTheAgentsKeysThatStopTheNode() throws Exception {
+        startOnceWithAnAgent();
+        Files.delete(data().resolve(DataFolder.MANIFEST));
+        Files.delete(data().resolve("operator_token"));
+        deleteStore(data().resolve("ledger"), "ledger.db");
+        assertRefusesToStartWithout("ledger/ledger.db");
+        assertFalse(Files.exists(data().resolve("operator_token")), "a refused start writes no new operator token");
+    }
+
+    @Test
     void anOlderCopyOfTheLedgerPutBackStopsTheNode() throws Exception {
         startOnceWithAnAgent();
         Path ledger = data().resolve("ledger");
