@@ -72,9 +72,11 @@ class LedgerFilesTest {
     }
 
     @Test
-    void checkFindsTheLedgerInsideANodesDataFolder() {
+    void checkFindsTheLedgerInsideANodesDataFolder() throws Exception {
         fill(dir.resolve("ledger"));
+        List<Path> before = tree(dir);
         Run run = tool("check", "--data", dir.toString());
+        assertEquals(before, tree(dir), "checking leaves no file behind");
         assertEquals(0, run.status(), run.err());
         assertTrue(run.out().contains("alice"), run.out());
         assertFalse(Files.exists(dir.resolve(Journal.FILE_NAME)), "no second ledger beside the node's");
