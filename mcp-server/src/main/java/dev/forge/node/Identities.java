@@ -75,6 +75,8 @@ public final class Identities {
 
     /** Creates an agent's key and token; returns the token, which is stored only as a hash. */
     public synchronized String createAgent(String id) {
+        // The id names a file: never one that is a path, hidden, or a temporary file's name.
+        if (!dev.forge.economy.ledger.AccountSpec.validId(id)) throw new IllegalArgumentException("invalid agent id");
         if (agentKeys.containsKey(id)) throw new IllegalArgumentException("agent " + id + " already exists");
         byte[] seed = Ed25519.seed(RANDOM);
         String token = newToken();
