@@ -4,6 +4,7 @@ import dev.forge.economy.lending.Lending;
 import dev.forge.economy.lending.LendingConfig;
 import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.LedgerStorageException;
 import dev.forge.economy.market.Market;
 import dev.forge.economy.market.MarketConfig;
 import dev.forge.economy.market.ModelTier;
@@ -17,7 +18,10 @@ import dev.forge.inference.LocalModel;
 import dev.forge.inference.ModelCatalog;
 import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
+import dev.forge.policies.Actor;
 import dev.forge.policies.PipelineConfig;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
 import dev.forge.policies.SpendPipeline;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -42,16 +46,61 @@ public final class ForgeNode implements AutoCloseable {
 
     private ForgeNode(NodeSettings settings, InstantSource clock) {
         this.settings = settings;
-        this.identities = Identities.open(settings.data());
-        this.ledger = Ledger.open(settings.data().resolve("ledger"),
-                dev.forge.economy.ledger.LedgerConfig.defaults().withClock(clock));
-        this.pipeline = SpendPipeline.open(settings.data().resolve("safety"), ledger,
-                PipelineConfig.defaults().withClock(clock).withModelFault(InferenceGuard::isModelFault));
+        Path data = settings.data();
+        DataFolder.checkBeforeOpen(data);
+        DataFolder.createPrivateOrRefuse(data);
+        this.identities = Identities.open(data);
+        this.ledger = openLedger(data, clock);
+        this.pipeline = openPipeline(data, ledger, clock);
+        seal(data);
         this.market = new Market(ledger, MarketConfig.DEFAULT, clock);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
-        this.engine = new InferenceEngine(settings.data().resolve("work"), settings.queue(), settings.tiers(),
+        this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
+    }
+
+    private void seal(Path data) {
+        try {
+            DataFolder.sealAfterOpen(data, heads());
+        } catch (RuntimeException e) {
+            pipeline.close();
+            ledger.close();
+            throw e;
+        }
+    }
+
+    private DataFolder.Heads heads() {
+        return new DataFolder.Heads(ledger.journalHead(), pipeline.audit().size());
+    }
+
+    private static Ledger openLedger(Path data, InstantSource clock) {
+        try {
+            DataFolder.createPrivate(data.resolve("ledger"));
+            return Ledger.open(data.resolve("ledger"), dev.forge.economy.ledger.LedgerConfig.defaults().withClock(clock));
+        } catch (LedgerStorageException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        } catch (java.io.IOException e) {
+            throw new NodeStartException("cannot create the ledger folder in " + data + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The safety store, or a one-line refusal; the ledger is closed again if it cannot open. */
+    private static SpendPipeline openPipeline(Path data, Ledger ledger, InstantSource clock) {
+        try {
+            DataFolder.createPrivate(data.resolve("safety"));
+            return SpendPipeline.open(data.resolve("safety"), ledger,
+                    PipelineConfig.defaults().withClock(clock).withModelFault(InferenceGuard::isModelFault));
+        } catch (java.io.IOException | RuntimeException e) {
+            ledger.close();
+            throw new NodeStartException("the safety store in " + data.resolve("safety") + " cannot be opened: "
+                    + oneLine(e), e);
+        }
+    }
+
+    private static String oneLine(Throwable e) {
+        String message = e.getMessage() == null ? e.toString() : e.getMessage();
+        return message.lines().findFirst().orElse("");
     }
 
     /** Opens the node's data folder and loads its models. */
@@ -112,15 +161,36 @@ public final class ForgeNode implements AutoCloseable {
         return statements;
     }
 
-    /** Creates an agent account (with the free tier) and its key; returns its API token. */
+    /**
+     * Creates an agent account (with the free tier) and its key; returns its API token. A create
+     * that fails leaves no key, no token and no account behind.
+     */
     public synchronized String createAgent(String id) {
-        if (!AccountSpec.validId(id) || id.equals(PROVIDER) || id.equals(ESCROW) || id.startsWith("pool:") || id.startsWith("escrow:")) {
-            throw new IllegalArgumentException("an agent id is 1-64 characters of A-Z a-z 0-9 . _ : - and not a system name");
+        if (!agentId(id)) {
+            throw new IllegalArgumentException("an agent id is 1-64 characters of A-Z a-z 0-9 . _ : -, does not start "
+                    + "with '.', and is not a system name");
         }
         if (ledger.account(id).isPresent()) throw new IllegalArgumentException("account " + id + " already exists");
         String token = identities.createAgent(id);
-        ledger.openAccount(AccountSpec.agent(id, identities.agentKey(id).orElseThrow().publicKey()));
+        try {
+            ledger.openAccount(AccountSpec.agent(id, identities.agentKey(id).orElseThrow().publicKey()));
+        } catch (RuntimeException e) {
+            identities.forgetAgent(id);
+            throw e;
+        }
         return token;
+    }
+
+    private static boolean agentId(String id) {
+        return AccountSpec.validId(id) && !id.equals(PROVIDER) && !id.equals(ESCROW) && !id.startsWith("pool:")
+                && !id.startsWith("escrow:");
+    }
+
+    /** The kill switch, for whoever still has the right to pull it (the operator can take it from an agent). */
+    public void kill(Actor actor, String reason) {
+        PolicyException.require(identities.mayKill(actor), Refusal.UNAUTHORIZED,
+                "the operator has taken " + actor.id() + "'s right to pull the kill switch");
+        pipeline.kill(actor, reason);
     }
 
     /** Stops in the order that loses nothing: no new work, then the engine, then the stores. */
@@ -130,6 +200,11 @@ public final class ForgeNode implements AutoCloseable {
         closeQuietly(engine);
         closeQuietly(pipeline);
         closeQuietly(ledger);
+        try {
+            DataFolder.recordHeads(settings.data(), heads());
+        } catch (RuntimeException e) {
+            System.err.println("forge: recording the stores' heads failed: " + e.getMessage());
+        }
     }
 
     private static void closeQuietly(AutoCloseable part) {

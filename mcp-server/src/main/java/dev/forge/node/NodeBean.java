@@ -31,11 +31,25 @@ public class NodeBean {
     @Unremovable // looked up by the servlet listener, which CDI cannot see
     public synchronized ForgeNode node() {
         if (node == null) {
-            node = ForgeNode.open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
+            node = open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
             NodeMetrics.register(node); // one node per process: its gauges are the process's
             prices = new PriceHistory(node, 5_000, 720);
         }
         return node;
+    }
+
+    /** Whoever asks first (the MCP servlet or the startup event) meets a refusal to start as one line. */
+    private static ForgeNode open(NodeSettings settings) {
+        try {
+            return ForgeNode.open(settings);
+        } catch (NodeStartException e) {
+            if (io.quarkus.runtime.LaunchMode.current() != io.quarkus.runtime.LaunchMode.NORMAL) throw e;
+            // For the person at the terminal, not a framework's stack trace; no store was left open.
+            System.err.println("forge: " + e.getMessage());
+            System.err.flush();
+            Runtime.getRuntime().halt(2);
+            throw e;
+        }
     }
 
     @Produces

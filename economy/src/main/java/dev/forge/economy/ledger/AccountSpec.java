@@ -6,7 +6,8 @@ import java.util.Arrays;
 /**
  * A request to open an account.
  *
- * @param id 1 to 64 characters from {@code [A-Za-z0-9._:-]}
+ * @param id 1 to 64 characters from {@code [A-Za-z0-9._:-]}, not starting with '.' (so that no id is
+ *     {@code .} or {@code ..}, or a hidden or temporary file's name, when an id names a file)
  * @param publicKey the owner's Ed25519 public key, or an empty array for a system account
  */
 public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
@@ -14,7 +15,7 @@ public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
 
     public AccountSpec {
         LedgerException.require(validId(id), LedgerError.INVALID_ACCOUNT_ID,
-                "account id must be 1-64 characters of A-Z a-z 0-9 . _ : -, got " + Limits.quote(id));
+                "account id must be 1-64 characters of A-Z a-z 0-9 . _ : - not starting with '.', got " + Limits.quote(id));
         LedgerException.require(kind != null, LedgerError.INVALID_ARGUMENT, "account kind is required");
         publicKey = publicKey == null ? new byte[0] : publicKey.clone();
         LedgerException.require(publicKey.length == 0 || publicKey.length == Ed25519.PUBLIC_KEY_SIZE,
@@ -41,7 +42,7 @@ public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
     }
 
     public static boolean validId(String id) {
-        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH) return false;
+        if (id == null || id.isEmpty() || id.length() > MAX_ID_LENGTH || id.startsWith(".")) return false;
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
             boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')

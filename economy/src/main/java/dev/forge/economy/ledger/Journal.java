@@ -30,7 +30,7 @@ final class Journal implements AutoCloseable {
     private final DB db;
     private final Map<Long, byte[]> records;
     private final Map<String, byte[]> meta;
-    private long lastSequence;
+    private volatile long lastSequence; // written by the writer thread, read at close by the owner
     private byte[] lastHash = GENESIS;
 
     private Journal(DB db) {
@@ -53,7 +53,9 @@ final class Journal implements AutoCloseable {
         }
         try {
             // FileChannel: measured faster commits of large records than the default RandomAccessFile.
-            return new Journal(DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make());
+            var journal = new Journal(DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make());
+            ownerOnly(file);
+            return journal;
         } catch (DBException.FileLocked e) {
             throw new LedgerStorageException(LedgerStorageException.Reason.IN_USE,
                     "the ledger in " + directory + " is in use by another process (or already open in this one)", e);
@@ -61,6 +63,18 @@ final class Journal implements AutoCloseable {
             // The file is there and accessible, yet MapDB cannot read it: its content is wrong.
             throw new LedgerStorageException(LedgerStorageException.Reason.CORRUPT,
                     "the ledger file " + file + " is not a readable Forge ledger (" + e + "); it was left untouched", e);
+        }
+    }
+
+    /** The ledger is readable by its owner only, whatever the umask was when it was created. */
+    private static void ownerOnly(Path file) {
+        try {
+            Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: its own access rules apply.
+        } catch (java.io.IOException e) {
+            throw new LedgerStorageException(LedgerStorageException.Reason.UNREADABLE,
+                    "cannot make the ledger file " + file + " private: " + e.getMessage(), e);
         }
     }
 
@@ -162,5 +176,14 @@ final class Journal implements AutoCloseable {
     @Override
     public void close() {
         if (!db.isClosed()) db.close();
+    }
+
+    /** After a failed open: the first error is the one to report. */
+    void closeQuietly() {
+        try {
+            close();
+        } catch (RuntimeException ignored) {
+            // A damaged file may fail to close too.
+        }
     }
 }

@@ -70,9 +70,13 @@ public final class Ledger implements AutoCloseable {
             var ledger = new Ledger(view, writer, config.queueCapacity());
             if (journal.isEmpty()) ledger.createSystemAccounts();
             return ledger;
-        } catch (RuntimeException e) {
-            journal.close();
+        } catch (LedgerStorageException e) {
+            journal.closeQuietly();
             throw e;
+        } catch (RuntimeException e) {
+            // MapDB fails on reading a damaged file (truncated, bits flipped) with its own errors.
+            journal.closeQuietly();
+            throw Journal.corrupt("its file cannot be read (" + e + ")", e);
         }
     }
 
@@ -220,6 +224,11 @@ public final class Ledger implements AutoCloseable {
         LedgerException.require(tradeId >= 1 && tradeId <= size, LedgerError.INVALID_ARGUMENT,
                 "no trade " + tradeId + " (there are " + size + ")");
         return view.merkle().proof(tradeId - 1, size);
+    }
+
+    /** The journal's last durable record (0 when new); a ledger swapped for an older copy has a lower one. */
+    public long journalHead() {
+        return writer.journalHead();
     }
 
     /** The ledger's sums, computed by the writer between commits so they are exact. */

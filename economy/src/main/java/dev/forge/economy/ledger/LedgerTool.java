@@ -24,17 +24,25 @@ public final class LedgerTool {
                    forge ledger proof --data DIR --trade ID     print and verify a trade's Merkle proof""";
 
     private final PrintStream out;
+    private final PrintStream err;
 
-    private LedgerTool(PrintStream out) {
+    LedgerTool(PrintStream out, PrintStream err) {
         this.out = out;
+        this.err = err;
     }
 
     public static void main(String[] args) {
+        System.exit(new LedgerTool(System.out, System.err).runOrReport(args));
+    }
+
+    /** The exit status; a failure is reported in one line, never a stack trace, naming what is wrong. */
+    int runOrReport(String[] args) {
         try {
-            System.exit(new LedgerTool(System.out).run(args));
-        } catch (LedgerException | LedgerStorageException | IllegalArgumentException e) {
-            System.err.println("forge ledger: " + e.getMessage());
-            System.exit(2);
+            return run(args);
+        } catch (RuntimeException e) {
+            String message = e.getMessage() == null ? e.toString() : e.getMessage();
+            err.println("forge ledger: " + message.lines().findFirst().orElse(e.toString()));
+            return 2;
         }
     }
 
@@ -45,11 +53,25 @@ public final class LedgerTool {
         }
         Path data = Path.of(option(args, "--data", null));
         return switch (args[0]) {
-            case "demo" -> demo(data, Integer.parseInt(option(args, "--trades", "3")));
-            case "check" -> check(data);
-            case "proof" -> proof(data, Long.parseLong(option(args, "--trade", null)));
+            case "demo" -> demo(ledgerFolder(data).orElse(data), Integer.parseInt(option(args, "--trades", "3")));
+            case "check" -> check(existingLedger(data));
+            case "proof" -> proof(existingLedger(data), Long.parseLong(option(args, "--trade", null)));
             default -> throw new IllegalArgumentException("unknown command " + args[0] + "\n" + USAGE);
         };
+    }
+
+    /** The ledger in {@code data} itself, or in the {@code ledger} folder of a node's data folder. */
+    static java.util.Optional<Path> ledgerFolder(Path data) {
+        if (Files.isRegularFile(data.resolve(Journal.FILE_NAME))) return java.util.Optional.of(data);
+        Path node = data.resolve("ledger");
+        if (Files.isRegularFile(node.resolve(Journal.FILE_NAME))) return java.util.Optional.of(node);
+        return java.util.Optional.empty();
+    }
+
+    /** Read-only commands open only a ledger that is there: they never create one. */
+    private static Path existingLedger(Path data) {
+        return ledgerFolder(data).orElseThrow(() -> new IllegalArgumentException("no ledger in " + data + " (neither "
+                + data.resolve(Journal.FILE_NAME) + " nor " + data.resolve("ledger").resolve(Journal.FILE_NAME) + ")"));
     }
 
     private int demo(Path data, int trades) {

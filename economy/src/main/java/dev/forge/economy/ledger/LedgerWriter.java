@@ -46,6 +46,10 @@ final class LedgerWriter {
     private volatile LedgerException failure;
     private long lastTime;
 
+    long journalHead() {
+        return journal.lastSequence();
+    }
+
     LedgerWriter(Journal journal, LedgerState state, LedgerView view, LedgerConfig config, long lastTime) {
         this.journal = journal;
         this.state = state;

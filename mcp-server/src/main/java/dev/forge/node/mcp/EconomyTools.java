@@ -201,8 +201,7 @@ final class EconomyTools {
             if (actor.isOperator()) throw ToolException.invalid("the operator has no balance of its own; name an account");
             return actor.id();
         }
-        if (!actor.mayActFor(named)) throw new ToolException("unauthorized", "an agent sees only its own account");
-        return named;
+        return dev.forge.node.Visibility.requireVisible(actor, named);
     }
 
     static Map<String, Object> view(ProviderView v) {

@@ -133,6 +133,7 @@ final class LendingTools {
                 .handler(call -> {
                     String who = call.args().string("account", 64, call.actor().isOperator() ? null : call.actor().id());
                     if (who == null) throw ToolException.invalid("the operator must name an account");
+                    dev.forge.node.Visibility.requireVisible(call.actor(), who);
                     CreditScore c = node.lending().credit(who);
                     return Out.of().put("account", who).put("score", c.score())
                             .put("rate_percent", LendingConfig.DEFAULT.rateBps(c.score()) / 100.0)

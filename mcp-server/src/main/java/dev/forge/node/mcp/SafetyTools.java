@@ -34,7 +34,7 @@ public final class SafetyTools {
                 .output(object(required("active", Schema.bool("spending is frozen")), required("reason", string("why")),
                         required("by", string("who pulled it"))))
                 .handler(call -> {
-                    node.pipeline().kill(call.actor(), call.args().string("reason", 500));
+                    node.kill(call.actor(), call.args().string("reason", 500));
                     var state = node.pipeline().killState();
                     return Out.of().put("active", state.active()).put("reason", state.reason()).put("by", state.by()).map();
                 });

@@ -1,0 +1,18 @@
+package dev.forge.node;
+
+import dev.forge.node.mcp.ToolException;
+import dev.forge.policies.Actor;
+
+/**
+ * Who may read an account: its agent, and the operator. Asking for another agent's account gets
+ * the same answer whether it exists or not, so that the answer does not tell which accounts exist.
+ */
+public final class Visibility {
+    private Visibility() {}
+
+    /** Call before looking the account up; refuses with {@code unauthorized} for anyone else's. */
+    public static String requireVisible(Actor actor, String account) {
+        if (!actor.mayActFor(account)) throw new ToolException("unauthorized", "an agent sees only its own account");
+        return account;
+    }
+}
