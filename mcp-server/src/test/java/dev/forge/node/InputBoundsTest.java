@@ -59,6 +59,9 @@ class InputBoundsTest {
             JsonNode lent = session.result("lend", "{\"amount_cu\":\"1\"}");
             assertEquals("999.000000", lent.get("balance_cu").asText(), "spending goes on: " + lent);
             assertTrue(auditSize() > audited, "and is audited: the writer is alive");
+            JsonNode audit = session.result("safety", "{}").get("audit");
+            assertTrue(audit.get("recording").asBoolean(), audit.toString());
+            assertFalse(audit.has("problem"), audit.toString());
         } finally {
             node.pipeline().release(Actor.operator(), "test over");
         }
@@ -96,6 +99,20 @@ class InputBoundsTest {
         long millis = (System.nanoTime() - start) / 1_000_000;
         assertTrue(millis < 5_000, "refused in " + millis + " ms");
         assertEquals(transfers, node.ledger().transferCount());
+    }
+
+    @Test
+    void aNumberTooLongForTheParserIsABadRequest() throws Exception {
+        String token = node.createAgent("lon");
+        Mcp session = open(token);
+        String digits = "9".repeat(2_000);
+        HttpResponse<String> overMcp = session.rpc("{\"jsonrpc\":\"2.0\",\"id\":51,\"method\":\"tools/call\",\"params\":{"
+                + "\"name\":\"lend\",\"arguments\":{\"amount_cu\":" + digits + "}}}");
+        JsonNode answer = McpProtocolTest.answer(overMcp);
+        assertTrue(answer.has("error") && answer.path("error").path("code").asInt() < -32000, answer.toString());
+        assertTrue(overMcp.body().length() < 400 && !overMcp.body().contains("at java."), overMcp.body());
+        assertShortError(post(token, "/lend", "{\"amount_cu\":" + digits + "}"), 400, "invalid_argument");
+        assertEquals("1000.000000", session.result("balance", "{}").get("balance_cu").asText());
     }
 
     // ---- D. strict numbers ----
@@ -190,6 +207,12 @@ class InputBoundsTest {
         assertTrue(code == -32602 || code == -32600, answer.toString());
         assertEquals(41, answer.path("id").asInt(), answer.toString());
         assertFalse(response.body().contains("at java."), response.body());
+        for (String garbage : new String[] {"{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":", "[1,2]", "{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\",\"params\":NaN}"}) {
+            HttpResponse<String> refused = session.rpc(garbage);
+            assertEquals(400, refused.statusCode(), refused.body());
+            assertTrue(refused.body().length() < 200, refused.body());
+            assertTrue(McpProtocolTest.answer(refused).path("error").path("code").asInt() <= -32600, refused.body());
+        }
         assertEquals("1000.000000", session.result("balance", "{}").get("balance_cu").asText(), "the session serves on");
     }
 

@@ -21,17 +21,17 @@ import java.io.SequenceInputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Answers a JSON-RPC message whose shape the MCP SDK cannot read (params that are not an
- * object, a message that is not an object) with a JSON-RPC error, where the SDK would log
- * and send nothing. Anything else passes on unchanged, including bodies that are not JSON,
- * which the SDK already refuses.
+ * Answers a JSON-RPC message the MCP SDK cannot read with a short JSON-RPC error: a body that is
+ * not JSON (-32700; the SDK would send its exception with the stack trace), a message that is
+ * not an object (-32600), params that are not an object (-32602; the SDK would send nothing).
+ * Anything else passes on unchanged.
  */
 @WebFilter(urlPatterns = {"/mcp", "/mcp/*"}, asyncSupported = true)
 public class JsonRpcShape extends HttpFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Bodies up to this size are checked; a larger one passes on as it is, for the SDK and its limits. */
-    private static final int MAX_CHECKED = 1 << 20;
+    /** Bodies up to this size are checked (above the HTTP layer's own body limit); a larger one passes on as it is. */
+    private static final int MAX_CHECKED = 16 << 20;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -58,9 +58,9 @@ public class JsonRpcShape extends HttpFilter {
         try {
             message = JSON.readTree(body);
         } catch (IOException notJson) {
-            return null;
+            return error(JSON.nullNode(), -32700, "the message is not valid JSON");
         }
-        if (message == null) return null;
+        if (message == null || message.isMissingNode()) return null;
         int code;
         String problem;
         if (!message.isObject()) {
@@ -73,9 +73,13 @@ public class JsonRpcShape extends HttpFilter {
             return null;
         }
         JsonNode id = message.path("id");
+        return error(id.isTextual() || id.isIntegralNumber() ? id : JSON.nullNode(), code, problem);
+    }
+
+    private static ObjectNode error(JsonNode id, int code, String message) {
         ObjectNode error = JSON.createObjectNode().put("jsonrpc", "2.0");
-        error.set("id", id.isTextual() || id.isIntegralNumber() ? id : JSON.nullNode());
-        error.putObject("error").put("code", code).put("message", problem);
+        error.set("id", id);
+        error.putObject("error").put("code", code).put("message", message);
         return error;
     }
 
