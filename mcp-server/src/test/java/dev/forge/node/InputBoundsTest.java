@@ -115,6 +115,15 @@ class InputBoundsTest {
         assertEquals("1000.000000", session.result("balance", "{}").get("balance_cu").asText());
     }
 
+    @Test
+    void aRefusalNeverQuotesTheInputInFull() throws Exception {
+        String token = node.createAgent("echo");
+        Mcp session = open(token);
+        assertShortError(session.tool("balance", "{\"" + "k".repeat(20_000) + "\":1}"), "invalid_argument");
+        assertShortError(session.tool("lend", "{\"amount_cu\":\"" + "1".repeat(100_000) + "\"}"), "invalid_argument");
+        assertShortError(post(token, "/lend", "{\"" + "k".repeat(20_000) + "\":1}"), 400, "invalid_argument");
+    }
+
     // ---- D. strict numbers ----
 
     @Test

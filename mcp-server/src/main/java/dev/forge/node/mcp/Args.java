@@ -15,7 +15,7 @@ final class Args {
     Args(Map<String, Object> values, Set<String> known) {
         this.values = values == null ? Map.of() : values;
         for (String name : this.values.keySet()) {
-            if (!known.contains(name)) throw ToolException.invalid("unknown argument '" + name + "'; this tool takes " + known);
+            if (!known.contains(name)) throw ToolException.invalid("unknown argument '" + shown(name) + "'; this tool takes " + known);
         }
     }
 
@@ -96,6 +96,11 @@ final class Args {
         if (!(v instanceof List<?> list)) throw ToolException.invalid(name + " must be an array");
         if (list.size() > maxSize) throw ToolException.invalid(name + " has more than " + maxSize + " items");
         return (List<Object>) list;
+    }
+
+    /** A caller's text as a refusal may quote it: at most 64 characters, so that no answer grows with the input. */
+    private static String shown(String text) {
+        return text.length() <= 64 ? text : text.substring(0, 64) + "…";
     }
 
     private Object require(String name) {
