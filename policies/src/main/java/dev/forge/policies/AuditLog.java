@@ -18,6 +18,13 @@ import java.util.logging.Logger;
  * <p>Deciding must stay in microseconds, so a decision only queues its entry; a background
  * writer numbers, chains and commits queued entries in groups, typically within a few
  * milliseconds. A full queue is a refusal ({@code policy_unavailable}), never a dropped entry.
+ * A writer that stops (a failed write, an interrupt) stops spending: every later decision is
+ * refused until the node restarts, and the failure is logged and shown by {@link #problem()}.
+ * Text fields are cut to {@link #MAX_FIELD} characters when the event is made, so no entry is
+ * ever too large for its encoding.
+ *
+ * <p>The chain's head (last sequence and hash) is committed with every group in the store, so
+ * entries deleted from the tail are detected on open, and the log then refuses to open.
  * Actions that change safety state (kill, release, policy, approval) also persist that state
  * synchronously in the {@link SafetyStore}.
  */
@@ -25,10 +32,30 @@ public final class AuditLog implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(AuditLog.class.getName());
     private static final int QUEUE_CAPACITY = 65_536;
     private static final int MAX_GROUP = 4_096;
+    /** Characters kept of each text field: at most 4,000 UTF-8 bytes, far below the encoding's 65,535. */
+    static final int MAX_FIELD = 1_000;
+    static final String HEAD_KEY = "audit-head";
+    private static final String HEAD_TAG = "forge/audit-head/v1";
 
-    /** What happened, before the log numbers and chains it. */
+    /** What happened, before the log numbers and chains it. Text is cut to {@link #MAX_FIELD} here, at the source. */
     record Event(long time, String actor, String action, String agent, long amount, String outcome, String code,
-                 String reason) {}
+                 String reason) {
+        Event {
+            actor = cut(actor);
+            action = cut(action);
+            agent = cut(agent);
+            outcome = cut(outcome);
+            code = cut(code);
+            reason = cut(reason);
+        }
+    }
+
+    static String cut(String text) {
+        if (text == null) return "";
+        if (text.length() <= MAX_FIELD) return text;
+        int end = Character.isHighSurrogate(text.charAt(MAX_FIELD - 1)) ? MAX_FIELD - 1 : MAX_FIELD;
+        return text.substring(0, end) + "… (cut from " + text.length() + " characters)";
+    }
 
     private final SafetyStore store;
     private final BlockingQueue<Event> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
@@ -38,6 +65,7 @@ public final class AuditLog implements AutoCloseable {
     private byte[] lastHash;
     private volatile long written;
     private volatile boolean writerBusy;
+    private volatile String problem;
 
     AuditLog(SafetyStore store) {
         this.store = store;
@@ -47,7 +75,17 @@ public final class AuditLog implements AutoCloseable {
 
     /** Queues an event; false if the log cannot take it (the caller must then refuse). */
     boolean record(Event event) {
-        return !closing && store.healthy() && queue.offer(event);
+        return accepting() && queue.offer(event);
+    }
+
+    /** Whether decisions can be recorded now: the writer runs and the store is healthy. */
+    public boolean accepting() {
+        return !closing && problem == null && store.healthy();
+    }
+
+    /** Why the writer stopped, if it did. */
+    public java.util.Optional<String> problem() {
+        return java.util.Optional.ofNullable(problem);
     }
 
     /** Re-reads the whole chain from the store; throws if any link is broken. */
@@ -62,9 +100,34 @@ public final class AuditLog implements AutoCloseable {
             previous = Sha256.hash(stored.getValue());
             expected++;
         }
+        checkHead(expected - 1, previous);
         nextSequence = expected;
         lastHash = previous;
         written = expected - 1;
+    }
+
+    /** Refuses a chain that ends before the head its last commit recorded: its tail was deleted. */
+    private void checkHead(long last, byte[] lastHash) {
+        byte[] saved = store.get(HEAD_KEY);
+        if (saved == null) {
+            // A store from before heads were kept: start keeping one from its chain as it is.
+            if (last > 0) System.err.println("forge: the audit log has no head record yet; writing one at entry " + last);
+            store.put(HEAD_KEY, head(last, lastHash));
+            return;
+        }
+        var in = new dev.forge.economy.codec.CanonicalReader(saved);
+        if (!HEAD_TAG.equals(in.string())) throw new IllegalStateException("unknown audit head record");
+        long headSequence = in.i64();
+        byte[] headHash = in.fixed(Sha256.SIZE);
+        if (headSequence != last || !Arrays.equals(headHash, lastHash)) {
+            throw new IllegalStateException("the audit log ends at entry " + last + " but its last commit recorded entry "
+                    + headSequence + ": entries were removed or replaced; the safety store will not open until it is restored");
+        }
+    }
+
+    static byte[] head(long sequence, byte[] hash) {
+        return new dev.forge.economy.codec.CanonicalWriter(64).string(HEAD_TAG).i64(sequence).fixed(hash, Sha256.SIZE)
+                .toByteArray();
     }
 
     public long size() {
@@ -85,6 +148,7 @@ public final class AuditLog implements AutoCloseable {
     public void flush() {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         while (!queue.isEmpty() || writerBusy) {
+            if (problem != null) throw new IllegalStateException("the audit writer stopped: " + problem);
             if (System.nanoTime() > deadline) throw new IllegalStateException("the audit log did not flush in 10 s");
             try {
                 Thread.sleep(1);
@@ -106,16 +170,23 @@ public final class AuditLog implements AutoCloseable {
                 queue.drainTo(group, MAX_GROUP - 1);
                 write(group);
             } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                if (!closing) stop("the writer was interrupted");
                 return;
             } catch (RuntimeException e) {
-                LOG.log(Level.SEVERE, "the audit log could not write; spends will be refused", e);
+                stop("a write failed: " + e);
+                LOG.log(Level.SEVERE, "the audit log could not write", e);
                 return;
             } finally {
                 group.clear();
                 writerBusy = false;
             }
         }
+    }
+
+    /** Fail-safe: from now on every decision is refused as policy_unavailable, and the operator is told. */
+    private void stop(String why) {
+        problem = why;
+        System.err.println("forge: the audit writer stopped (" + why + "); every spend is refused until the node restarts");
     }
 
     private void write(List<Event> group) {
@@ -128,7 +199,7 @@ public final class AuditLog implements AutoCloseable {
             entries.put(sequence++, bytes);
             previous = Sha256.hash(bytes);
         }
-        store.appendAudit(entries);
+        store.appendAudit(entries, HEAD_KEY, head(sequence - 1, previous));
         nextSequence = sequence;
         lastHash = previous;
         written = sequence - 1;

@@ -3,6 +3,7 @@ package dev.forge.policies;
 /**
  * Freezes every spend on the node. The flag flips in memory first, so refusals start at
  * once, then the state is persisted; a kill switch that cannot be persisted stays pulled.
+ * A reason outside {@link KillState#requireValidReason} is refused before anything changes.
  */
 final class KillSwitch {
     private static final String KEY = "kill";
@@ -24,12 +25,14 @@ final class KillSwitch {
     }
 
     void activate(Actor actor, String reason, long now) {
+        KillState.requireValidReason(reason);
         state = new KillState(true, actor.id(), reason, now);
         store.put(KEY, state.encode());
     }
 
     void release(Actor actor, String reason, long now) {
         PolicyException.requireOperator(actor, "release the kill switch");
+        KillState.requireValidReason(reason);
         var released = new KillState(false, actor.id(), reason, now);
         store.put(KEY, released.encode());
         state = released;

@@ -63,8 +63,12 @@ final class SafetyStore implements AutoCloseable {
         write(() -> state.put(key, value));
     }
 
-    synchronized void appendAudit(Map<Long, byte[]> entries) {
-        write(() -> audit.putAll(entries));
+    /** Appends audit entries and, in the same commit, the chain's new head under {@code headKey}. */
+    synchronized void appendAudit(Map<Long, byte[]> entries, String headKey, byte[] head) {
+        write(() -> {
+            audit.putAll(entries);
+            state.put(headKey, head);
+        });
     }
 
     NavigableMap<Long, byte[]> audit() {

@@ -96,8 +96,9 @@ public final class SpendPipeline implements AutoCloseable {
     /** The checks, in order, and the budget reservation, atomically for the agent. Touches no disk. */
     AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
         PolicyException.require(store.healthy(), Refusal.POLICY_UNAVAILABLE, "the safety store is unavailable");
+        PolicyException.require(audit.accepting(), Refusal.POLICY_UNAVAILABLE, "the audit log cannot record decisions");
         PolicyException.require(!killSwitch.active(), Refusal.KILL_SWITCH,
-                "spending is frozen by the kill switch (" + killSwitch.state().reason() + ")");
+                "spending is frozen by the kill switch; " + killSwitch.state().quoted());
         PolicyException.require(request.amount() <= policy.maxPerRequest(), Refusal.BUDGET_REQUEST,
                 "this spend of " + cu(request.amount()) + " CU is above the per-request limit of " + cu(policy.maxPerRequest()));
         AgentWindow window = budgets.window(request.agent());
@@ -277,12 +278,13 @@ public final class SpendPipeline implements AutoCloseable {
 
     /** Anyone may pull it: every new spend is refused and every spend in flight is cancelled. */
     public void kill(Actor actor, String reason) {
+        KillState.requireValidReason(reason); // a refused kill changes nothing, not even the audit log
         long now = nowOrZero();
         try {
             killSwitch.activate(actor, reason, now);
         } finally {
             record(now, actor.id(), "kill", "", 0, "killed", "", reason);
-            for (Spend spend : List.copyOf(active.values())) cancel(spend, "kill switch: " + reason);
+            for (Spend spend : List.copyOf(active.values())) cancel(spend, "kill switch; " + killSwitch.state().quoted());
         }
     }
 

@@ -18,10 +18,27 @@ import java.util.Map;
 public class ApiErrors implements ExceptionMapper<Exception> {
     @Override
     public Response toResponse(Exception e) {
-        if (e instanceof WebApplicationException web) return web.getResponse();
+        if (e instanceof WebApplicationException web) return web.getResponse().hasEntity() ? web.getResponse() : plain(web);
         Map<String, Object> body = body(e);
         dev.forge.node.NodeMetrics.refusal(String.valueOf(body.get("error")));
         return Response.status(status(e)).type(MediaType.APPLICATION_JSON).entity(body).build();
+    }
+
+    /** The framework's own refusals (a body it could not read, a method not allowed) get a JSON body too. */
+    private static Response plain(WebApplicationException web) {
+        int status = web.getResponse().getStatus();
+        String code = switch (status) {
+            case 400 -> "invalid_argument";
+            case 401 -> "unauthorized";
+            case 403 -> "forbidden";
+            case 404 -> "not_found";
+            case 405 -> "method_not_allowed";
+            case 406, 415 -> "unsupported_media_type";
+            default -> status >= 500 ? "internal_error" : "invalid_argument";
+        };
+        String message = status == 400 ? JsonExceptionMapper.MESSAGE : web.getResponse().getStatusInfo().getReasonPhrase();
+        return Response.status(status).type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", code, "message", message == null ? code : message)).build();
     }
 
     /** The refusal as every surface reports it: the stable code and the sentence (and an approval id). */
@@ -42,7 +59,9 @@ public class ApiErrors implements ExceptionMapper<Exception> {
             case dev.forge.node.mcp.ToolException t when t.code().equals("unauthorized") -> 403;
             case dev.forge.node.mcp.ToolException t when t.code().equals("not_found") -> 404;
             case dev.forge.node.mcp.ToolException t -> 400;
-            case PolicyException p -> p.refusal() == Refusal.UNAUTHORIZED ? 403 : 409;
+            case PolicyException p when p.refusal() == Refusal.UNAUTHORIZED -> 403;
+            case PolicyException p when p.refusal() == Refusal.INVALID_ARGUMENT -> 400;
+            case PolicyException p -> 409;
             case InferenceException i when i.code() == InferenceException.Code.UNKNOWN_MODEL -> 404;
             case InferenceException i when i.code() == InferenceException.Code.QUEUE_FULL -> 429;
             case InferenceException i when i.code() == InferenceException.Code.ENGINE_FAILURE -> 502;

@@ -1,5 +1,6 @@
 package dev.forge.node.http;
 
+import dev.forge.economy.market.Cu;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.node.mcp.ToolException;
@@ -15,7 +16,6 @@ import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.UriInfo;
-import java.math.BigDecimal;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -65,20 +65,28 @@ public class EconomyResource {
     @Path("/policy")
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> policy(Map<String, Object> body, @Context ContainerRequestContext context) {
-        if (body == null || !(body.get("agent") instanceof String agent)) throw new IllegalArgumentException("name the agent");
+        if (body == null || !(body.get("agent") instanceof String agent) || agent.isBlank() || agent.length() > 64) {
+            throw new IllegalArgumentException("name the agent (at most 64 characters)");
+        }
         var policy = new BudgetPolicy(micro(body, "max_per_request_cu"), micro(body, "max_per_hour_cu"),
                 micro(body, "max_lifetime_cu"), micro(body, "approval_threshold_cu"));
         node.pipeline().setPolicy(ApiAuth.actor(context), agent, policy);
         return tools().invoke("safety", ApiAuth.actor(context), Map.of("agent", agent));
     }
 
+    /** The same form as the tools' amounts (Cu.PATTERN, length checked first); a JSON integer counts as its digits. */
     private static long micro(Map<String, Object> body, String field) {
-        Object v = body.get(field);
-        if (v == null) throw new IllegalArgumentException(field + " is required");
+        String text = switch (body.get(field)) {
+            case null -> throw new IllegalArgumentException(field + " is required");
+            case String s -> s;
+            case Integer i -> i.toString();
+            case Long l -> l.toString();
+            default -> throw new IllegalArgumentException(field + " must be an amount of CU written as a string, such as \"12.5\"");
+        };
         try {
-            return new BigDecimal(v.toString()).movePointRight(6).longValueExact();
-        } catch (ArithmeticException | NumberFormatException e) {
-            throw new IllegalArgumentException(field + " must be an amount of CU with up to six decimals");
+            return Cu.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(field + ": " + e.getMessage());
         }
     }
 

@@ -18,6 +18,7 @@ public class HealthResource {
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> health() {
         return Map.of("status", "up", "models", node.engine().models().size(), "trades", node.ledger().tradeCount(),
-                "kill_switch", node.pipeline().killState().active());
+                "kill_switch", node.pipeline().killState().active(),
+                "audit", node.pipeline().audit().accepting() ? "recording" : "stopped");
     }
 }

@@ -122,18 +122,15 @@ public class OpenAiResource {
                 default -> throw new IllegalArgumentException("a message's role is system, user or assistant, not '" + role + "'");
             });
         }
-        JsonNode max = body.has("max_completion_tokens") ? body.get("max_completion_tokens") : body.path("max_tokens");
-        int maxTokens = max.isMissingNode() || max.isNull() ? 256 : max.asInt(-1);
-        if (!max.isMissingNode() && !max.isNull() && !max.canConvertToInt() || maxTokens < 1 || maxTokens > MAX_TOKENS) {
-            throw new IllegalArgumentException("max_tokens must be 1 to " + MAX_TOKENS);
-        }
-        double temperature = body.path("temperature").asDouble(0);
+        String max = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
+        int maxTokens = (int) JsonArgs.integer(body, max, 1, MAX_TOKENS, 256);
+        double temperature = JsonArgs.number(body, "temperature", 0, 2, 0);
         List<String> stop = new ArrayList<>();
         JsonNode s = body.path("stop");
         if (s.isTextual()) stop.add(s.asText());
         else if (s.isArray()) s.forEach(item -> stop.add(item.asText()));
         return new GenerationRequest(new Prompt.Chat(chat, List.of()), maxTokens, (float) temperature,
-                body.path("seed").asLong(0), stop);
+                JsonArgs.integer(body, "seed", 0, Long.MAX_VALUE, 0), stop);
     }
 
     private static String text(JsonNode body, String field) {

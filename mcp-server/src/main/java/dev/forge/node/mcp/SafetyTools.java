@@ -7,6 +7,7 @@ import static dev.forge.node.mcp.Schema.string;
 
 import dev.forge.node.ForgeNode;
 import dev.forge.policies.Approval;
+import dev.forge.policies.KillState;
 import dev.forge.policies.SafetyStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,11 +31,12 @@ public final class SafetyTools {
                 .description("Freezes every spend on this node at once and stops chats in progress. Pull it when "
                         + "something is wrong (runaway spending, a compromised agent). Anyone may pull it; only the "
                         + "operator can release it. Costs nothing.")
-                .input(object(required("reason", string("what you saw", 500))))
+                .input(object(required("reason", string("what you saw: printable text on one line, at most "
+                        + KillState.MAX_REASON + " characters", KillState.MAX_REASON))))
                 .output(object(required("active", Schema.bool("spending is frozen")), required("reason", string("why")),
                         required("by", string("who pulled it"))))
                 .handler(call -> {
-                    node.kill(call.actor(), call.args().string("reason", 500));
+                    node.kill(call.actor(), call.args().string("reason", KillState.MAX_REASON));
                     var state = node.pipeline().killState();
                     return Out.of().put("active", state.active()).put("reason", state.reason()).put("by", state.by()).map();
                 });
@@ -49,6 +51,7 @@ public final class SafetyTools {
                 .output(object(required("kill_switch", Schema.anyObject("the kill switch")),
                         optional("agent", string("the agent")), optional("policy", Schema.anyObject("budget policy")),
                         required("breakers", Schema.anyObject("circuit breaker of each model")),
+                        required("audit", Schema.anyObject("whether the audit log records decisions (if not, every spend is refused)")),
                         required("pending_approvals", Schema.array("spends waiting for a human", Schema.anyObject("approval")))))
                 .handler(call -> {
                     String agent = call.args().string("agent", 64, call.actor().isOperator() ? null : call.actor().id());
@@ -67,8 +70,15 @@ public final class SafetyTools {
                     s.breakers().forEach((model, state) -> breakers.put(model, state.name().toLowerCase(Locale.ROOT)));
                     List<Map<String, Object>> approvals = new ArrayList<>();
                     for (Approval a : s.pendingApprovals()) approvals.add(approval(a));
-                    return out.put("breakers", breakers).put("pending_approvals", approvals).map();
+                    return out.put("breakers", breakers).put("audit", audit()).put("pending_approvals", approvals).map();
                 });
+    }
+
+    private Map<String, Object> audit() {
+        var log = node.pipeline().audit();
+        Out out = Out.of().put("recording", log.accepting()).put("entries", log.size());
+        log.problem().ifPresent(problem -> out.put("problem", problem));
+        return out.map();
     }
 
     /** An approval as every surface shows it (the safety tool, the operator's REST queue). */

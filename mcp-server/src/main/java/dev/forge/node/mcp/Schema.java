@@ -7,8 +7,8 @@ import java.util.Map;
 
 /** JSON Schema fragments for tool inputs and outputs, built as plain maps. */
 final class Schema {
-    /** CU amounts: a decimal string (or number) with up to six decimals. */
-    static final String CU_PATTERN = "^[0-9]{1,13}(\\.[0-9]{1,6})?$";
+    /** CU amounts: a decimal string of ASCII digits, up to 12 before the point and six after; the one form Args.cu reads. */
+    static final String CU_PATTERN = dev.forge.economy.market.Cu.PATTERN;
 
     private Schema() {
     }
@@ -64,7 +64,8 @@ final class Schema {
     }
 
     static Map<String, Object> cu(String description) {
-        return Map.of("type", "string", "description", description + " (CU, up to six decimals)", "pattern", CU_PATTERN);
+        return Map.of("type", "string", "description", description + " (CU, up to six decimals)", "pattern", CU_PATTERN,
+                "maxLength", dev.forge.economy.market.Cu.MAX_LENGTH);
     }
 
     static Map<String, Object> array(String description, Map<String, Object> items) {
