@@ -59,7 +59,7 @@ class ApprovalAttackTest {
         String operator = operatorToken();
         String token = node.createAgent("mallory");
         JsonNode policy = JSON.readTree(post(operator, "/v1/forge/policy", "{\"agent\":\"mallory\"," + LIMITS + "}").body());
-        assertEquals(false, policy.get("policy").get("attended").asBoolean(true), policy.toString());
+        assertFalse(policy.get("policy").path("attended").asBoolean(false), "off by default: " + policy);
         List<String> questions = new CopyOnWriteArrayList<>();
         McpSyncClient client = sdkClient(token, questions);
         try {
