@@ -81,7 +81,16 @@ final class ApprovalBook {
     }
 
     List<Approval> pending() {
-        return approvals.values().stream().filter(a -> a.status() == Approval.Status.PENDING)
+        return withStatus(Approval.Status.PENDING);
+    }
+
+    /** Approved, and not yet resumed. */
+    List<Approval> approvedUnused() {
+        return withStatus(Approval.Status.APPROVED);
+    }
+
+    private List<Approval> withStatus(Approval.Status status) {
+        return approvals.values().stream().filter(a -> a.status() == status)
                 .sorted(java.util.Comparator.comparingLong(Approval::createdAt)).toList();
     }
 

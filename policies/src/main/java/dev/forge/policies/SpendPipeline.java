@@ -435,7 +435,10 @@ public final class SpendPipeline implements AutoCloseable {
         }
     }
 
-    /** A restart keeps pending approvals; their spends come back waiting, still holding their money. */
+    /**
+     * A restart keeps pending approvals, and approved ones not yet used: their spends come back
+     * (waiting, or ready to resume once), still holding their money.
+     */
     private void restorePendingApprovals() {
         for (Approval approval : approvals.pending()) {
             if (ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
@@ -445,6 +448,15 @@ public final class SpendPipeline implements AutoCloseable {
             var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
             active.put(spend.holdId(), spend);
             byApproval.put(approval.id(), spend);
+        }
+        for (Approval approval : approvals.approvedUnused()) {
+            if (ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
+                approvals.cancelled(approval.id(), "its hold ended while the node was down");
+                continue;
+            }
+            var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
+            spend.approved();
+            active.put(spend.holdId(), spend);
         }
     }
 

@@ -150,4 +150,16 @@ class ApprovalBindingTest extends PipelineFixture {
         assertEquals(true, pipeline.policyFor(OPERATOR, "alice").attended());
         assertEquals(false, pipeline.policyFor(OPERATOR, "bob").attended());
     }
+
+    @Test
+    void anApprovedUnusedSpendSurvivesARestartAndStillResumesOnce() {
+        Spend before = approved();
+        restart();
+        Spend after = pipeline.resume(ALICE, before.approvalId(), asked());
+        assertEquals(before.holdId(), after.holdId());
+        pipeline.settle(ALICE, after, trade(after, ALICE_KEY, 30 * CU));
+        assertEquals(970 * CU, available("alice"));
+        var again = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, before.approvalId(), asked()));
+        assertEquals(Refusal.APPROVAL_USED, again.refusal());
+    }
 }

@@ -42,7 +42,7 @@ final class LendingTools {
                         + "repayments come back to you pro rata. Passes the safety checks like any spend. You can "
                         + "withdraw what is not lent out at any time.")
                 .input(object(required("amount_cu", cu("how much to deposit")),
-                        optional("approval_id", string("a deposit a human approved", 64))))
+                        optional("approval_id", string("a deposit a human approved: same amount, used once", 64))))
                 .output(object(required("deposited_cu", cu("deposited")), required("in_pool_cu", cu("yours in the pool, not lent out")),
                         required("balance_cu", cu("your balance after"))))
                 .handler(call -> {
@@ -85,7 +85,7 @@ final class LendingTools {
                 .input(object(required("amount_cu", cu("how much to borrow")),
                         required("term_days", integer("days until it is due", 1, 30)),
                         required("collateral_cu", cu("what you lock until you repay")),
-                        optional("approval_id", string("a loan a human approved", 64))))
+                        optional("approval_id", string("a loan a human approved: same arguments, used once", 64))))
                 .output(loanSchema())
                 .handler(call -> {
                     String me = agent(call);
@@ -106,7 +106,7 @@ final class LendingTools {
                 .description("Pays towards one of your loans: interest first, then principal. The payment that clears "
                         + "it returns your collateral. Give amount_cu, or omit it to repay everything owed now.")
                 .input(object(required("loan_id", string("the loan, e.g. L3", 32)), optional("amount_cu", cu("how much to pay")),
-                        optional("approval_id", string("a repayment a human approved", 64))))
+                        optional("approval_id", string("a repayment a human approved: same loan and amount, used once", 64))))
                 .output(loanSchema())
                 .handler(call -> {
                     String me = agent(call);
