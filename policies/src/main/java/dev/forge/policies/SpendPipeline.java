@@ -424,6 +424,13 @@ public final class SpendPipeline implements AutoCloseable {
                     approval.id());
             expired++;
         }
+        for (Approval approval : approvals.approvedUnused()) {
+            // Approved but never resumed until its hold ran out: give back the budget it reserved.
+            Spend spend = active.get(approval.holdId());
+            if (spend != null && ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
+                cancel(spend, "approved but not used before its hold ended");
+            }
+        }
         return expired;
     }
 

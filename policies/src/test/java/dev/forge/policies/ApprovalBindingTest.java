@@ -162,4 +162,17 @@ class ApprovalBindingTest extends PipelineFixture {
         var again = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, before.approvalId(), asked()));
         assertEquals(Refusal.APPROVAL_USED, again.refusal());
     }
+
+    @Test
+    void anApprovalNotUsedBeforeItsHoldEndsGivesItsBudgetBack() {
+        Spend spend = approved();
+        assertEquals(40 * CU, pipeline.status(ALICE, "alice").spentLifetime());
+        clock.advance(config().holdTimeoutMillis() + config().approvalTimeoutMillis() + 1);
+        ledger.expireDueHolds();
+        pipeline.expireApprovals();
+        assertEquals(Spend.Status.CANCELLED, spend.status());
+        assertEquals(0, pipeline.status(ALICE, "alice").spentLifetime());
+        var late = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, spend.approvalId(), asked()));
+        assertEquals(Refusal.APPROVAL_DENIED, late.refusal());
+    }
 }
