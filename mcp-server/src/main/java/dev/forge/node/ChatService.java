@@ -1,5 +1,6 @@
 package dev.forge.node;
 
+import dev.forge.economy.codec.CanonicalWriter;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.ledger.Authorization;
@@ -9,10 +10,13 @@ import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.market.MarketException;
 import dev.forge.economy.market.ProviderView;
+import dev.forge.inference.ChatMessage;
 import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.LocalModel;
+import dev.forge.inference.Prompt;
+import dev.forge.inference.ToolSpec;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -39,13 +43,24 @@ public final class ChatService {
     }
 
     /**
-     * @param approvalId to resume a spend a human approved, or null
+     * Holds a chat's cost and runs it.
+     *
+     * @param approvalId to resume a spend a human approved (with exactly the approved request), or null
      * @param askHuman asks the person behind the client to approve an amount (MCP elicitation):
      *     yes, no, or empty when nobody answered; null when the client cannot be asked
      * @param listener told each piece of text and how many tokens have been generated so far
      */
     public ChatOutcome chat(Actor actor, String model, GenerationRequest request, String approvalId,
                             Function<String, Optional<Boolean>> askHuman, Listener listener) {
+        return open(actor, model, request, approvalId, askHuman).run(listener);
+    }
+
+    /**
+     * Holds a chat's cost (or resumes its approved hold): every refusal happens here, before the
+     * model runs, so that a stream can still answer it with an HTTP status.
+     */
+    public Held open(Actor actor, String model, GenerationRequest request, String approvalId,
+                     Function<String, Optional<Boolean>> askHuman) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
         LocalModel local = node.engine().slot(model).model();
@@ -55,9 +70,61 @@ public final class ChatService {
                         + request.maxTokens() + ") exceeds " + model + "'s context of " + local.contextLength() + " tokens");
         long price = price(model);
         long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
-        Spend spend = new SpendGate(node).open(actor, new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model, maxCost,
-                UUID.randomUUID().toString()), approvalId, askHuman);
-        return run(actor, spend, model, request, price, listener);
+        var spendRequest = new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model, maxCost,
+                UUID.randomUUID().toString(), digest(model, request));
+        Spend spend = new SpendGate(node.pipeline()).open(actor, spendRequest, approvalId, askHuman);
+        return new Held(actor, spend, model, request, price);
+    }
+
+    /**
+     * What an approval of a chat binds besides its cost: the model and every argument that
+     * changes what runs. Texts enter as their hashes, so any length fits.
+     */
+    static String digest(String model, GenerationRequest request) {
+        var w = new CanonicalWriter(256).string("forge/chat/v1").string(model);
+        switch (request.prompt()) {
+            case Prompt.Text text -> w.u8(0).fixed(Sha256.hashText(text.text()), Sha256.SIZE);
+            case Prompt.Chat chat -> {
+                w.u8(1).i32(chat.messages().size());
+                for (ChatMessage m : chat.messages()) {
+                    w.string(m.role().text()).bool(m.content() != null)
+                            .fixed(Sha256.hashText(m.content() == null ? "" : m.content()), Sha256.SIZE)
+                            .fixed(Sha256.hashText(String.valueOf(m.toolCall())), Sha256.SIZE);
+                }
+                w.i32(chat.tools().size());
+                for (ToolSpec tool : chat.tools()) w.fixed(Sha256.hashText(tool.toString()), Sha256.SIZE);
+            }
+        }
+        w.i32(request.maxTokens()).i32(Float.floatToIntBits(request.temperature())).i64(request.seed())
+                .i32(request.stop().size());
+        for (String stop : request.stop()) w.string(stop);
+        return SpendRequest.digestOf(w);
+    }
+
+    /** A chat whose cost is held and which may now run, once. */
+    public final class Held {
+        private final Actor actor;
+        private final Spend spend;
+        private final String model;
+        private final GenerationRequest request;
+        private final long price;
+
+        private Held(Actor actor, Spend spend, String model, GenerationRequest request, long price) {
+            this.actor = actor;
+            this.spend = spend;
+            this.model = model;
+            this.request = request;
+            this.price = price;
+        }
+
+        public ChatOutcome run(Listener listener) {
+            return ChatService.this.run(actor, spend, model, request, price, listener);
+        }
+
+        /** Gives the hold back when the chat will not run (the client went away first). */
+        public void cancel(String reason) {
+            node.pipeline().cancel(actor, spend, reason);
+        }
     }
 
     private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, Listener listener) {

@@ -6,63 +6,60 @@ import dev.forge.policies.Decision;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
+import dev.forge.policies.SpendPipeline;
 import dev.forge.policies.SpendRequest;
 import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * Every call that spends, lends or borrows opens its spend here: the safety pipeline decides;
- * a spend above the approval threshold is put to the person behind the client when it can be
- * asked (MCP elicitation), and otherwise waits for the operator, the caller getting
- * {@code approval_required} and an approval id to call again with.
+ * a spend above the approval threshold waits for the operator, the caller getting
+ * {@code approval_required} and an approval id to call again with. The agent's own client is
+ * asked instead (MCP elicitation) only where the operator marked the agent attended: a person,
+ * not the agent, answers that client.
  */
 public final class SpendGate {
-    private final ForgeNode node;
+    private final SpendPipeline pipeline;
 
-    public SpendGate(ForgeNode node) {
-        this.node = node;
+    public SpendGate(SpendPipeline pipeline) {
+        this.pipeline = pipeline;
     }
 
     /**
-     * @param approvalId a spend a human already approved, to resume; or null to begin
-     * @param askHuman yes, no, or empty when nobody answered; null when nobody can be asked
+     * @param approvalId an approved spend to resume with exactly this request, once; or null to begin
+     * @param askHuman yes, no, or empty when nobody answered; null when the client cannot be asked
      */
     public Spend open(Actor actor, SpendRequest request, String approvalId, Function<String, Optional<Boolean>> askHuman) {
-        return approvalId == null ? begin(actor, request, askHuman) : approved(actor, approvalId);
+        return approvalId == null ? begin(actor, request, askHuman) : pipeline.resume(actor, approvalId, request);
     }
 
     private Spend begin(Actor actor, SpendRequest request, Function<String, Optional<Boolean>> askHuman) {
-        Decision decision = node.pipeline().begin(actor, request);
-        switch (decision.outcome()) {
+        Decision decision = pipeline.begin(actor, request);
+        return switch (decision.outcome()) {
             case REFUSED -> throw new PolicyException(decision.refusal(), decision.reason());
-            case HELD -> {
-                Spend held = decision.spend();
-                String what = request.action() + (request.model().isEmpty() ? "" : " on " + request.model());
-                String question = request.agent() + " asks to spend up to " + Cu.format(request.amount()) + " CU (" + what
-                        + "), above its approval threshold. Approve?";
-                Optional<Boolean> answer = askHuman == null ? Optional.empty() : askHuman.apply(question);
-                if (answer.isEmpty()) {
-                    throw new ApprovalRequired(held.approvalId(), request.amount(), "this " + what + " may cost up to "
-                            + Cu.format(request.amount()) + " CU, above the approval threshold: ask the operator to approve "
-                            + held.approvalId() + ", then call again with approval_id");
-                }
-                if (answer.get()) node.pipeline().approve(Actor.operator(), held.approvalId(), "approved by the user when asked");
-                else node.pipeline().deny(Actor.operator(), held.approvalId(), "declined by the user when asked");
-                PolicyException.require(answer.get(), Refusal.APPROVAL_DENIED, "the user declined the spend");
-                return node.pipeline().spendFor(held.approvalId());
-            }
-            default -> {
-                return decision.spend();
-            }
-        }
+            case HELD -> held(actor, request, decision.spend().approvalId(), askHuman);
+            case ALLOWED -> decision.spend();
+        };
     }
 
-    private Spend approved(Actor actor, String approvalId) {
-        Spend spend = node.pipeline().spendFor(approvalId);
-        PolicyException.require(spend.request().agent().equals(actor.id()), Refusal.UNAUTHORIZED,
-                "approval " + approvalId + " is not for " + actor.id());
-        PolicyException.require(spend.status() != Spend.Status.AWAITING_APPROVAL, Refusal.APPROVAL_REQUIRED,
-                "approval " + approvalId + " still waits for the operator");
-        return spend;
+    private Spend held(Actor actor, SpendRequest request, String approvalId, Function<String, Optional<Boolean>> askHuman) {
+        String what = request.action() + (request.model().isEmpty() ? "" : " on " + request.model());
+        Optional<Boolean> answer = mayAsk(actor, request, askHuman)
+                ? askHuman.apply(request.agent() + " asks to spend up to " + Cu.format(request.amount()) + " CU (" + what
+                        + "), above its approval threshold. Approve?")
+                : Optional.empty();
+        if (answer.isEmpty()) {
+            throw new ApprovalRequired(approvalId, request.amount(), "this " + what + " may cost up to "
+                    + Cu.format(request.amount()) + " CU, above the approval threshold: ask the operator to approve "
+                    + approvalId + ", then call again with approval_id and the same arguments");
+        }
+        pipeline.decideAtClient(actor, approvalId, answer.get());
+        PolicyException.require(answer.get(), Refusal.APPROVAL_DENIED, "the user declined the spend");
+        return pipeline.resume(actor, approvalId, request);
+    }
+
+    /** Only where the operator said a person answers this agent's client: otherwise the agent would approve itself. */
+    private boolean mayAsk(Actor actor, SpendRequest request, Function<String, Optional<Boolean>> askHuman) {
+        return askHuman != null && !actor.isOperator() && pipeline.policyFor(actor, request.agent()).attended();
     }
 }

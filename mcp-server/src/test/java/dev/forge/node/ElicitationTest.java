@@ -3,8 +3,11 @@ package dev.forge.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.forge.economy.ledger.HoldStatus;
+import dev.forge.economy.lending.LendingConfig;
 import dev.forge.policies.Actor;
 import dev.forge.policies.BudgetPolicy;
 import io.modelcontextprotocol.client.McpClient;
@@ -25,7 +28,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A spend above the threshold, from a client that supports elicitation (the MCP SDK's own
- * client): the node asks the person, and goes on or stops by the answer.
+ * client), of an agent the operator marked attended: the node asks the person, and goes on
+ * or stops by the answer; for chat, lend, borrow and repay alike.
  */
 @QuarkusTest
 @QuarkusTestResource(NodeTestResource.class)
@@ -58,8 +62,18 @@ class ElicitationTest {
 
     String agentWithLowThreshold(String id) {
         String token = node.createAgent(id);
-        node.pipeline().setPolicy(Actor.operator(), id, new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 1_000));
+        attended(id, true);
         return token;
+    }
+
+    void attended(String id, boolean attended) {
+        node.pipeline().setPolicy(Actor.operator(), id, new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 1_000, attended));
+    }
+
+    static JsonNode call(McpSyncClient client, String tool, Map<String, Object> arguments) throws Exception {
+        var result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+        JsonNode body = JSON.readTree(((McpSchema.TextContent) result.content().getFirst()).text());
+        return Boolean.TRUE.equals(result.isError()) ? ((ObjectNode) body).put("isError", true) : body;
     }
 
     McpSchema.CallToolResult chat(McpSyncClient client) {
@@ -101,5 +115,69 @@ class ElicitationTest {
         } finally {
             client.closeGracefully();
         }
+    }
+
+    @Test
+    void lendBorrowAndRepayAskTheUserToo() throws Exception {
+        String lender = node.createAgent("elsa");
+        node.pipeline().setPolicy(Actor.operator(), "elsa", new BudgetPolicy(100_000_000, 200_000_000, 1_000_000_000, 100_000_000));
+        McpSyncClient lending = client(lender, true, new CopyOnWriteArrayList<>());
+        List<String> questions = new CopyOnWriteArrayList<>();
+        McpSyncClient client = client(agentWithLowThreshold("emil"), true, questions);
+        try {
+            assertEquals("80.000000", call(lending, "lend", Map.of("amount_cu", "80")).get("in_pool_cu").asText());
+            earnCredit("emil");
+
+            JsonNode lent = call(client, "lend", Map.of("amount_cu", "1"));
+            assertEquals("1.000000", lent.path("deposited_cu").asText(), lent.toString());
+            assertTrue(questions.getLast().contains("emil asks to spend up to 1.000000 CU (lend)"), questions.toString());
+
+            JsonNode loan = call(client, "borrow", Map.of("amount_cu", "2", "term_days", 3, "collateral_cu", "3"));
+            assertEquals("active", loan.path("status").asText(), loan.toString());
+            assertTrue(questions.getLast().contains("(borrow)"), questions.toString());
+
+            JsonNode repaid = call(client, "repay", Map.of("loan_id", loan.get("loan_id").asText(), "amount_cu", "1"));
+            assertEquals("1.000000", repaid.path("paid_cu").asText(), repaid.toString());
+            assertTrue(questions.getLast().contains("(repay)"), questions.toString());
+            assertEquals(3, questions.size());
+        } finally {
+            client.closeGracefully();
+            lending.closeGracefully();
+        }
+    }
+
+    @Test
+    void withoutTheOperatorsSettingLendBorrowAndRepayWaitForTheOperator() throws Exception {
+        List<String> questions = new CopyOnWriteArrayList<>();
+        String token = agentWithLowThreshold("enzo");
+        attended("enzo", false);
+        McpSyncClient client = client(token, true, questions);
+        try {
+            long transfers = node.ledger().transferCount();
+            JsonNode lend = call(client, "lend", Map.of("amount_cu", "1"));
+            assertEquals("approval_required", lend.path("error").asText(), lend.toString());
+            JsonNode borrow = call(client, "borrow", Map.of("amount_cu", "2", "term_days", 3, "collateral_cu", "3"));
+            assertEquals("approval_required", borrow.path("error").asText(), borrow.toString());
+            assertEquals(List.of(), questions, "the agent's own client is not asked");
+            assertTrue(node.ledger().account("pool:enzo").isEmpty());
+            assertEquals(2, node.pipeline().pendingApprovals().stream().filter(a -> a.request().agent().equals("enzo")).count());
+            assertTrue(node.ledger().transferCount() >= transfers, "only holds were made");
+            assertEquals(1_000_000_000L, node.ledger().account("enzo").orElseThrow().balance());
+        } finally {
+            client.closeGracefully();
+        }
+    }
+
+    /** Credit enough to borrow (300) comes with 2 CU traded: a few real chats, below the threshold. */
+    void earnCredit(String agent) {
+        var policy = node.pipeline().policyFor(Actor.operator(), agent);
+        node.pipeline().setPolicy(Actor.operator(), agent, new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 50_000_000));
+        var chats = new ChatService(node);
+        for (int i = 0; i < 200 && node.lending().credit(agent).score() < LendingConfig.DEFAULT.minCreditScore(); i++) {
+            chats.chat(Actor.agent(agent), "stories260K", dev.forge.inference.GenerationRequest.greedy("Once upon a time", 200),
+                    null, null, ChatService.Listener.NONE);
+        }
+        assertTrue(node.lending().credit(agent).score() >= LendingConfig.DEFAULT.minCreditScore(), "could not earn credit");
+        node.pipeline().setPolicy(Actor.operator(), agent, policy);
     }
 }

@@ -5,15 +5,24 @@ import dev.forge.economy.codec.CanonicalWriter;
 
 /**
  * A spend above the agent's approval threshold, held until a human decides. Its money is
- * already reserved by a ledger hold, so approving it can never fail for lack of funds.
+ * already reserved by a ledger hold, so approving it can never fail for lack of funds. It
+ * binds its request (agent, action, payee, amount, arguments' digest) and is used at most once.
  */
 public record Approval(String id, SpendRequest request, long holdId, long createdAt, long expiresAt,
                        Status status, String decidedBy, String reason) {
+    private static final String V1 = "forge/approval/v1";
+    private static final String V2 = "forge/approval/v2";
+
+    /** Appended only: the ordinal is stored. */
     public enum Status {
         PENDING,
         APPROVED,
         DENIED,
-        EXPIRED
+        EXPIRED,
+        /** Approved, and its spend was resumed: it cannot be used again. */
+        USED,
+        /** Its spend was cancelled (the kill switch) before it was used. */
+        CANCELLED
     }
 
     Approval decide(Status next, String by, String why) {
@@ -21,17 +30,25 @@ public record Approval(String id, SpendRequest request, long holdId, long create
     }
 
     byte[] encode() {
-        return new CanonicalWriter(256).string("forge/approval/v1").string(id).string(request.agent())
+        return new CanonicalWriter(256).string(V2).string(id).string(request.agent())
                 .string(request.payee()).string(request.action()).string(request.model()).i64(request.amount())
-                .string(request.key()).i64(holdId).i64(createdAt).i64(expiresAt).u8(status.ordinal())
-                .string(decidedBy).string(reason).toByteArray();
+                .string(request.key()).string(request.digest()).i64(holdId).i64(createdAt).i64(expiresAt)
+                .u8(status.ordinal()).string(decidedBy).string(reason).toByteArray();
     }
 
     static Approval decode(byte[] bytes) {
         var in = new CanonicalReader(bytes);
-        if (!"forge/approval/v1".equals(in.string())) throw new IllegalStateException("unknown approval record");
+        String version = in.string();
+        if (!V1.equals(version) && !V2.equals(version)) throw new IllegalStateException("unknown approval record");
         String id = in.string();
-        var request = new SpendRequest(in.string(), in.string(), in.string(), in.string(), in.i64(), in.string());
+        String agent = in.string();
+        String payee = in.string();
+        String action = in.string();
+        String model = in.string();
+        long amount = in.i64();
+        String key = in.string();
+        String digest = V2.equals(version) ? in.string() : "";
+        var request = new SpendRequest(agent, payee, action, model, amount, key, digest);
         return new Approval(id, request, in.i64(), in.i64(), in.i64(), Status.values()[in.u8()], in.string(), in.string());
     }
 }

@@ -53,8 +53,44 @@ final class ApprovalBook {
         return true;
     }
 
+    /**
+     * Marks an approved approval used, exactly once: of any number of concurrent resumes, one
+     * gets it and the others a refusal.
+     */
+    synchronized Approval claim(String id) {
+        Approval approval = get(id);
+        switch (approval.status()) {
+            case APPROVED -> { }
+            case PENDING -> throw new PolicyException(Refusal.APPROVAL_REQUIRED, "approval " + id + " still waits for the operator");
+            case USED -> throw new PolicyException(Refusal.APPROVAL_USED, "approval " + id + " was already used");
+            default -> throw new PolicyException(Refusal.APPROVAL_DENIED,
+                    "approval " + id + " was " + approval.status().name().toLowerCase());
+        }
+        Approval used = approval.decide(Approval.Status.USED, approval.decidedBy(), approval.reason());
+        save(used);
+        return used;
+    }
+
+    /** Closes an approval whose spend was cancelled, unless it was already decided against. */
+    synchronized void cancelled(String id, String reason) {
+        Approval approval = approvals.get(id);
+        if (approval == null) return;
+        if (approval.status() == Approval.Status.PENDING || approval.status() == Approval.Status.APPROVED) {
+            save(approval.decide(Approval.Status.CANCELLED, "pipeline", reason));
+        }
+    }
+
     List<Approval> pending() {
-        return approvals.values().stream().filter(a -> a.status() == Approval.Status.PENDING)
+        return withStatus(Approval.Status.PENDING);
+    }
+
+    /** Approved, and not yet resumed. */
+    List<Approval> approvedUnused() {
+        return withStatus(Approval.Status.APPROVED);
+    }
+
+    private List<Approval> withStatus(Approval.Status status) {
+        return approvals.values().stream().filter(a -> a.status() == status)
                 .sorted(java.util.Comparator.comparingLong(Approval::createdAt)).toList();
     }
 

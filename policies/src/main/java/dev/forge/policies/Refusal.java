@@ -12,6 +12,10 @@ public enum Refusal {
     CIRCUIT_OPEN,
     APPROVAL_REQUIRED,
     APPROVAL_DENIED,
+    /** A resume whose request is not the one approved (another action, payee, amount or arguments). */
+    APPROVAL_MISMATCH,
+    /** A resume of an approval whose spend was already resumed once. */
+    APPROVAL_USED,
     POLICY_UNAVAILABLE,
     INSUFFICIENT_FUNDS,
     INVALID_ARGUMENT,

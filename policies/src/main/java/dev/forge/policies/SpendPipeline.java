@@ -263,6 +263,11 @@ public final class SpendPipeline implements AutoCloseable {
         }
         release(spend.request().agent(), spend.charge(), 0);
         active.remove(spend.holdId());
+        if (!spend.approvalId().isEmpty()) {
+            // A held spend voided (by the kill switch) must not stay in the queue as if it could still be approved.
+            approvals.cancelled(spend.approvalId(), reason);
+            byApproval.remove(spend.approvalId());
+        }
         record(nowOrZero(), "pipeline", "cancel", spend.request().agent(), spend.request().amount(), "cancelled", "", reason);
     }
 
@@ -307,28 +312,91 @@ public final class SpendPipeline implements AutoCloseable {
     // ---- approvals ----
 
     public void approve(Actor actor, String approvalId, String reason) {
-        decide(actor, approvalId, Approval.Status.APPROVED, reason);
+        operatorDecides(actor, approvalId, Approval.Status.APPROVED, reason);
         Spend spend = byApproval.remove(approvalId);
         if (spend != null) spend.approved();
     }
 
     public void deny(Actor actor, String approvalId, String reason) {
-        decide(actor, approvalId, Approval.Status.DENIED, reason);
+        operatorDecides(actor, approvalId, Approval.Status.DENIED, reason);
         Spend spend = byApproval.remove(approvalId);
         if (spend != null) cancel(spend, "denied by " + actor.id() + ": " + reason);
     }
 
-    private void decide(Actor actor, String approvalId, Approval.Status status, String reason) {
+    /**
+     * The person at an agent's own client answered the node's question about that agent's held
+     * spend. It counts only where the operator marked the agent attended (a person, not the
+     * agent, answers its client); otherwise the spend keeps waiting for the operator.
+     */
+    public void decideAtClient(Actor agent, String approvalId, boolean approved) {
+        long now = now();
+        String by = "user of " + agent.id() + "'s client";
+        try {
+            Approval approval = approvals.get(approvalId);
+            PolicyException.require(!agent.isOperator() && agent.id().equals(approval.request().agent()), Refusal.UNAUTHORIZED,
+                    agent.id() + " may not answer for approval " + approvalId);
+            PolicyException.require(budgets.policyFor(agent.id()).attended(), Refusal.UNAUTHORIZED,
+                    "the operator has not said a person answers " + agent.id() + "'s client");
+            String why = (approved ? "approved by the " : "declined by the ") + by + ", allowed by operator setting";
+            decided(now, by, approvalId, approved ? Approval.Status.APPROVED : Approval.Status.DENIED, why);
+        } catch (PolicyException e) {
+            record(now, by, "approval", agent.id(), 0, "refused", e.refusal().code(), e.getMessage());
+            throw e;
+        }
+        Spend spend = byApproval.remove(approvalId);
+        if (spend != null && approved) spend.approved();
+        if (spend != null && !approved) cancel(spend, "declined by " + by);
+    }
+
+    private void operatorDecides(Actor actor, String approvalId, Approval.Status status, String reason) {
         long now = now();
         try {
             PolicyException.requireOperator(actor, "decide an approval");
-            Approval decided = approvals.decide(approvalId, status, actor.id(), reason);
-            record(now, actor.id(), "approval", decided.request().agent(), decided.request().amount(),
-                    status.name().toLowerCase(), "", approvalId + ": " + reason);
+            decided(now, actor.id(), approvalId, status, reason);
         } catch (PolicyException e) {
             record(now, actor.id(), "approval", "", 0, "refused", e.refusal().code(), e.getMessage());
             throw e;
         }
+    }
+
+    private void decided(long now, String by, String approvalId, Approval.Status status, String reason) {
+        Approval decided = approvals.decide(approvalId, status, by, reason);
+        record(now, by, "approval", decided.request().agent(), decided.request().amount(),
+                status.name().toLowerCase(), "", approvalId + ": " + reason);
+    }
+
+    /**
+     * Takes up an approved spend to pay for {@code resumed}, once. Refused, with nothing changed,
+     * unless the approval covers exactly this request (agent, action, payee, model, arguments'
+     * digest, at most the approved amount); of concurrent resumes exactly one gets the spend.
+     */
+    public Spend resume(Actor actor, String approvalId, SpendRequest resumed) {
+        long now = now();
+        try {
+            Approval approval = approvals.get(approvalId);
+            SpendRequest approved = approval.request();
+            PolicyException.require(actor.mayActFor(approved.agent()) && resumed.agent().equals(approved.agent()),
+                    Refusal.UNAUTHORIZED, "approval " + approvalId + " is not for " + actor.id());
+            PolicyException.require(approved.covers(resumed), Refusal.APPROVAL_MISMATCH, "approval " + approvalId
+                    + " was given for another request (" + describe(approved) + "); this is " + describe(resumed));
+            Spend spend = active.get(approval.holdId());
+            PolicyException.require(spend != null || approval.status() != Approval.Status.APPROVED, Refusal.APPROVAL_DENIED,
+                    "the spend behind approval " + approvalId + " is no longer held");
+            approvals.claim(approvalId);  // refuses every status but approved, and all but one concurrent resume
+            PolicyException.require(spend.status() == Spend.Status.ACTIVE, Refusal.APPROVAL_DENIED,
+                    "the spend behind approval " + approvalId + " is " + spend.status().name().toLowerCase());
+            record(now, actor.id(), approved.action(), approved.agent(), approved.amount(), "resumed", "", approvalId);
+            return spend;
+        } catch (PolicyException e) {
+            record(now, actor.id(), resumed.action(), resumed.agent(), resumed.amount(), "refused", e.refusal().code(),
+                    e.getMessage());
+            throw e;
+        }
+    }
+
+    private static String describe(SpendRequest r) {
+        return r.action() + (r.model().isEmpty() ? "" : " on " + r.model()) + " to " + r.payee() + ", up to "
+                + cu(r.amount()) + " CU";
     }
 
     /** The spend behind a held approval, for the caller that resumes it after a decision. */
@@ -358,6 +426,13 @@ public final class SpendPipeline implements AutoCloseable {
                     approval.id());
             expired++;
         }
+        for (Approval approval : approvals.approvedUnused()) {
+            // Approved but never resumed until its hold ran out: give back the budget it reserved.
+            Spend spend = active.get(approval.holdId());
+            if (spend != null && ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
+                cancel(spend, "approved but not used before its hold ended");
+            }
+        }
         return expired;
     }
 
@@ -369,7 +444,10 @@ public final class SpendPipeline implements AutoCloseable {
         }
     }
 
-    /** A restart keeps pending approvals; their spends come back waiting, still holding their money. */
+    /**
+     * A restart keeps pending approvals, and approved ones not yet used: their spends come back
+     * (waiting, or ready to resume once), still holding their money.
+     */
     private void restorePendingApprovals() {
         for (Approval approval : approvals.pending()) {
             if (ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
@@ -379,6 +457,15 @@ public final class SpendPipeline implements AutoCloseable {
             var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
             active.put(spend.holdId(), spend);
             byApproval.put(approval.id(), spend);
+        }
+        for (Approval approval : approvals.approvedUnused()) {
+            if (ledger.holdStatus(approval.holdId()).orElse(null) != HoldStatus.PENDING) {
+                approvals.cancelled(approval.id(), "its hold ended while the node was down");
+                continue;
+            }
+            var spend = new Spend(spendIds.incrementAndGet(), approval.request(), null, approval.holdId(), approval.id());
+            spend.approved();
+            active.put(spend.holdId(), spend);
         }
     }
 

@@ -60,7 +60,7 @@ public class EconomyResource {
         return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
     }
 
-    /** Sets an agent's budget policy (operator only): amounts in CU. */
+    /** Sets an agent's budget policy (operator only): amounts in CU, and whether its client is attended. */
     @POST
     @Path("/policy")
     @Consumes(MediaType.APPLICATION_JSON)
@@ -69,9 +69,16 @@ public class EconomyResource {
             throw new IllegalArgumentException("name the agent (at most 64 characters)");
         }
         var policy = new BudgetPolicy(micro(body, "max_per_request_cu"), micro(body, "max_per_hour_cu"),
-                micro(body, "max_lifetime_cu"), micro(body, "approval_threshold_cu"));
+                micro(body, "max_lifetime_cu"), micro(body, "approval_threshold_cu"), attended(body));
         node.pipeline().setPolicy(ApiAuth.actor(context), agent, policy);
         return tools().invoke("safety", ApiAuth.actor(context), Map.of("agent", agent));
+    }
+
+    /** Optional, off unless given: a person, not the agent, answers the agent's MCP client. */
+    private static boolean attended(Map<String, Object> body) {
+        Object v = body.getOrDefault("attended", false);
+        if (!(v instanceof Boolean b)) throw new IllegalArgumentException("attended must be true or false");
+        return b;
     }
 
     /** The same form as the tools' amounts (Cu.PATTERN, length checked first); a JSON integer counts as its digits. */

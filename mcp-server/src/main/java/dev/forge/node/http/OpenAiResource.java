@@ -83,11 +83,17 @@ public class OpenAiResource {
             answer.put("x_forge", forge(outcome));
             return Response.ok(answer).build();
         }
-        var actor = ApiAuth.actor(context);
+        // Refusals (approval_required, a mismatched or used approval) come before the stream, as HTTP statuses.
+        var held = chats.open(ApiAuth.actor(context), model, request, approval, null);
         StreamingOutput stream = out -> {
-            event(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
             try {
-                var outcome = chats.chat(actor, model, request, approval, null, new ChatService.Listener() {
+                event(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
+            } catch (UncheckedIOException gone) {
+                held.cancel("the client went away before the chat started");
+                throw gone;
+            }
+            try {
+                var outcome = held.run(new ChatService.Listener() {
                     @Override
                     public void text(String piece) {
                         event(out, chunk(id, created, model, Map.of("content", piece), null));

@@ -12,12 +12,10 @@ import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.Prompt;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 
 /** {@code chat}: pay for a model to answer. */
 final class ChatTool {
@@ -63,7 +61,7 @@ final class ChatTool {
                 a.integer("seed", 0, Long.MAX_VALUE, 0), List.of());
         call.progress(0, (double) maxTokens, "holding the cost and starting " + model);
         var outcome = chats.chat(call.actor(), model, request, a.string("approval_id", 64, null),
-                call.canAskHuman() ? question -> ask(call, question) : null,
+                ClientApproval.of(call),
                 new ChatService.Listener() {
                     @Override
                     public void tokens(int tokens) {
@@ -94,19 +92,5 @@ final class ChatTool {
             });
         }
         return new Prompt.Chat(messages, List.of());
-    }
-
-    /** Asks the person behind the client (MCP elicitation): accept with approve is yes, decline is no, cancel is no answer. */
-    private static Optional<Boolean> ask(ToolCall call, String question) {
-        var request = McpSchema.ElicitRequest.builder().message(question)
-                .requestedSchema(Map.of("type", "object", "properties", Map.of("approve", Map.of("type", "boolean",
-                        "description", "approve this spend")), "required", List.of("approve")))
-                .build();
-        var result = call.exchange().createElicitation(request);
-        return switch (result.action()) {
-            case ACCEPT -> Optional.of(result.content() != null && Boolean.TRUE.equals(result.content().get("approve")));
-            case DECLINE -> Optional.of(false);
-            default -> Optional.empty();
-        };
     }
 }

@@ -7,8 +7,7 @@ import static dev.forge.node.mcp.Schema.optional;
 import static dev.forge.node.mcp.Schema.required;
 import static dev.forge.node.mcp.Schema.string;
 
-import dev.forge.economy.ledger.AccountKind;
-import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.codec.CanonicalWriter;
 import dev.forge.economy.lending.CreditScore;
 import dev.forge.economy.lending.LendingConfig;
 import dev.forge.economy.lending.Loan;
@@ -30,7 +29,7 @@ final class LendingTools {
 
     LendingTools(ForgeNode node) {
         this.node = node;
-        this.gate = new SpendGate(node);
+        this.gate = new SpendGate(node.pipeline());
     }
 
     List<ForgeTool> tools() {
@@ -43,18 +42,19 @@ final class LendingTools {
                         + "repayments come back to you pro rata. Passes the safety checks like any spend. You can "
                         + "withdraw what is not lent out at any time.")
                 .input(object(required("amount_cu", cu("how much to deposit")),
-                        optional("approval_id", string("a deposit a human approved", 64))))
+                        optional("approval_id", string("a deposit a human approved: same amount, used once", 64))))
                 .output(object(required("deposited_cu", cu("deposited")), required("in_pool_cu", cu("yours in the pool, not lent out")),
                         required("balance_cu", cu("your balance after"))))
                 .handler(call -> {
                     String me = agent(call);
                     long amount = call.args().cu("amount_cu");
-                    String pool = "pool:" + me;
-                    node.ledger().openAccount(AccountSpec.system(pool, AccountKind.POOL));
-                    Spend spend = gate.open(call.actor(), new SpendRequest(me, pool, "lend", "", amount, key()),
-                            call.args().string("approval_id", 64, null), null);
-                    node.pipeline().post(call.actor(), spend, amount);
-                    return Out.of().cu("deposited_cu", amount).cu("in_pool_cu", node.ledger().account(pool).orElseThrow().balance())
+                    String key = key();
+                    // Held towards escrow: the pool account is opened by the deposit itself, never for a refused lend.
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, "lend", "", amount, key,
+                            SpendRequest.digestOf(new CanonicalWriter().string("lend").i64(amount)));
+                    Spend spend = open(call, request);
+                    node.pipeline().complete(call.actor(), spend, amount, () -> node.lending().deposit(me, amount, key));
+                    return Out.of().cu("deposited_cu", amount).cu("in_pool_cu", node.ledger().account("pool:" + me).orElseThrow().balance())
                             .cu("balance_cu", balance(me)).map();
                 });
     }
@@ -85,15 +85,16 @@ final class LendingTools {
                 .input(object(required("amount_cu", cu("how much to borrow")),
                         required("term_days", integer("days until it is due", 1, 30)),
                         required("collateral_cu", cu("what you lock until you repay")),
-                        optional("approval_id", string("a loan a human approved", 64))))
+                        optional("approval_id", string("a loan a human approved: same arguments, used once", 64))))
                 .output(loanSchema())
                 .handler(call -> {
                     String me = agent(call);
                     long amount = call.args().cu("amount_cu");
                     long collateral = call.args().cu("collateral_cu");
                     long days = call.args().integer("term_days", 1, 30, 1);
-                    Spend spend = gate.open(call.actor(), new SpendRequest(me, ForgeNode.ESCROW, "borrow", "", collateral, key()),
-                            call.args().string("approval_id", 64, null), null);
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, "borrow", "", collateral, key(), SpendRequest.digestOf(
+                            new CanonicalWriter().string("borrow").i64(amount).i64(days).i64(collateral)));
+                    Spend spend = open(call, request);
                     Loan loan = node.pipeline().complete(call.actor(), spend, 0,
                             () -> node.lending().borrow(me, amount, days * LendingConfig.DAY, collateral));
                     return loan(loan).cu("balance_cu", balance(me)).map();
@@ -105,7 +106,7 @@ final class LendingTools {
                 .description("Pays towards one of your loans: interest first, then principal. The payment that clears "
                         + "it returns your collateral. Give amount_cu, or omit it to repay everything owed now.")
                 .input(object(required("loan_id", string("the loan, e.g. L3", 32)), optional("amount_cu", cu("how much to pay")),
-                        optional("approval_id", string("a repayment a human approved", 64))))
+                        optional("approval_id", string("a repayment a human approved: same loan and amount, used once", 64))))
                 .output(loanSchema())
                 .handler(call -> {
                     String me = agent(call);
@@ -114,8 +115,9 @@ final class LendingTools {
                     if (!loan.borrower().equals(me)) throw new ToolException("not_your_loan", id + " is not your loan");
                     long amount = call.args().has("amount_cu") ? call.args().cu("amount_cu") : loan.owed(System.currentTimeMillis());
                     if (amount <= 0) throw new ToolException("loan_closed", id + " owes nothing");
-                    Spend spend = gate.open(call.actor(), new SpendRequest(me, ForgeNode.ESCROW, "repay", "", amount, key()),
-                            call.args().string("approval_id", 64, null), null);
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, "repay", "", amount, key(),
+                            SpendRequest.digestOf(new CanonicalWriter().string("repay").string(id).i64(amount)));
+                    Spend spend = open(call, request);
                     Loan after = node.pipeline().complete(call.actor(), spend, amount, () -> node.lending().repay(me, id, amount));
                     return loan(after).cu("paid_cu", amount).cu("balance_cu", balance(me)).map();
                 });
@@ -184,6 +186,11 @@ final class LendingTools {
         return object(required("loan_id", string("the loan")), required("status", string("active, repaid or defaulted")),
                 required("principal_cu", cu("borrowed")), required("owed_cu", cu("owed now")),
                 required("balance_cu", cu("your balance after")));
+    }
+
+    /** Holds the spend, or resumes the approved one: the client is asked only where the operator allows it. */
+    private Spend open(ToolCall call, SpendRequest request) {
+        return gate.open(call.actor(), request, call.args().string("approval_id", 64, null), ClientApproval.of(call));
     }
 
     private long balance(String account) {

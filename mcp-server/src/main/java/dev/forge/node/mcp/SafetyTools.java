@@ -62,7 +62,8 @@ public final class SafetyTools {
                     if (s.agent() != null) {
                         out.put("agent", s.agent()).put("policy", Out.of().cu("max_per_request_cu", s.policy().maxPerRequest())
                                 .cu("max_per_hour_cu", s.policy().maxPerHour()).cu("max_lifetime_cu", s.policy().maxLifetime())
-                                .cu("approval_threshold_cu", s.policy().approvalThreshold()).map())
+                                .cu("approval_threshold_cu", s.policy().approvalThreshold())
+                                .put("attended", s.policy().attended()).map())
                                 .cu("spent_last_hour_cu", s.spentLastHour()).cu("spent_lifetime_cu", s.spentLifetime())
                                 .put("velocity_tripped", s.velocityTripped());
                     }
