@@ -206,7 +206,9 @@ class ApprovalAttackTest {
             try {
                 McpHttpTest.call(client, "kill", "{\"reason\":\"test\"}");
                 assertFalse(get(operator, "/v1/forge/approvals").body().contains(id), "the voided spend left the queue");
-                assertEquals(409, post(operator, "/v1/forge/approvals/" + id + "/approve", "{}").statusCode());
+                var approve = post(operator, "/v1/forge/approvals/" + id + "/approve", "{}");
+                assertEquals(400, approve.statusCode(), approve.body());
+                assertTrue(approve.body().contains("was already cancelled"), approve.body());
             } finally {
                 assertEquals(200, post(operator, "/v1/forge/kill/release", "{\"reason\":\"test over\"}").statusCode());
             }
