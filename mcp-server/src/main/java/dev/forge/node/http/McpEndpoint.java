@@ -32,6 +32,8 @@ public class McpEndpoint implements ServletContextListener {
         var transport = HttpServletStreamableServerTransportProvider.builder()
                 .jsonMapper(new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
                 .mcpEndpoint("/mcp")
+                .maxRequestSize((int) HttpGuard.MCP_BODY) // also bounds chunked bodies, which declare no length
+                .sessionSweepInterval(sessionIdle()) // the SDK drops idle sessions itself too
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
                         .allowedOrigins(List.of("http://127.0.0.1:" + port, "http://localhost:" + port)).build())
                 .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
@@ -55,6 +57,12 @@ public class McpEndpoint implements ServletContextListener {
         var auth = context.addFilter("forge-auth", new BearerAuthFilter(node.identities()));
         auth.setAsyncSupported(true); // the transport streams responses asynchronously
         auth.addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
+        var open = context.addFilter("forge-open-requests", new OpenRequests());
+        open.setAsyncSupported(true);
+        open.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
+        var sessions = context.addFilter("forge-sessions", new SessionGuard(transport, sessionIdle()));
+        sessions.setAsyncSupported(true);
+        sessions.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
         var servlet = context.addServlet("mcp", transport);
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp", "/mcp/*");
@@ -66,6 +74,12 @@ public class McpEndpoint implements ServletContextListener {
         boolean test = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST;
         int port = config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(3000);
         return port == 0 ? "*" : String.valueOf(port);
+    }
+
+    /** How long an unused MCP session lives: a client idle this long re-initializes (MCP clients do on 404). */
+    private static java.time.Duration sessionIdle() {
+        return ConfigProvider.getConfig().getOptionalValue("forge.mcp.session-idle", java.time.Duration.class)
+                .orElse(java.time.Duration.ofMinutes(30));
     }
 
     @Override
