@@ -73,8 +73,8 @@ public class HttpGuard {
         if (mcp) {
             admitMcp(rc);
         } else if (!rest && hasBody(request)) {
-            refuse(rc, 404, "{\"error\":\"not_found\",\"message\":\"no Forge endpoint takes a body at " + path
-                    + "; MCP is at /mcp and the REST API under /v1\"}");
+            refuse(rc, 404, "{\"error\":\"not_found\",\"message\":\"no Forge endpoint takes a body here; "
+                    + "MCP is at /mcp and the REST API under /v1\"}");
         } else {
             rc.next();
         }
