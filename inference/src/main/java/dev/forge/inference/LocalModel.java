@@ -48,6 +48,8 @@ public final class LocalModel implements AutoCloseable {
     private final Path workingDirectory;
     private final KvBufferCache cache;
     private final KvBufferCache.KvBuffer kv;
+    private final BpeEncoder encoder;
+    private final int maxCharsPerToken;
 
     private LocalModel(String name, ModelFolder folder, Tier tier, AbstractModel model, Path workingDirectory) {
         this.name = name;
@@ -59,6 +61,13 @@ public final class LocalModel implements AutoCloseable {
         this.workingDirectory = workingDirectory;
         this.cache = new KvBufferCache(model);
         this.kv = cache.getKvBuffer(SESSION);
+        this.encoder = BpeEncoder.supports(model) ? new BpeEncoder(model) : null;
+        this.maxCharsPerToken = longestToken(model);
+    }
+
+    /** No token stands for more characters than its own text has, so this bounds characters per token. */
+    private static int longestToken(AbstractModel model) {
+        return model.getTokenizer().getModel().vocabLookup.keySet().stream().mapToInt(String::length).max().orElse(1);
     }
 
     /** Loads a model folder; jlama's working files go to {@code workingDirectory}. */
@@ -101,10 +110,25 @@ public final class LocalModel implements AutoCloseable {
         return template.supportsTools();
     }
 
-    /** The prompt as the model sees it: its start token, then the rendered prompt's tokens. */
+    /**
+     * The longest text that can fit the context: each token covers at most the longest token's
+     * characters, so anything longer needs more tokens than the context holds.
+     */
+    public long maxPromptChars() {
+        return (long) contextLength() * maxCharsPerToken;
+    }
+
+    /**
+     * The prompt as the model sees it: its start token, then the rendered prompt's tokens.
+     * A prompt with more characters than can fit the context is refused before it is rendered
+     * or tokenized, so a long one costs no CPU.
+     */
     public int[] encode(Prompt prompt) {
+        requireFits(prompt.length());
         String text = template.render(prompt).getPrompt();
-        int[] tokens = model.encodePrompt(PromptContext.of(byteLevel ? ByteLevel.toSymbols(text) : text));
+        requireFits(text.length());
+        String symbols = byteLevel ? ByteLevel.toSymbols(text) : text;
+        int[] tokens = encoder != null ? encoder.encodePrompt(symbols) : model.encodePrompt(PromptContext.of(symbols));
         int vocabulary = model.getConfig().vocabularySize;
         for (int token : tokens) {
             // jlama would index past its embeddings; a folder whose tokenizer and weights disagree is broken.
@@ -113,6 +137,17 @@ public final class LocalModel implements AutoCloseable {
                             + " embeddings: its tokenizer.json does not match its weights");
         }
         return tokens;
+    }
+
+    private void requireFits(long chars) {
+        InferenceException.require(chars <= maxPromptChars(), InferenceException.Code.PROMPT_TOO_LONG, "the prompt ("
+                + chars + " characters) cannot fit " + name + "'s context of " + contextLength() + " tokens, which holds at most "
+                + maxPromptChars() + " characters");
+    }
+
+    /** Tokenizing work done so far (pair look-ups), or -1 when jlama's own encoder is used. */
+    long tokenizerWork() {
+        return encoder == null ? -1 : encoder.pairLookups();
     }
 
     /** Text back from tokens, exactly as a generation would stream it. */

@@ -6,6 +6,9 @@ import java.util.List;
 public sealed interface Prompt {
     int MAX_CHARS = 1_000_000;
 
+    /** The characters the caller sent: the text, or every message's content. */
+    long length();
+
     /** Text the model continues as it is. */
     record Text(String text) implements Prompt {
         public Text {
@@ -13,6 +16,11 @@ public sealed interface Prompt {
                     "the prompt is empty");
             InferenceException.require(text.length() <= MAX_CHARS, InferenceException.Code.INVALID_ARGUMENT,
                     "the prompt is longer than " + MAX_CHARS + " characters");
+        }
+
+        @Override
+        public long length() {
+            return text.length();
         }
     }
 
@@ -31,6 +39,11 @@ public sealed interface Prompt {
                     "at most 64 tools");
             InferenceException.require(tools.stream().map(ToolSpec::name).distinct().count() == tools.size(),
                     InferenceException.Code.INVALID_ARGUMENT, "two tools have the same name");
+        }
+
+        @Override
+        public long length() {
+            return messages.stream().mapToLong(ChatMessage::length).sum();
         }
     }
 }

@@ -9,9 +9,9 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Map;
 
-/** The REST API's bearer tokens: the same identities as MCP; a missing or unknown token gets 401. */
+/** The REST API's bearer tokens: the same identities as MCP; a missing or unknown token gets 401
+ * (HttpGuard already refuses those on the headers; this sets the actor for the resources). */
 @Provider
 public class ApiAuth implements ContainerRequestFilter {
     static final String ACTOR = "forge.actor";
@@ -23,13 +23,11 @@ public class ApiAuth implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) {
         String path = request.getUriInfo().getPath();
         if (!path.startsWith("/v1")) return;
-        String header = request.getHeaderString(HttpHeaders.AUTHORIZATION);
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        String token = Bearer.token(request.getHeaderString(HttpHeaders.AUTHORIZATION));
         var actor = node.identities().actor(token);
         if (actor.isEmpty()) {
-            request.abortWith(Response.status(401).header("WWW-Authenticate", "Bearer").type(MediaType.APPLICATION_JSON)
-                    .entity(Map.of("error", "unauthorized", "message", token == null ? "send Authorization: Bearer TOKEN"
-                            : "this token is not valid on this node")).build());
+            request.abortWith(Response.status(401).header("WWW-Authenticate", Bearer.challenge(token))
+                    .type(MediaType.APPLICATION_JSON).entity(Bearer.restBody(token)).build());
             return;
         }
         request.setProperty(ACTOR, actor.get());

@@ -15,7 +15,7 @@ import java.util.Optional;
 
 /**
  * Every request to {@code /mcp} carries {@code Authorization: Bearer TOKEN}; the token decides
- * who acts. A missing or unknown token is answered 401 before MCP sees the request.
+ * who acts. A missing or unknown token is answered 401 (RFC 6750 challenge, JSON-RPC body) before MCP sees it.
  */
 public final class BearerAuthFilter implements Filter {
     private final Identities identities;
@@ -27,16 +27,15 @@ public final class BearerAuthFilter implements Filter {
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain) throws IOException, ServletException {
         var http = (HttpServletRequest) request;
-        String header = http.getHeader("Authorization");
-        String token = header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7) : null;
+        String token = Bearer.token(http.getHeader("Authorization"));
         Optional<Actor> actor = identities.actor(token);
         if (actor.isEmpty()) {
+            // HttpGuard refuses these on the headers already; this stays so the servlet is never reached without one.
             var out = (HttpServletResponse) response;
             out.setStatus(401);
-            out.setHeader("WWW-Authenticate", "Bearer");
+            out.setHeader("WWW-Authenticate", Bearer.challenge(token));
             out.setContentType("application/json");
-            out.getWriter().write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"unauthorized: "
-                    + (token == null ? "send Authorization: Bearer TOKEN" : "this token is not valid on this node") + "\"}}");
+            out.getWriter().write(Bearer.mcpBody(token));
             return;
         }
         http.setAttribute(ForgeMcp.ACTOR, actor.get());

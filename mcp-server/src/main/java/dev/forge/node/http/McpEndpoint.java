@@ -1,5 +1,10 @@
 package dev.forge.node.http;
 
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.StdSerializer;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
 import io.modelcontextprotocol.common.McpTransportContext;
@@ -8,11 +13,13 @@ import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpSyncServer;
 import io.modelcontextprotocol.server.transport.DefaultServerTransportSecurityValidator;
 import io.modelcontextprotocol.server.transport.HttpServletStreamableServerTransportProvider;
+import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.quarkus.arc.Arc;
 import jakarta.servlet.ServletContextEvent;
 import jakarta.servlet.ServletContextListener;
 import jakarta.servlet.annotation.WebListener;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.eclipse.microprofile.config.ConfigProvider;
@@ -30,8 +37,10 @@ public class McpEndpoint implements ServletContextListener {
         ForgeNode node = Arc.container().instance(ForgeNode.class).get();
         String port = originPort();
         var transport = HttpServletStreamableServerTransportProvider.builder()
-                .jsonMapper(new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper()))
+                .jsonMapper(new JacksonMcpJsonMapper(json()))
                 .mcpEndpoint("/mcp")
+                .maxRequestSize((int) HttpGuard.MCP_BODY) // also bounds chunked bodies, which declare no length
+                .sessionSweepInterval(sessionIdle()) // the SDK drops idle sessions itself too
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
                         .allowedOrigins(List.of("http://127.0.0.1:" + port, "http://localhost:" + port)).build())
                 .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
@@ -55,9 +64,38 @@ public class McpEndpoint implements ServletContextListener {
         var auth = context.addFilter("forge-auth", new BearerAuthFilter(node.identities()));
         auth.setAsyncSupported(true); // the transport streams responses asynchronously
         auth.addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
+        var open = context.addFilter("forge-open-requests", new OpenRequests());
+        open.setAsyncSupported(true);
+        open.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
+        var sessions = context.addFilter("forge-sessions", new SessionGuard(transport, sessionIdle()));
+        sessions.setAsyncSupported(true);
+        sessions.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
         var servlet = context.addServlet("mcp", transport);
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp", "/mcp/*");
+    }
+
+    /**
+     * JSON for the SDK, except that its protocol errors (an McpError, which is an exception) are
+     * written as a JSON-RPC error: by default Jackson wrote the whole exception, a 14 KB stack trace.
+     */
+    private static ObjectMapper json() {
+        var errors = new SimpleModule().addSerializer(McpError.class, new StdSerializer<>(McpError.class) {
+            @Override
+            public void serialize(McpError e, JsonGenerator out, SerializerProvider provider) throws IOException {
+                var error = e.getJsonRpcError();
+                String message = error != null && error.message() != null ? error.message() : "internal error";
+                out.writeStartObject();
+                out.writeStringField("jsonrpc", "2.0");
+                out.writeNullField("id");
+                out.writeObjectFieldStart("error");
+                out.writeNumberField("code", error != null && error.code() != null ? error.code() : -32603);
+                out.writeStringField("message", message.length() > 300 ? message.substring(0, 300) + "…" : message);
+                out.writeEndObject();
+                out.writeEndObject();
+            }
+        });
+        return new ObjectMapper().registerModule(errors);
     }
 
     /** The node's own port for the Origin check; a port chosen at random (tests) allows any loopback port. */
@@ -66,6 +104,12 @@ public class McpEndpoint implements ServletContextListener {
         boolean test = io.quarkus.runtime.LaunchMode.current() == io.quarkus.runtime.LaunchMode.TEST;
         int port = config.getOptionalValue(test ? "quarkus.http.test-port" : "quarkus.http.port", Integer.class).orElse(3000);
         return port == 0 ? "*" : String.valueOf(port);
+    }
+
+    /** How long an unused MCP session lives: a client idle this long re-initializes (MCP clients do on 404). */
+    private static java.time.Duration sessionIdle() {
+        return ConfigProvider.getConfig().getOptionalValue("forge.mcp.session-idle", java.time.Duration.class)
+                .orElse(java.time.Duration.ofMinutes(30));
     }
 
     @Override
