@@ -132,12 +132,18 @@ public final class ChatService {
         var cancelled = new AtomicBoolean();
         spend.onCancel(() -> cancelled.set(true));
         var tokens = new AtomicInteger();
+        var clientGone = new AtomicBoolean();
         Completion completion;
         try {
             completion = node.engine().generate(model, request, piece -> {
-                listener.text(piece);
-                listener.tokens(tokens.incrementAndGet());
-            }, cancelled::get);
+                if (clientGone.get()) return;
+                try {
+                    listener.text(piece);
+                    listener.tokens(tokens.incrementAndGet());
+                } catch (java.io.UncheckedIOException gone) {
+                    clientGone.set(true);
+                }
+            }, () -> cancelled.get() || clientLeft(listener, clientGone));
         } catch (RuntimeException e) {
             node.pipeline().cancel(actor, spend, "inference failed: " + e.getMessage());
             throw e;
@@ -173,9 +179,23 @@ public final class ChatService {
                 .orElseThrow(() -> new MarketException(MarketException.Code.NO_OFFER, "this node does not offer " + model));
     }
 
+    /**
+     * A client that hung up stops the model at the next token and pays for the tokens made so
+     * far: nobody waits for the rest, and leaving early must not make what was streamed free.
+     */
+    private static boolean clientLeft(Listener listener, AtomicBoolean clientGone) {
+        if (!clientGone.get() && listener.clientGone()) clientGone.set(true);
+        return clientGone.get();
+    }
+
     /** Hears a chat as it is generated: its text, piece by piece, and how many pieces so far. */
     public interface Listener {
         Listener NONE = new Listener() { };
+
+        /** Whether the one who asked has hung up; checked between tokens. */
+        default boolean clientGone() {
+            return false;
+        }
 
         default void text(String piece) {
         }

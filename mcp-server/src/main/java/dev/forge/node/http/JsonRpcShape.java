@@ -7,7 +7,6 @@ import jakarta.servlet.FilterChain;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.ServletInputStream;
-import jakarta.servlet.annotation.WebFilter;
 import jakarta.servlet.http.HttpFilter;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
@@ -24,9 +23,9 @@ import java.nio.charset.StandardCharsets;
  * Answers a JSON-RPC message the MCP SDK cannot read with a short JSON-RPC error: a body that is
  * not JSON (-32700; the SDK would send its exception with the stack trace), a message that is
  * not an object (-32600), params that are not an object (-32602; the SDK would send nothing).
- * Anything else passes on unchanged.
+ * Anything else passes on unchanged. Registered by {@link McpEndpoint}, after the filters that
+ * bound requests per token, since it reads the body.
  */
-@WebFilter(urlPatterns = {"/mcp", "/mcp/*"}, asyncSupported = true)
 public class JsonRpcShape extends HttpFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -44,7 +44,7 @@ public class McpEndpoint implements ServletContextListener {
                 .securityValidator(DefaultServerTransportSecurityValidator.builder()
                         .allowedOrigins(List.of("http://127.0.0.1:" + port, "http://localhost:" + port)).build())
                 .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
-                        request.getAttribute(ForgeMcp.ACTOR))))
+                        request.getAttribute(ForgeMcp.ACTOR), ForgeMcp.CLIENT_GONE, ClientConnection.goneFor(request))))
                 .build();
         var tools = new ForgeMcp(node);
         var texts = new dev.forge.node.mcp.PromptsAndResources(node);
@@ -61,15 +61,12 @@ public class McpEndpoint implements ServletContextListener {
                 .resources(texts.resources())
                 .build();
         var context = event.getServletContext();
-        var auth = context.addFilter("forge-auth", new BearerAuthFilter(node.identities()));
-        auth.setAsyncSupported(true); // the transport streams responses asynchronously
-        auth.addMappingForUrlPatterns(null, false, "/mcp", "/mcp/*");
-        var open = context.addFilter("forge-open-requests", new OpenRequests());
-        open.setAsyncSupported(true);
-        open.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
-        var sessions = context.addFilter("forge-sessions", new SessionGuard(transport, sessionIdle()));
-        sessions.setAsyncSupported(true);
-        sessions.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
+        // In this order: who acts, how many of its requests hold a worker, whose session it is, and
+        // only then the body's shape, which reads the body (a slow one must already count against its token).
+        addFilter(context, "forge-auth", new BearerAuthFilter(node.identities()));
+        addFilter(context, "forge-open-requests", new OpenRequests());
+        addFilter(context, "forge-sessions", new SessionGuard(transport, sessionIdle()));
+        addFilter(context, "forge-json-rpc-shape", new JsonRpcShape());
         var servlet = context.addServlet("mcp", transport);
         servlet.setAsyncSupported(true);
         servlet.addMapping("/mcp", "/mcp/*");
@@ -96,6 +93,12 @@ public class McpEndpoint implements ServletContextListener {
             }
         });
         return new ObjectMapper().registerModule(errors);
+    }
+
+    private static void addFilter(jakarta.servlet.ServletContext context, String name, jakarta.servlet.Filter filter) {
+        var registration = context.addFilter(name, filter);
+        registration.setAsyncSupported(true); // the transport streams responses asynchronously
+        registration.addMappingForUrlPatterns(null, true, "/mcp", "/mcp/*");
     }
 
     /** The node's own port for the Origin check; a port chosen at random (tests) allows any loopback port. */

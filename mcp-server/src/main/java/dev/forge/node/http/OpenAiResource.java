@@ -65,7 +65,8 @@ public class OpenAiResource {
     @POST
     @Path("/chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response complete(JsonNode body, @Context ContainerRequestContext context) {
+    public Response complete(JsonNode body, @Context ContainerRequestContext context,
+                             @Context io.vertx.core.http.HttpServerRequest connection) {
         if (body == null || !body.isObject()) throw new IllegalArgumentException("the body must be a JSON object");
         String model = text(body, "model");
         GenerationRequest request = request(body);
@@ -75,7 +76,12 @@ public class OpenAiResource {
         // A held spend, once approved, is resumed by sending its id back: {"x_forge": {"approval_id": "..."}}.
         String approval = body.path("x_forge").path("approval_id").isTextual() ? body.path("x_forge").path("approval_id").asText() : null;
         if (!body.path("stream").asBoolean(false)) {
-            var outcome = chats.chat(ApiAuth.actor(context), model, request, approval, null, ChatService.Listener.NONE);
+            var outcome = chats.chat(ApiAuth.actor(context), model, request, approval, null, new ChatService.Listener() {
+                @Override
+                public boolean clientGone() {
+                    return connection.response().closed();
+                }
+            });
             Map<String, Object> answer = base(id, "chat.completion", created, model);
             answer.put("choices", List.of(Map.of("index", 0, "message", Map.of("role", "assistant",
                     "content", outcome.completion().text()), "finish_reason", finishReason(outcome))));
@@ -98,12 +104,18 @@ public class OpenAiResource {
                     public void text(String piece) {
                         event(out, chunk(id, created, model, Map.of("content", piece), null));
                     }
+
+                    @Override
+                    public boolean clientGone() {
+                        return connection.response().closed();
+                    }
                 });
                 Map<String, Object> last = chunk(id, created, model, Map.of(), finishReason(outcome));
                 last.put("usage", usage(outcome));
                 last.put("x_forge", forge(outcome));
                 event(out, last);
             } catch (RuntimeException e) {
+                if (connection.response().closed()) return; // nobody is left to tell
                 // Headers are gone: the refusal travels as an SSE error event with the same body as elsewhere.
                 event(out, Map.of("error", ApiErrors.body(e)));
             }

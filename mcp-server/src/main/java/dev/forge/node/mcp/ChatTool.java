@@ -67,6 +67,11 @@ final class ChatTool {
                     public void tokens(int tokens) {
                         if (tokens % 8 == 0) call.progress(tokens, (double) maxTokens, tokens + " tokens");
                     }
+
+                    @Override
+                    public boolean clientGone() {
+                        return call.clientGone();
+                    }
                 });
         var c = outcome.completion();
         return Out.of().put("text", c.text()).put("model", outcome.model())

@@ -25,6 +25,8 @@ import java.util.Map;
  */
 public final class ForgeMcp {
     public static final String ACTOR = "forge.actor";
+    /** The transport context key of a {@code BooleanSupplier}: has the client hung up on this request? */
+    public static final String CLIENT_GONE = "forge.client-gone";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final List<ForgeTool> tools = new ArrayList<>();

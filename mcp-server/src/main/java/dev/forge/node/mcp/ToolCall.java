@@ -14,6 +14,12 @@ record ToolCall(Actor actor, Args args, McpSyncServerExchange exchange, Map<Stri
         exchange.progressNotification(new McpSchema.ProgressNotification(token, done, total, message));
     }
 
+    /** Whether the client hung up on this call (the HTTP connection closed); false when nobody can tell. */
+    boolean clientGone() {
+        Object gone = exchange == null ? null : exchange.transportContext().get(ForgeMcp.CLIENT_GONE);
+        return gone instanceof java.util.function.BooleanSupplier supplier && supplier.getAsBoolean();
+    }
+
     boolean canAskHuman() {
         return exchange != null && exchange.getClientCapabilities() != null
                 && exchange.getClientCapabilities().elicitation() != null;
