@@ -51,6 +51,50 @@ class ClientGoneTest {
         }
     }
 
+    @Test
+    void anMcpChatWhoseClientHangsUpStopsAndPaysForWhatWasMade() throws Exception {
+        String token = node.createAgent("mcpleaver");
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var init = http.send(mcpPost(token, null, McpProtocolTest.INIT), HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        http.send(mcpPost(token, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+                HttpResponse.BodyHandlers.ofString());
+        String call = "{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":\"chat\",\"arguments\":"
+                + "{\"model\":\"stories260K\",\"prompt\":\"Once upon a time\",\"max_tokens\":400}}}";
+        JsonNode answered = McpProtocolTest.answer(http.send(mcpPost(token, session, call), HttpResponse.BodyHandlers.ofString()));
+        int full = answered.path("result").path("structuredContent").path("completion_tokens").asInt();
+        assertTrue(full >= 200, "the model writes a long answer to this prompt: " + answered);
+        long trades = node.ledger().tradeCount();
+        hangUpOnceHeld("mcpleaver", "/mcp", token, "Accept: application/json, text/event-stream\r\nMcp-Session-Id: " + session
+                + "\r\n", call);
+        int made = awaitTrade(trades + 1).signed().delivery().completionTokens();
+        assertTrue(made < full, "stopped at " + made + " of " + full + " tokens");
+    }
+
+    private HttpRequest mcpPost(String token, String session, String body) {
+        var request = HttpRequest.newBuilder(base.resolve("/mcp")).POST(HttpRequest.BodyPublishers.ofString(body))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token);
+        if (session != null) request.header("Mcp-Session-Id", session);
+        return request.build();
+    }
+
+    /** Sends a request on a raw socket and closes it once the agent's chat cost is held, i.e. the model runs. */
+    private void hangUpOnceHeld(String agent, String path, String token, String headers, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        try (var socket = new Socket(base.getHost(), base.getPort())) {
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n" + headers
+                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.write(bytes);
+            out.flush();
+            for (int i = 0; i < 600 && node.ledger().account(agent).orElseThrow().debitsPending() == 0; i++) {
+                Thread.sleep(5);
+            }
+        }
+    }
+
     private int fullLength(String token) throws Exception {
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         var response = http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
@@ -61,8 +105,12 @@ class ClientGoneTest {
         return answer.path("usage").path("completion_tokens").asInt();
     }
 
-    /** Sends the chat on a raw socket and closes it as soon as the chat's cost is held, i.e. the model runs. */
+    /** The OpenAI API: plain chats hang up once the cost is held, streamed ones once the first text arrives. */
     private void hangUpOnceTheModelRuns(String token, String body) throws Exception {
+        if (!body.contains("\"stream\":true")) {
+            hangUpOnceHeld("leaver", "/v1/chat/completions", token, "", body);
+            return;
+        }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         try (var socket = new Socket(base.getHost(), base.getPort())) {
             OutputStream out = socket.getOutputStream();
@@ -71,13 +119,7 @@ class ClientGoneTest {
                     + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.write(bytes);
             out.flush();
-            if (body.contains("\"stream\":true")) {
-                awaitFirstText(socket.getInputStream());
-            } else {
-                for (int i = 0; i < 600 && node.ledger().account("leaver").orElseThrow().debitsPending() == 0; i++) {
-                    Thread.sleep(5);
-                }
-            }
+            awaitFirstText(socket.getInputStream());
         }
     }
 
