@@ -9,8 +9,9 @@ import java.util.function.Function;
 
 /**
  * Rebuilds the state from the journal on open, and refuses a ledger that does not check:
- * every command must apply again under the same rules, every trade's two signatures must
- * verify, and the sums must balance. A refusal leaves the file untouched.
+ * every command must apply again under the same rules (settling work runs every check of
+ * its attestation again, signatures included), every trade's two signatures must verify,
+ * and the sums must balance. A refusal leaves the file untouched.
  */
 final class LedgerRecovery {
     private LedgerRecovery() {}
