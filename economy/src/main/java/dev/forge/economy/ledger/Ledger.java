@@ -3,8 +3,10 @@ package dev.forge.economy.ledger;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.merkle.InclusionProof;
 import dev.forge.economy.merkle.MerkleLog;
+import dev.forge.economy.work.Check;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.Verification;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.WorkVerifier;
 import java.nio.file.Path;
@@ -198,10 +200,31 @@ public final class Ledger implements AutoCloseable {
         return await(settleWorkAsync(orderId, attestation, audience));
     }
 
+    /**
+     * Like {@link #settleWork}, without waiting for the commit. The attestation's signature is
+     * checked here, on the caller's thread, and not on the verifier threads: one caller's
+     * deliveries must reach the writer in the order of the provider's chain.
+     */
     public CompletableFuture<SettledWork> settleWorkAsync(long orderId, SignedAttestation attestation, String audience) {
         LedgerException.require(attestation != null && audience != null, LedgerError.INVALID_ARGUMENT,
                 "attestation and audience are required");
+        try {
+            verify(attestation);
+        } catch (LedgerException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
         return writer.submit(new Command.SettleWork(orderId, attestation, audience));
+    }
+
+    private void verify(SignedAttestation attestation) {
+        String id = attestation.attestation().provider();
+        Account provider = view.account(id);
+        LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND, "provider account " + id + " does not exist");
+        LedgerState.requireProvider(provider);
+        if (!attestation.verifies(verifierFor(provider))) {
+            throw new WorkRefusedException(new Verification(List.of(new Check("signature.attestation", Check.Verdict.FAIL,
+                    "invalid_signature", "the attestation's signature does not verify with " + id + "'s key"))));
+        }
     }
 
     /** Releases an open order's hold to its buyer; returns the void. */

@@ -379,12 +379,15 @@ final class LedgerState {
         return key(signer);
     }
 
-    /** A provider is an agent or provider account with its own key: whoever signs attestations. */
     private Account provider(String id) {
-        Account provider = account(id, "provider");
+        return requireProvider(account(id, "provider"));
+    }
+
+    /** A provider is an agent or provider account with its own key: whoever signs attestations. */
+    static Account requireProvider(Account provider) {
         boolean kind = provider.kind() == AccountKind.PROVIDER || provider.kind() == AccountKind.AGENT;
-        LedgerException.require(kind && provider.hasPublicKey(), LedgerError.INVALID_PROVIDER_ACCOUNT,
-                "account " + id + " is a " + provider.kind() + " account; work is delivered by PROVIDER or AGENT accounts");
+        LedgerException.require(kind && provider.hasPublicKey(), LedgerError.INVALID_PROVIDER_ACCOUNT, "account "
+                + provider.id() + " is a " + provider.kind() + " account; work is delivered by PROVIDER or AGENT accounts");
         return provider;
     }
 
@@ -407,8 +410,9 @@ final class LedgerState {
         Account provider = provider(attestation.provider());
         LedgerException.require(!provider.id().equals(accepted.buyer()), LedgerError.ACCOUNTS_MUST_BE_DIFFERENT,
                 "the buyer cannot deliver its own order");
-        Verification verification = WorkVerifier.verify(accepted.signed(), signed,
-                orderKey(accepted.order(), accepted.custodian()), key(provider), context(provider.id(), audience, now));
+        // The signatures were checked before: the order's on acceptance, the attestation's by the caller (Ledger).
+        Verification verification = WorkVerifier.verifyBinding(accepted.signed(), signed,
+                context(provider.id(), audience, now));
         if (!verification.verified()) throw new WorkRefusedException(verification);
         LedgerException.require(workStatus(orderId) == WorkStatus.OPEN && now < accepted.expiresAt(),
                 LedgerError.ORDER_EXPIRED, "order " + orderId + " expired at " + accepted.expiresAt());

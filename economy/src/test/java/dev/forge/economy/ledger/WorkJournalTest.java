@@ -117,7 +117,7 @@ class WorkJournalTest {
         }
         var e = assertThrows(LedgerStorageException.class, () -> Fixtures.open(dir, clock));
         assertEquals(LedgerStorageException.Reason.CORRUPT, e.reason());
-        assertTrue(e.getMessage().contains("invalid_signature"), e.getMessage());
+        assertTrue(e.getMessage().contains("does not verify (invalid_signature"), e.getMessage());
     }
 
     @Test
