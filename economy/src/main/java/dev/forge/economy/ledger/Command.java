@@ -1,5 +1,7 @@
 package dev.forge.economy.ledger;
 
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
 import java.util.List;
 
 /**
@@ -20,4 +22,12 @@ sealed interface Command {
 
     /** Expires every hold whose time is up; written to the journal so replay expires the same ones. */
     record ExpireHolds() implements Command {}
+
+    /** {@code custodian} names the account whose key signed a custodial order; empty when the buyer signed. */
+    record AcceptOrder(SignedWorkOrder order, String custodian) implements Command {}
+
+    /** {@code audience} is the node id the attestation was verified for. */
+    record SettleWork(long orderId, SignedAttestation attestation, String audience) implements Command {}
+
+    record VoidWork(long orderId) implements Command {}
 }

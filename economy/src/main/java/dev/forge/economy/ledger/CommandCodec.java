@@ -3,6 +3,9 @@ package dev.forge.economy.ledger;
 import dev.forge.economy.codec.CanonicalReader;
 import dev.forge.economy.codec.CanonicalWriter;
 import dev.forge.economy.codec.MalformedEncodingException;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.WorkException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -12,6 +15,9 @@ final class CommandCodec {
     private static final int MOVE_MONEY = 2;
     private static final int SETTLE_TRADE = 3;
     private static final int EXPIRE_HOLDS = 4;
+    private static final int ACCEPT_ORDER = 5;
+    private static final int SETTLE_WORK = 6;
+    private static final int VOID_WORK = 7;
 
     private CommandCodec() {}
 
@@ -27,6 +33,10 @@ final class CommandCodec {
             }
             case Command.SettleTrade settle -> out.u8(SETTLE_TRADE).i64(settle.holdId()).block(settle.trade().encode());
             case Command.ExpireHolds ignored -> out.u8(EXPIRE_HOLDS);
+            case Command.AcceptOrder accept -> out.u8(ACCEPT_ORDER).block(accept.order().encode()).string(accept.custodian());
+            case Command.SettleWork settle -> out.u8(SETTLE_WORK).i64(settle.orderId()).string(settle.audience())
+                    .block(settle.attestation().encode());
+            case Command.VoidWork voided -> out.u8(VOID_WORK).i64(voided.orderId());
         }
     }
 
@@ -40,8 +50,24 @@ final class CommandCodec {
                 yield new Command.SettleTrade(SignedTrade.decode(in.block()), holdId);
             }
             case EXPIRE_HOLDS -> new Command.ExpireHolds();
+            case ACCEPT_ORDER -> new Command.AcceptOrder(workRecord(() -> SignedWorkOrder.decode(in.block())), in.string());
+            case SETTLE_WORK -> {
+                long orderId = in.i64();
+                String audience = in.string();
+                yield new Command.SettleWork(orderId, workRecord(() -> SignedAttestation.decode(in.block())), audience);
+            }
+            case VOID_WORK -> new Command.VoidWork(in.i64());
             default -> throw new MalformedEncodingException("unknown command type " + type);
         };
+    }
+
+    /** The work records throw their own error; in a journal it is a malformed record like any other. */
+    private static <T> T workRecord(java.util.function.Supplier<T> decode) {
+        try {
+            return decode.get();
+        } catch (WorkException e) {
+            throw new MalformedEncodingException(e.getMessage());
+        }
     }
 
     private static void writeTransfer(TransferRequest r, CanonicalWriter out) {

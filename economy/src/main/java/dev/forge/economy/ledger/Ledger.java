@@ -3,6 +3,12 @@ package dev.forge.economy.ledger;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.merkle.InclusionProof;
 import dev.forge.economy.merkle.MerkleLog;
+import dev.forge.economy.work.Check;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.Verification;
+import dev.forge.economy.work.WorkOrder;
+import dev.forge.economy.work.WorkVerifier;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +24,8 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Forge's ledger: accounts, transfers, two-phase holds and dual-signed trades, durable in
- * MapDB, with an RFC 6962 Merkle root over all trades.
+ * Forge's ledger: accounts, transfers, two-phase holds, dual-signed trades and attested work
+ * orders, durable in MapDB, with one RFC 6962 Merkle root over all trades and settled work.
  *
  * <p>Every write goes to one writer thread, which applies a group of commands, writes them as
  * one journal record, syncs it, and only then answers the callers and shows the changes to
@@ -161,6 +167,71 @@ public final class Ledger implements AutoCloseable {
         return verifiers.computeIfAbsent(account.id(), id -> Ed25519.PublicKey.decode(account.publicKey()));
     }
 
+    /**
+     * Accepts an order its buyer signed: checks the signature against the buyer's registered
+     * key, that the buyer never used the nonce, and that the order has not expired, then holds
+     * {@link WorkOrder#maxPayment()} until the order's expiry, toward the named provider or,
+     * for an open order, toward {@value AcceptedOrder#ESCROW}. The same signed order again
+     * returns the original.
+     */
+    public AcceptedOrder acceptOrder(SignedWorkOrder order) {
+        return acceptOrder(order, "");
+    }
+
+    /**
+     * Accepts a custodial order ({@link WorkOrder.Signer#CUSTODIAL}): as {@link #acceptOrder(SignedWorkOrder)},
+     * with the signature checked against the registered key of {@code custodian}, the account
+     * (typically the node's provider account) that holds the buyer's key in custody.
+     */
+    public AcceptedOrder acceptOrder(SignedWorkOrder order, String custodian) {
+        LedgerException.require(order != null && custodian != null, LedgerError.INVALID_ARGUMENT, "order and custodian are required");
+        return await(writer.submit(new Command.AcceptOrder(order, custodian)));
+    }
+
+    /**
+     * Settles an accepted order with its provider's attestation, verified by {@link WorkVerifier}
+     * against the parties' registered keys, the provider's chain as the ledger knows it, and
+     * {@code audience} (this node's id). On a pass the provider gets the attested amount plus
+     * the reward, the rest returns to the buyer, the provider's chain advances and the work
+     * becomes a leaf of the Merkle log. On a failure ({@link WorkRefusedException}, with every
+     * check) nothing changes: the hold stays until {@link #voidWork} or its expiry.
+     */
+    public SettledWork settleWork(long orderId, SignedAttestation attestation, String audience) {
+        return await(settleWorkAsync(orderId, attestation, audience));
+    }
+
+    /**
+     * Like {@link #settleWork}, without waiting for the commit. The attestation's signature is
+     * checked here, on the caller's thread, and not on the verifier threads: one caller's
+     * deliveries must reach the writer in the order of the provider's chain.
+     */
+    public CompletableFuture<SettledWork> settleWorkAsync(long orderId, SignedAttestation attestation, String audience) {
+        LedgerException.require(attestation != null && audience != null, LedgerError.INVALID_ARGUMENT,
+                "attestation and audience are required");
+        try {
+            verify(attestation);
+        } catch (LedgerException refused) {
+            return CompletableFuture.failedFuture(refused);
+        }
+        return writer.submit(new Command.SettleWork(orderId, attestation, audience));
+    }
+
+    private void verify(SignedAttestation attestation) {
+        String id = attestation.attestation().provider();
+        Account provider = view.account(id);
+        LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND, "provider account " + id + " does not exist");
+        LedgerState.requireProvider(provider);
+        if (!attestation.verifies(verifierFor(provider))) {
+            throw new WorkRefusedException(new Verification(List.of(new Check("signature.attestation", Check.Verdict.FAIL,
+                    "invalid_signature", "the attestation's signature does not verify with " + id + "'s key"))));
+        }
+    }
+
+    /** Releases an open order's hold to its buyer; returns the void. */
+    public Transfer voidWork(long orderId) {
+        return await(writer.submit(new Command.VoidWork(orderId)));
+    }
+
     /** Expires every hold whose time is up now; the writer also does this on its own. */
     public int expireDueHolds() {
         return await(writer.submit(new Command.ExpireHolds()));
@@ -195,35 +266,58 @@ public final class Ledger implements AutoCloseable {
         return Optional.ofNullable(view.trade(id));
     }
 
+    /** How many trades were settled; their ids are not contiguous once work is settled too ({@link #logSize()}). */
     public long tradeCount() {
         return view.tradeCount();
     }
 
-    /** The Merkle root over all committed trades (RFC 6962; the empty-tree root when none). */
-    public byte[] merkleRoot() {
-        return view.merkle().root(view.tradeCount());
+    /** Entries in the Merkle log, trades and settled work: their ids are 1 to this. */
+    public long logSize() {
+        return view.logSize();
     }
 
-    /** The root of the tree of the first {@code treeSize} trades, so that a root and its proofs can agree. */
+    public Optional<SettledWork> settledWork(long id) {
+        return Optional.ofNullable(view.settledWork(id));
+    }
+
+    public Optional<AcceptedOrder> order(long orderId) {
+        return Optional.ofNullable(view.order(orderId)).map(LedgerView.Order::order);
+    }
+
+    public Optional<WorkStatus> workStatus(long orderId) {
+        return Optional.ofNullable(view.order(orderId)).map(LedgerView.Order::status);
+    }
+
+    /** Where the provider's chain stands on this ledger: its next attestation must follow it. */
+    public WorkVerifier.ChainTip chainTip(String provider) {
+        return view.chainTip(provider);
+    }
+
+    /** The Merkle root over all committed trades and settled work (RFC 6962; the empty-tree root when none). */
+    public byte[] merkleRoot() {
+        return view.merkle().root(view.logSize());
+    }
+
+    /** The root of the tree of the first {@code treeSize} entries, so that a root and its proofs can agree. */
     public byte[] merkleRoot(long treeSize) {
-        LedgerException.require(treeSize >= 0 && treeSize <= view.tradeCount(), LedgerError.INVALID_ARGUMENT,
-                "no tree of " + treeSize + " trades (there are " + view.tradeCount() + ")");
+        LedgerException.require(treeSize >= 0 && treeSize <= view.logSize(), LedgerError.INVALID_ARGUMENT,
+                "no tree of " + treeSize + " entries (there are " + view.logSize() + ")");
         return view.merkle().root(treeSize);
     }
 
-    /** An inclusion proof of a trade in the tree of the first {@code treeSize} trades. */
-    public InclusionProof proof(long tradeId, long treeSize) {
-        LedgerException.require(treeSize >= 1 && treeSize <= view.tradeCount() && tradeId >= 1 && tradeId <= treeSize,
-                LedgerError.INVALID_ARGUMENT, "no trade " + tradeId + " in a tree of " + treeSize);
-        return view.merkle().proof(tradeId - 1, treeSize);
+    /** An inclusion proof of a trade or settled work in the tree of the first {@code treeSize} entries. */
+    public InclusionProof proof(long id, long treeSize) {
+        LedgerException.require(treeSize >= 1 && treeSize <= view.logSize() && id >= 1 && id <= treeSize,
+                LedgerError.INVALID_ARGUMENT, "no entry " + id + " in a tree of " + treeSize);
+        return view.merkle().proof(id - 1, treeSize);
     }
 
-    /** An inclusion proof of a trade in the current tree; check it with {@link InclusionProof#verify}. */
-    public InclusionProof proof(long tradeId) {
-        long size = view.tradeCount();
-        LedgerException.require(tradeId >= 1 && tradeId <= size, LedgerError.INVALID_ARGUMENT,
-                "no trade " + tradeId + " (there are " + size + ")");
-        return view.merkle().proof(tradeId - 1, size);
+    /** An inclusion proof of a trade or settled work in the current tree; check it with {@link InclusionProof#verify}. */
+    public InclusionProof proof(long id) {
+        long size = view.logSize();
+        LedgerException.require(id >= 1 && id <= size, LedgerError.INVALID_ARGUMENT,
+                "no entry " + id + " (there are " + size + ")");
+        return view.merkle().proof(id - 1, size);
     }
 
     /** The journal's last durable record (0 when new); a ledger swapped for an older copy has a lower one. */

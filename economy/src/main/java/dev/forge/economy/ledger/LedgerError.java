@@ -32,11 +32,33 @@ public enum LedgerError {
     AMOUNT_EXCEEDS_AUTHORIZATION,
     TRADE_DOES_NOT_MATCH_HOLD,
     MALFORMED_TRADE,
+    WORK_ORDER_NOT_FOUND,
+    WORK_ORDER_CLOSED,
+    ORDER_EXPIRED,
+    INVALID_PROVIDER_ACCOUNT,
+    HOLD_BELONGS_TO_WORK_ORDER,
+    MALFORMED_WORK_RECORD,
+    ORDER_MISMATCH,
+    WRONG_PROVIDER,
+    INPUT_MISMATCH,
+    MODEL_MISMATCH,
+    REPLAY_MISMATCH,
+    TOKENS_EXCEED_ORDER,
+    AMOUNT_EXCEEDS_ORDER,
+    AMOUNT_MISMATCH,
+    WRONG_AUDIENCE,
+    CHAIN_GAP,
+    CHAIN_BROKEN,
     LEDGER_CLOSED,
     LEDGER_FAILED;
 
     /** The wire form: {@code insufficient_funds}, {@code nonce_reused}, ... */
     public String code() {
         return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** The error for a wire code, such as a {@code WorkVerifier} check's; each of those has one here. */
+    public static LedgerError ofCode(String code) {
+        return valueOf(code.toUpperCase(Locale.ROOT));
     }
 }

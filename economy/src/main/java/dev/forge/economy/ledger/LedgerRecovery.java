@@ -9,8 +9,9 @@ import java.util.function.Function;
 
 /**
  * Rebuilds the state from the journal on open, and refuses a ledger that does not check:
- * every command must apply again under the same rules, every trade's two signatures must
- * verify, and the sums must balance. A refusal leaves the file untouched.
+ * every command must apply again under the same rules (accepting an order checks its
+ * signature again, settling work its binding and chain), every trade's two signatures and
+ * every settled attestation's signature must verify, and the sums must balance. A refusal leaves the file untouched.
  */
 final class LedgerRecovery {
     private LedgerRecovery() {}
@@ -31,9 +32,21 @@ final class LedgerRecovery {
             lastTime[0] = record.time();
         });
         verifySignatures(state);
+        verifyAttestations(state);
         Invariants invariants = state.invariants();
         if (!invariants.hold()) throw Journal.corrupt("the balances do not add up: " + invariants, null);
         return lastTime[0];
+    }
+
+    /** Replay re-ran every other check of settled work; the attestations' signatures are checked here, in parallel. */
+    private static void verifyAttestations(LedgerState state) {
+        state.settledWork().parallelStream().forEach(work -> {
+            byte[] key = state.accountOrNull(work.provider()).publicKey();
+            if (!work.attestation().verifies(Ed25519.PublicKey.decode(key))) {
+                throw Journal.corrupt("settled work " + work.id() + " does not verify (invalid_signature: the attestation's"
+                        + " signature is not " + work.provider() + "'s)", null);
+            }
+        });
     }
 
     /** Keys never change once an account exists, so all trades can be checked after replay, in parallel. */

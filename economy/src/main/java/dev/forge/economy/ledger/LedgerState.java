@@ -1,6 +1,13 @@
 package dev.forge.economy.ledger;
 
+import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.merkle.MerkleLog;
+import dev.forge.economy.work.Attestation;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.Verification;
+import dev.forge.economy.work.WorkOrder;
+import dev.forge.economy.work.WorkVerifier;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -30,15 +37,26 @@ final class LedgerState {
     private final Map<String, Keyed> keys = new HashMap<>();
     private final Map<Long, HoldStatus> holds = new HashMap<>();
     private final NavigableSet<Expiry> expiries = new TreeSet<>();
-    private final Map<Nonce, Long> nonces = new HashMap<>();
+    private final Map<Nonce, Trade> nonces = new HashMap<>();
     private final Set<String> freeTierIdentities = new HashSet<>();
     private final List<Trade> trades = new ArrayList<>();
+    private final Map<Long, AcceptedOrder> orders = new HashMap<>();
+    private final Map<String, Long> orderNonces = new HashMap<>();
+    private final Map<Long, SettledWork> settledByOrder = new HashMap<>();
+    private final List<SettledWork> settled = new ArrayList<>();
+    private final Map<String, WorkVerifier.ChainTip> chainTips = new HashMap<>();
+    private final Map<String, Ed25519.PublicKey> decodedKeys = new HashMap<>();
     private final MerkleLog merkle;
     private final Deque<Runnable> undo = new ArrayDeque<>();
     private final Set<String> dirtyAccounts = new HashSet<>();
     private final Set<Long> dirtyHolds = new HashSet<>();
+    private final Set<Long> dirtyOrders = new HashSet<>();
+    private final Set<String> dirtyTips = new HashSet<>();
     private int publishedTransfers;
     private int publishedTrades;
+    private int publishedWork;
+    /** Set only while a work command resolves its own hold: nothing else may post or void one. */
+    private boolean resolvingWork;
 
     private record Keyed(TransferRequest request, long transferId) {}
 
@@ -68,6 +86,9 @@ final class LedgerState {
                 case Command.MoveMoney move -> moveMoney(move.chain(), now);
                 case Command.SettleTrade settle -> settleTrade(settle.trade(), settle.holdId(), now);
                 case Command.ExpireHolds ignored -> expireHolds(now);
+                case Command.AcceptOrder accept -> acceptOrder(accept.order(), accept.custodian(), now);
+                case Command.SettleWork settle -> settleWork(settle.orderId(), settle.attestation(), settle.audience(), now);
+                case Command.VoidWork voided -> voidWork(voided.orderId(), now);
             };
             boolean changed = !undo.isEmpty();
             undo.clear();
@@ -206,6 +227,9 @@ final class LedgerState {
     }
 
     private Transfer resolve(TransferRequest request, long now) {
+        LedgerException.require(resolvingWork || !orders.containsKey(request.pendingId()),
+                LedgerError.HOLD_BELONGS_TO_WORK_ORDER, "hold " + request.pendingId()
+                        + " is a work order's: only its attestation, voidWork or its expiry resolve it");
         Transfer hold = pendingHold(request.pendingId(), now);
         boolean post = request.phase() == Phase.POST;
         LedgerException.require(!post || request.amount() <= hold.amount(), LedgerError.EXCEEDS_PENDING_AMOUNT,
@@ -270,19 +294,18 @@ final class LedgerState {
     private Trade settleTrade(SignedTrade signed, long holdId, long now) {
         Authorization authorization = signed.authorization();
         Nonce nonce = new Nonce(authorization.consumer(), authorization.nonce());
-        Long settled = nonces.get(nonce);
-        if (settled != null) {
-            Trade earlier = trades.get((int) (settled - 1));
+        Trade earlier = nonces.get(nonce);
+        if (earlier != null) {
             LedgerException.require(earlier.signed().equals(signed), LedgerError.NONCE_REUSED,
-                    "nonce " + authorization.nonce() + " of " + authorization.consumer() + " already settled trade " + settled);
+                    "nonce " + authorization.nonce() + " of " + authorization.consumer() + " already settled trade " + earlier.id());
             return earlier;
         }
         requireParties(authorization);
         LedgerException.require(now <= authorization.expiresAt(), LedgerError.AUTHORIZATION_EXPIRED,
                 "the authorization expired at " + authorization.expiresAt() + ", it is now " + now);
         Transfer payment = applyTransfer(paymentFor(signed, holdId, now), now);
-        Trade trade = new Trade(trades.size() + 1L, signed, payment.id(), now);
-        nonces.put(nonce, trade.id());
+        Trade trade = new Trade(merkle.size() + 1, signed, payment.id(), now);
+        nonces.put(nonce, trade);
         undo.push(() -> nonces.remove(nonce));
         // The last step, and the only one that cannot be undone: nothing may fail after it.
         trades.add(trade);
@@ -312,6 +335,175 @@ final class LedgerState {
         return TransferRequest.post(key, holdId, amount);
     }
 
+    // ---- work orders ----
+
+    private AcceptedOrder acceptOrder(SignedWorkOrder signed, String custodian, long now) {
+        WorkOrder order = signed.order();
+        String nonceKey = WorkVerifier.nonceKey(order);
+        Long earlier = orderNonces.get(nonceKey);
+        if (earlier != null) return repeatedOrder(orders.get(earlier), signed, custodian);
+        account(order.buyer(), "buyer");
+        LedgerException.require(signed.verifies(orderKey(order, custodian)), LedgerError.INVALID_SIGNATURE,
+                "the order's signature does not verify with the " + (custodian.isEmpty() ? "buyer's" : custodian + "'s") + " key");
+        LedgerException.require(now < order.expiresAt(), LedgerError.ORDER_EXPIRED,
+                "the order expired at " + order.expiresAt() + ", it is now " + now);
+        long timeout = order.expiresAt() - now;
+        LedgerException.require(timeout <= Limits.MAX_HOLD_TIMEOUT_MILLIS, LedgerError.INVALID_TIMEOUT,
+                "an order may expire at most 24 h after it is accepted; this one expires in " + timeout + " ms");
+        String payee = order.openToAny() ? workEscrow(now) : provider(order.provider()).id();
+        Transfer hold = applyTransfer(TransferRequest.hold("~work:" + nonceKey, order.buyer(), payee, order.maxPayment(),
+                timeout, TransferCode.WORK), now);
+        var accepted = new AcceptedOrder(hold.id(), signed, custodian, payee, now);
+        orders.put(accepted.id(), accepted);
+        undo.push(() -> orders.remove(accepted.id()));
+        orderNonces.put(nonceKey, accepted.id());
+        undo.push(() -> orderNonces.remove(nonceKey));
+        dirtyOrders.add(accepted.id());
+        return accepted;
+    }
+
+    /** The same signed order again is a retry; another order with the nonce is a replay. */
+    private static AcceptedOrder repeatedOrder(AcceptedOrder known, SignedWorkOrder signed, String custodian) {
+        LedgerException.require(known.signed().equals(signed) && known.custodian().equals(custodian), LedgerError.NONCE_REUSED,
+                "buyer " + known.buyer() + " used this nonce for order " + known.id());
+        return known;
+    }
+
+    /** The buyer's key, or for a custodial order the key of the account that holds it in custody. */
+    private Ed25519.PublicKey orderKey(WorkOrder order, String custodian) {
+        boolean custodial = order.signer() == WorkOrder.Signer.CUSTODIAL;
+        LedgerException.require(custodial != custodian.isEmpty(), LedgerError.INVALID_ARGUMENT,
+                custodial ? "a custodial order names its custodian" : "an order the buyer signed has no custodian");
+        Account signer = account(custodial ? custodian : order.buyer(), custodial ? "custodian" : "buyer");
+        LedgerException.require(signer.hasPublicKey(), LedgerError.INVALID_SIGNATURE, signer.id() + " has no signing key");
+        return key(signer);
+    }
+
+    private Account provider(String id) {
+        return requireProvider(account(id, "provider"));
+    }
+
+    /** A provider is an agent or provider account with its own key: whoever signs attestations. */
+    static Account requireProvider(Account provider) {
+        boolean kind = provider.kind() == AccountKind.PROVIDER || provider.kind() == AccountKind.AGENT;
+        LedgerException.require(kind && provider.hasPublicKey(), LedgerError.INVALID_PROVIDER_ACCOUNT, "account "
+                + provider.id() + " is a " + provider.kind() + " account; work is delivered by PROVIDER or AGENT accounts");
+        return provider;
+    }
+
+    /** Opened on first use, so that a ledger written before work orders gains it in a new record. */
+    private String workEscrow(long now) {
+        Account escrow = accounts.get(AcceptedOrder.ESCROW);
+        if (escrow == null) putAccount(Account.open(AccountSpec.system(AcceptedOrder.ESCROW, AccountKind.ESCROW), now));
+        else LedgerException.require(escrow.kind() == AccountKind.ESCROW && !escrow.hasPublicKey(),
+                LedgerError.ACCOUNT_EXISTS_WITH_DIFFERENT_FIELDS, AcceptedOrder.ESCROW + " exists and is not the work escrow");
+        return AcceptedOrder.ESCROW;
+    }
+
+    private SettledWork settleWork(long orderId, SignedAttestation signed, String audience, long now) {
+        AcceptedOrder accepted = acceptedOrder(orderId);
+        SettledWork done = settledByOrder.get(orderId);
+        if (done != null && done.attestation().equals(signed)) return done;
+        LedgerException.require(workStatus(orderId) != WorkStatus.VOIDED, LedgerError.WORK_ORDER_CLOSED,
+                "order " + orderId + " was voided");
+        Attestation attestation = signed.attestation();
+        Account provider = provider(attestation.provider());
+        LedgerException.require(!provider.id().equals(accepted.buyer()), LedgerError.ACCOUNTS_MUST_BE_DIFFERENT,
+                "the buyer cannot deliver its own order");
+        // The signatures were checked before: the order's on acceptance, the attestation's by the caller (Ledger).
+        Verification verification = WorkVerifier.verifyBinding(accepted.signed(), signed,
+                context(provider.id(), audience, now));
+        if (!verification.verified()) throw new WorkRefusedException(verification);
+        LedgerException.require(workStatus(orderId) == WorkStatus.OPEN && now < accepted.expiresAt(),
+                LedgerError.ORDER_EXPIRED, "order " + orderId + " expired at " + accepted.expiresAt());
+        Transfer payment = pay(accepted, provider.id(), attestation.amount() + accepted.order().reward(), now);
+        advanceChain(provider.id(), signed);
+        return recordSettled(new SettledWork(merkle.size() + 1, orderId, accepted.signed(), signed, payment.id(), now));
+    }
+
+    private WorkVerifier.Context context(String provider, String audience, long now) {
+        return new WorkVerifier.Context(now, audience, nonceKey -> isSettled(orderNonces.get(nonceKey)),
+                chainTips.getOrDefault(provider, WorkVerifier.ChainTip.empty()));
+    }
+
+    private boolean isSettled(Long orderId) {
+        return orderId != null && settledByOrder.containsKey(orderId);
+    }
+
+    /** Posts what is owed (the rest returns to the buyer); an open order's money moves on from escrow. */
+    private Transfer pay(AcceptedOrder accepted, String provider, long owed, long now) {
+        String key = "~work:" + accepted.id();
+        if (owed == 0) return resolveWork(TransferRequest.voidHold(key + ":void", accepted.id()), now);
+        Transfer post = resolveWork(TransferRequest.post(key + ":post", accepted.id(), owed), now);
+        if (accepted.payee().equals(provider)) return post;
+        return applyTransfer(TransferRequest.single(key + ":pay", accepted.payee(), provider, owed, TransferCode.WORK), now);
+    }
+
+    private Transfer resolveWork(TransferRequest request, long now) {
+        resolvingWork = true;
+        try {
+            return applyTransfer(request, now);
+        } finally {
+            resolvingWork = false;
+        }
+    }
+
+    private void advanceChain(String provider, SignedAttestation signed) {
+        WorkVerifier.ChainTip previous = chainTips.put(provider,
+                chainTips.getOrDefault(provider, WorkVerifier.ChainTip.empty()).after(signed));
+        dirtyTips.add(provider);
+        undo.push(() -> {
+            if (previous == null) chainTips.remove(provider);
+            else chainTips.put(provider, previous);
+        });
+    }
+
+    private SettledWork recordSettled(SettledWork work) {
+        settledByOrder.put(work.orderId(), work);
+        undo.push(() -> settledByOrder.remove(work.orderId()));
+        dirtyOrders.add(work.orderId());
+        // The last step, and the only one that cannot be undone: nothing may fail after it.
+        settled.add(work);
+        merkle.append(work.leafHash());
+        return work;
+    }
+
+    private Transfer voidWork(long orderId, long now) {
+        acceptedOrder(orderId);
+        WorkStatus status = workStatus(orderId);
+        LedgerException.require(status != WorkStatus.SETTLED && status != WorkStatus.VOIDED, LedgerError.WORK_ORDER_CLOSED,
+                "order " + orderId + " was already " + status.name().toLowerCase(java.util.Locale.ROOT));
+        LedgerException.require(status == WorkStatus.OPEN && now < transfer(orderId).expiresAt(), LedgerError.ORDER_EXPIRED,
+                "order " + orderId + " expired");
+        return resolveWork(TransferRequest.voidHold("~work:" + orderId + ":void", orderId), now);
+    }
+
+    private AcceptedOrder acceptedOrder(long orderId) {
+        AcceptedOrder accepted = orders.get(orderId);
+        LedgerException.require(accepted != null, LedgerError.WORK_ORDER_NOT_FOUND, "no work order " + orderId);
+        return accepted;
+    }
+
+    private WorkStatus workStatus(long orderId) {
+        return statusOf(settledByOrder.containsKey(orderId), holds.get(orderId));
+    }
+
+    /** A settled order's hold is posted, or voided when nothing was owed. */
+    private static WorkStatus statusOf(boolean settled, HoldStatus hold) {
+        if (settled) return WorkStatus.SETTLED;
+        return switch (hold) {
+            case PENDING -> WorkStatus.OPEN;
+            case VOIDED -> WorkStatus.VOIDED;
+            case POSTED -> throw new IllegalStateException("a work hold is posted only by its settlement");
+            case EXPIRED -> WorkStatus.EXPIRED;
+        };
+    }
+
+    /** Keys never change, so each is decoded once; keyed by its bytes, not the account id. */
+    private Ed25519.PublicKey key(Account account) {
+        return decodedKeys.computeIfAbsent(account.publicKeyHex(), hex -> Ed25519.PublicKey.decode(account.publicKey()));
+    }
+
     private static long add(long a, long b) {
         try {
             return Math.addExact(a, b);
@@ -336,6 +528,10 @@ final class LedgerState {
 
     List<Trade> trades() {
         return trades;
+    }
+
+    List<SettledWork> settledWork() {
+        return settled;
     }
 
     Invariants invariants() {
@@ -366,8 +562,20 @@ final class LedgerState {
         }
         for (; publishedTransfers < transfers.size(); publishedTransfers++) view.addTransfer(transfers.get(publishedTransfers));
         for (; publishedTrades < trades.size(); publishedTrades++) view.addTrade(trades.get(publishedTrades));
-        view.setTradeCount(trades.size());
+        for (; publishedWork < settled.size(); publishedWork++) view.addSettledWork(settled.get(publishedWork));
+        for (long id : dirtyHolds) if (orders.containsKey(id)) dirtyOrders.add(id);
+        for (long id : dirtyOrders) {
+            AcceptedOrder order = orders.get(id);
+            if (order != null) view.putOrder(order, workStatus(id));
+        }
+        for (String provider : dirtyTips) {
+            WorkVerifier.ChainTip tip = chainTips.get(provider);
+            if (tip != null) view.putChainTip(provider, tip);
+        }
+        view.setCounts(trades.size(), merkle.size());
         dirtyAccounts.clear();
         dirtyHolds.clear();
+        dirtyOrders.clear();
+        dirtyTips.clear();
     }
 }

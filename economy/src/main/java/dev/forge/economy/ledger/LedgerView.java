@@ -1,6 +1,7 @@
 package dev.forge.economy.ledger;
 
 import dev.forge.economy.merkle.MerkleLog;
+import dev.forge.economy.work.WorkVerifier;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -13,9 +14,15 @@ final class LedgerView {
     private final Map<Long, Transfer> transfers = new ConcurrentHashMap<>();
     private final Map<Long, HoldStatus> holds = new ConcurrentHashMap<>();
     private final Map<Long, Trade> trades = new ConcurrentHashMap<>();
+    private final Map<Long, SettledWork> work = new ConcurrentHashMap<>();
+    private final Map<Long, Order> orders = new ConcurrentHashMap<>();
+    private final Map<String, WorkVerifier.ChainTip> chainTips = new ConcurrentHashMap<>();
     private final MerkleLog merkle;
     private volatile long transferCount;
     private volatile long tradeCount;
+    private volatile long logSize;
+
+    record Order(AcceptedOrder order, WorkStatus status) {}
 
     LedgerView(MerkleLog merkle) {
         this.merkle = merkle;
@@ -38,8 +45,22 @@ final class LedgerView {
         trades.put(trade.id(), trade);
     }
 
-    void setTradeCount(long count) {
-        tradeCount = count;
+    void addSettledWork(SettledWork settled) {
+        work.put(settled.id(), settled);
+    }
+
+    void putOrder(AcceptedOrder order, WorkStatus status) {
+        orders.put(order.id(), new Order(order, status));
+    }
+
+    void putChainTip(String provider, WorkVerifier.ChainTip tip) {
+        chainTips.put(provider, tip);
+    }
+
+    /** The log size last, so that a reader who sees it also sees every entry below it. */
+    void setCounts(long trades, long entries) {
+        tradeCount = trades;
+        logSize = entries;
     }
 
     Account account(String id) {
@@ -59,7 +80,23 @@ final class LedgerView {
     }
 
     Trade trade(long id) {
-        return id >= 1 && id <= tradeCount ? trades.get(id) : null;
+        return id >= 1 && id <= logSize ? trades.get(id) : null;
+    }
+
+    SettledWork settledWork(long id) {
+        return id >= 1 && id <= logSize ? work.get(id) : null;
+    }
+
+    Order order(long id) {
+        return orders.get(id);
+    }
+
+    WorkVerifier.ChainTip chainTip(String provider) {
+        return chainTips.getOrDefault(provider, WorkVerifier.ChainTip.empty());
+    }
+
+    long logSize() {
+        return logSize;
     }
 
     long transferCount() {

@@ -12,6 +12,8 @@ public final class TransferCode {
     public static final int REPAYMENT = 7;
     public static final int COLLATERAL = 8;
     public static final int CORRECTION = 9;
+    /** A work order's hold, and what its attestation paid. */
+    public static final int WORK = 10;
 
     private TransferCode() {}
 }

@@ -246,10 +246,12 @@ public final class Lending implements AutoCloseable {
             if (t.key().startsWith("~loan:")) apply(t);
             transfersSeen = id;
         }
-        for (long id = tradesSeen + 1; id <= ledger.tradeCount(); id++) {
-            Trade trade = ledger.trade(id).orElseThrow();
-            traded.merge(trade.consumer(), trade.amount(), Math::addExact);
-            traded.merge(trade.provider(), trade.amount(), Math::addExact);
+        // Trades share their ids with settled work: skip the ids that are work.
+        for (long id = tradesSeen + 1; id <= ledger.logSize(); id++) {
+            ledger.trade(id).ifPresent(trade -> {
+                traded.merge(trade.consumer(), trade.amount(), Math::addExact);
+                traded.merge(trade.provider(), trade.amount(), Math::addExact);
+            });
             tradesSeen = id;
         }
     }

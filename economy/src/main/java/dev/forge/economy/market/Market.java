@@ -128,8 +128,9 @@ public final class Market {
             if (t.phase() == Phase.PENDING && t.code() == TransferCode.TRADE) openTradeHolds.put(t.id(), t.creditAccount());
             transfersSeen = id;
         }
-        for (long id = tradesSeen + 1; id <= ledger.tradeCount(); id++) {
-            observe(ledger.trade(id).orElseThrow());
+        // Trades share their ids with settled work: skip the ids that are work.
+        for (long id = tradesSeen + 1; id <= ledger.logSize(); id++) {
+            ledger.trade(id).ifPresent(this::observe);
             tradesSeen = id;
         }
         for (Iterator<Map.Entry<Long, String>> holds = openTradeHolds.entrySet().iterator(); holds.hasNext(); ) {

@@ -53,6 +53,19 @@ public final class WorkVerifier {
         return new Verification(checks);
     }
 
+    /**
+     * The checks that need the verifier's state, without the two signatures: for a ledger that
+     * checked the order's signature when it accepted it and the attestation's before this,
+     * so that its one writer thread spends no time on Ed25519.
+     */
+    public static Verification verifyBinding(SignedWorkOrder signedOrder, SignedAttestation signedAttestation,
+                                             Context context) {
+        List<Check> checks = new ArrayList<>();
+        binding(signedOrder, signedAttestation.attestation(), context, checks);
+        chain(signedAttestation.attestation(), context.chain(), checks);
+        return new Verification(checks);
+    }
+
     /** Re-parses both records from their bytes first: bytes that are not canonical fail as format. */
     public static Verification verify(byte[] orderBytes, byte[] attestationBytes, Ed25519.PublicKey orderKey,
                                       Ed25519.PublicKey providerKey, Context context) {

@@ -47,6 +47,16 @@ class WorkVerifierTest {
     }
 
     @Test
+    void theBindingChecksAloneAreEveryCheckButTheTwoSignatures() {
+        SignedAttestation forged = SignedAttestation.sign(attestation(order, honestAmount(), 0, Attestation.noPrevious()), STRANGER);
+        Verification binding = WorkVerifier.verifyBinding(order, forged, fresh);
+        assertTrue(binding.verified(), "signatures are not its to check");
+        assertEquals(verify(honest(), fresh).checks().subList(2, 15), binding.checks());
+        var spent = context(Set.of(WorkVerifier.nonceKey(order.order())), WorkVerifier.ChainTip.empty(), T0 + 3_000);
+        assertEquals("nonce_reused", WorkVerifier.verifyBinding(order, honest(), spent).firstFailure().orElseThrow().code());
+    }
+
+    @Test
     void eachCheatIsRefusedWithItsCode() {
         assertEquals("amount_exceeds_order", failure(SignedAttestation.sign(
                 attestation(order, 5_001, 0, Attestation.noPrevious()), PROVIDER), fresh));
