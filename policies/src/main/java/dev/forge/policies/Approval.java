@@ -48,7 +48,7 @@ public record Approval(String id, SpendRequest request, long holdId, long create
 
     byte[] encode() {
         return new CanonicalWriter(256).string(V2).string(id).string(request.agent())
-                .string(request.payee()).string(request.action()).string(request.model()).i64(request.amount())
+                .string(request.payee()).string(request.action().code()).string(request.model()).i64(request.amount())
                 .string(request.key()).string(request.digest()).i64(holdId).i64(createdAt).i64(expiresAt)
                 .u8(status.code()).string(decidedBy).string(reason).toByteArray();
     }
@@ -60,7 +60,7 @@ public record Approval(String id, SpendRequest request, long holdId, long create
         String id = in.string();
         String agent = in.string();
         String payee = in.string();
-        String action = in.string();
+        SpendAction action = SpendAction.fromCode(in.string());
         String model = in.string();
         long amount = in.i64();
         String key = in.string();

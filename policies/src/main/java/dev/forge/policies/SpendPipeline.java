@@ -7,7 +7,6 @@ import dev.forge.economy.ledger.LedgerException;
 import dev.forge.economy.ledger.SignedTrade;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
-import dev.forge.economy.ledger.TransferCode;
 import dev.forge.economy.ledger.TransferRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -137,7 +136,7 @@ public final class SpendPipeline implements AutoCloseable {
         Transfer hold;
         try {
             hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
-                    request.payee(), request.amount(), timeout, codeFor(request.action())));
+                    request.payee(), request.amount(), timeout, request.action().transferCode()));
         } catch (LedgerException e) {
             release(request.agent(), charge, 0);
             Refusal refusal = e.error() == LedgerError.INSUFFICIENT_FUNDS ? Refusal.INSUFFICIENT_FUNDS : Refusal.INVALID_ARGUMENT;
@@ -157,7 +156,7 @@ public final class SpendPipeline implements AutoCloseable {
         String why = needsApproval ? "this spend of " + cu(request.amount()) + " CU is above the approval threshold of "
                 + cu(budgets.policyFor(request.agent()).approvalThreshold()) + " CU; approval id " + spend.approvalId()
                 : "hold " + hold.id();
-        boolean recorded = record(now, actor.id(), request.action(), request.agent(), request.amount(),
+        boolean recorded = record(now, actor.id(), request.action().code(), request.agent(), request.amount(),
                 needsApproval ? "held" : "allowed", needsApproval ? "approval_required" : "", why);
         if (!recorded) {
             cancel(spend, "the audit log could not record the decision");
@@ -385,17 +384,17 @@ public final class SpendPipeline implements AutoCloseable {
             approvals.claim(approvalId);  // refuses every status but approved, and all but one concurrent resume
             PolicyException.require(spend.status() == Spend.Status.ACTIVE, Refusal.APPROVAL_DENIED,
                     "the spend behind approval " + approvalId + " is " + spend.status().name().toLowerCase());
-            record(now, actor.id(), approved.action(), approved.agent(), approved.amount(), "resumed", "", approvalId);
+            record(now, actor.id(), approved.action().code(), approved.agent(), approved.amount(), "resumed", "", approvalId);
             return spend;
         } catch (PolicyException e) {
-            record(now, actor.id(), resumed.action(), resumed.agent(), resumed.amount(), "refused", e.refusal().code(),
+            record(now, actor.id(), resumed.action().code(), resumed.agent(), resumed.amount(), "refused", e.refusal().code(),
                     e.getMessage());
             throw e;
         }
     }
 
     private static String describe(SpendRequest r) {
-        return r.action() + (r.model().isEmpty() ? "" : " on " + r.model()) + " to " + r.payee() + ", up to "
+        return r.action().code() + (r.model().isEmpty() ? "" : " on " + r.model()) + " to " + r.payee() + ", up to "
                 + cu(r.amount()) + " CU";
     }
 
@@ -545,7 +544,7 @@ public final class SpendPipeline implements AutoCloseable {
     // ---- plumbing ----
 
     private Decision refuse(Actor actor, SpendRequest request, Refusal refusal, String reason) {
-        record(nowOrZero(), actor.id(), request.action(), request.agent(), request.amount(), "refused", refusal.code(), reason);
+        record(nowOrZero(), actor.id(), request.action().code(), request.agent(), request.amount(), "refused", refusal.code(), reason);
         return Decision.refused(refusal, reason);
     }
 
@@ -576,15 +575,6 @@ public final class SpendPipeline implements AutoCloseable {
         } catch (PolicyException e) {
             return 0;
         }
-    }
-
-    private static int codeFor(String action) {
-        return switch (action) {
-            case "chat" -> TransferCode.TRADE;
-            case "lend" -> TransferCode.DEPOSIT;
-            case "repay" -> TransferCode.REPAYMENT;
-            default -> TransferCode.UNSPECIFIED;
-        };
     }
 
     static String cu(long micro) {

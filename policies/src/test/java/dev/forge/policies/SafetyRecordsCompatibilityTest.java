@@ -28,7 +28,8 @@ class SafetyRecordsCompatibilityTest {
     /** An approval in every status, for every action, and one of each other record the store keeps. */
     static List<Object> records() {
         List<Object> records = new ArrayList<>();
-        String[] actions = {"chat", "lend", "borrow", "repay", "chat", "lend"};
+        SpendAction[] actions = {SpendAction.CHAT, SpendAction.LEND, SpendAction.BORROW, SpendAction.REPAY, SpendAction.CHAT,
+                SpendAction.LEND};
         Approval.Status[] statuses = {Approval.Status.PENDING, Approval.Status.APPROVED, Approval.Status.DENIED,
                 Approval.Status.EXPIRED, Approval.Status.USED, Approval.Status.CANCELLED};
         for (int i = 0; i < statuses.length; i++) {

@@ -54,7 +54,7 @@ class StoredCodesTest {
 
     @Test
     void anApprovalWithAnUnknownStatusIsRefused() {
-        var request = new SpendRequest("alice", "node", "chat", "", 1_000_000, "k");
+        var request = new SpendRequest("alice", "node", SpendAction.CHAT, "", 1_000_000, "k");
         byte[] bytes = new Approval("ap_1", request, 1, 2, 3, Approval.Status.USED, "", "").encode();
         // the status byte follows the three i64 fields, before two empty strings (2 bytes each)
         int statusAt = bytes.length - 1 - 2 - 2;
