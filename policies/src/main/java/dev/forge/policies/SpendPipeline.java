@@ -93,7 +93,7 @@ public final class SpendPipeline implements AutoCloseable {
     }
 
     /** The checks, in order, and the budget reservation, atomically for the agent. Touches no disk. */
-    AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
+    private AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
         PolicyException.require(store.healthy(), Refusal.POLICY_UNAVAILABLE, "the safety store is unavailable");
         PolicyException.require(audit.accepting(), Refusal.POLICY_UNAVAILABLE, "the audit log cannot record decisions");
         PolicyException.require(!killSwitch.active(), Refusal.KILL_SWITCH,
@@ -531,14 +531,6 @@ public final class SpendPipeline implements AutoCloseable {
 
     public AuditLog audit() {
         return audit;
-    }
-
-    SafetyStore store() {
-        return store;
-    }
-
-    BudgetBook budgetsForBenchmark() {
-        return budgets;
     }
 
     // ---- plumbing ----
