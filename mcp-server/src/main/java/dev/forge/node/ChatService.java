@@ -21,6 +21,7 @@ import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
+import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
@@ -70,7 +71,7 @@ public final class ChatService {
                         + request.maxTokens() + ") exceeds " + model + "'s context of " + local.contextLength() + " tokens");
         long price = price(model);
         long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
-        var spendRequest = new SpendRequest(actor.id(), ForgeNode.PROVIDER, "chat", model, maxCost,
+        var spendRequest = new SpendRequest(actor.id(), ForgeNode.PROVIDER, SpendAction.CHAT, model, maxCost,
                 UUID.randomUUID().toString(), digest(model, request));
         Spend spend = new SpendGate(node.pipeline()).open(actor, spendRequest, approvalId, askHuman);
         return new Held(actor, spend, model, request, price);

@@ -43,7 +43,7 @@ public final class SpendGate {
     }
 
     private Spend held(Actor actor, SpendRequest request, String approvalId, Function<String, Optional<Boolean>> askHuman) {
-        String what = request.action() + (request.model().isEmpty() ? "" : " on " + request.model());
+        String what = request.action().code() + (request.model().isEmpty() ? "" : " on " + request.model());
         Optional<Boolean> answer = mayAsk(actor, request, askHuman)
                 ? askHuman.apply(request.agent() + " asks to spend up to " + Cu.format(request.amount()) + " CU (" + what
                         + "), above its approval threshold. Approve?")

@@ -95,11 +95,6 @@ final class SafetyStore implements AutoCloseable {
         PolicyException.require(healthy(), Refusal.POLICY_UNAVAILABLE, "the safety store is unavailable");
     }
 
-    /** For tests of the fail-safe: every later write fails as a broken disk would. */
-    void breakForTest() {
-        failed = true;
-    }
-
     @Override
     public synchronized void close() {
         if (!db.isClosed()) db.close();

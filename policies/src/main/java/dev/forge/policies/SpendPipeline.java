@@ -7,7 +7,6 @@ import dev.forge.economy.ledger.LedgerException;
 import dev.forge.economy.ledger.SignedTrade;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
-import dev.forge.economy.ledger.TransferCode;
 import dev.forge.economy.ledger.TransferRequest;
 import java.nio.file.Path;
 import java.util.List;
@@ -94,7 +93,7 @@ public final class SpendPipeline implements AutoCloseable {
     }
 
     /** The checks, in order, and the budget reservation, atomically for the agent. Touches no disk. */
-    AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
+    private AgentWindow.Charge check(SpendRequest request, BudgetPolicy policy, long now) {
         PolicyException.require(store.healthy(), Refusal.POLICY_UNAVAILABLE, "the safety store is unavailable");
         PolicyException.require(audit.accepting(), Refusal.POLICY_UNAVAILABLE, "the audit log cannot record decisions");
         PolicyException.require(!killSwitch.active(), Refusal.KILL_SWITCH,
@@ -137,7 +136,7 @@ public final class SpendPipeline implements AutoCloseable {
         Transfer hold;
         try {
             hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
-                    request.payee(), request.amount(), timeout, codeFor(request.action())));
+                    request.payee(), request.amount(), timeout, request.action().transferCode()));
         } catch (LedgerException e) {
             release(request.agent(), charge, 0);
             Refusal refusal = e.error() == LedgerError.INSUFFICIENT_FUNDS ? Refusal.INSUFFICIENT_FUNDS : Refusal.INVALID_ARGUMENT;
@@ -157,7 +156,7 @@ public final class SpendPipeline implements AutoCloseable {
         String why = needsApproval ? "this spend of " + cu(request.amount()) + " CU is above the approval threshold of "
                 + cu(budgets.policyFor(request.agent()).approvalThreshold()) + " CU; approval id " + spend.approvalId()
                 : "hold " + hold.id();
-        boolean recorded = record(now, actor.id(), request.action(), request.agent(), request.amount(),
+        boolean recorded = record(now, actor.id(), request.action().code(), request.agent(), request.amount(),
                 needsApproval ? "held" : "allowed", needsApproval ? "approval_required" : "", why);
         if (!recorded) {
             cancel(spend, "the audit log could not record the decision");
@@ -385,17 +384,17 @@ public final class SpendPipeline implements AutoCloseable {
             approvals.claim(approvalId);  // refuses every status but approved, and all but one concurrent resume
             PolicyException.require(spend.status() == Spend.Status.ACTIVE, Refusal.APPROVAL_DENIED,
                     "the spend behind approval " + approvalId + " is " + spend.status().name().toLowerCase());
-            record(now, actor.id(), approved.action(), approved.agent(), approved.amount(), "resumed", "", approvalId);
+            record(now, actor.id(), approved.action().code(), approved.agent(), approved.amount(), "resumed", "", approvalId);
             return spend;
         } catch (PolicyException e) {
-            record(now, actor.id(), resumed.action(), resumed.agent(), resumed.amount(), "refused", e.refusal().code(),
+            record(now, actor.id(), resumed.action().code(), resumed.agent(), resumed.amount(), "refused", e.refusal().code(),
                     e.getMessage());
             throw e;
         }
     }
 
     private static String describe(SpendRequest r) {
-        return r.action() + (r.model().isEmpty() ? "" : " on " + r.model()) + " to " + r.payee() + ", up to "
+        return r.action().code() + (r.model().isEmpty() ? "" : " on " + r.model()) + " to " + r.payee() + ", up to "
                 + cu(r.amount()) + " CU";
     }
 
@@ -534,18 +533,10 @@ public final class SpendPipeline implements AutoCloseable {
         return audit;
     }
 
-    SafetyStore store() {
-        return store;
-    }
-
-    BudgetBook budgetsForBenchmark() {
-        return budgets;
-    }
-
     // ---- plumbing ----
 
     private Decision refuse(Actor actor, SpendRequest request, Refusal refusal, String reason) {
-        record(nowOrZero(), actor.id(), request.action(), request.agent(), request.amount(), "refused", refusal.code(), reason);
+        record(nowOrZero(), actor.id(), request.action().code(), request.agent(), request.amount(), "refused", refusal.code(), reason);
         return Decision.refused(refusal, reason);
     }
 
@@ -576,15 +567,6 @@ public final class SpendPipeline implements AutoCloseable {
         } catch (PolicyException e) {
             return 0;
         }
-    }
-
-    private static int codeFor(String action) {
-        return switch (action) {
-            case "chat" -> TransferCode.TRADE;
-            case "lend" -> TransferCode.DEPOSIT;
-            case "repay" -> TransferCode.REPAYMENT;
-            default -> TransferCode.UNSPECIFIED;
-        };
     }
 
     static String cu(long micro) {

@@ -21,7 +21,7 @@ class ApprovalBindingTest extends PipelineFixture {
     static final String DIGEST = SpendRequest.digestOf(new CanonicalWriter().string("chat").string("Once upon a time").i32(20));
 
     SpendRequest asked() {
-        return new SpendRequest("alice", "node", "chat", "stories260K", 40 * CU, "k" + keys.incrementAndGet(), DIGEST);
+        return new SpendRequest("alice", "node", SpendAction.CHAT, "stories260K", 40 * CU, "k" + keys.incrementAndGet(), DIGEST);
     }
 
     Spend approved() {
@@ -30,7 +30,7 @@ class ApprovalBindingTest extends PipelineFixture {
         return spend;
     }
 
-    static SpendRequest with(SpendRequest r, String payee, String action, long amount, String digest) {
+    static SpendRequest with(SpendRequest r, String payee, SpendAction action, long amount, String digest) {
         return new SpendRequest(r.agent(), payee, action, r.model(), amount, "other", digest);
     }
 
@@ -40,11 +40,11 @@ class ApprovalBindingTest extends PipelineFixture {
         String id = spend.approvalId();
         SpendRequest r = asked();
         List<SpendRequest> others = List.of(
-                with(r, "node", "lend", r.amount(), r.digest()),
-                with(r, "escrow", "chat", r.amount(), r.digest()),
-                with(r, "node", "chat", r.amount() + 1, r.digest()),
-                with(r, "node", "chat", r.amount(), SpendRequest.digestOf(new CanonicalWriter().string("chat").i32(400))),
-                new SpendRequest("alice", "node", "chat", "other-model", r.amount(), "m", r.digest()));
+                with(r, "node", SpendAction.LEND, r.amount(), r.digest()),
+                with(r, "escrow", SpendAction.CHAT, r.amount(), r.digest()),
+                with(r, "node", SpendAction.CHAT, r.amount() + 1, r.digest()),
+                with(r, "node", SpendAction.CHAT, r.amount(), SpendRequest.digestOf(new CanonicalWriter().string("chat").i32(400))),
+                new SpendRequest("alice", "node", SpendAction.CHAT, "other-model", r.amount(), "m", r.digest()));
         long transfers = ledger.transferCount();
         for (SpendRequest other : others) {
             var e = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, id, other), other.toString());

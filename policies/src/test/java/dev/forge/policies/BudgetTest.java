@@ -104,7 +104,7 @@ class BudgetTest extends PipelineFixture {
 
     @Test
     void aReusedKeyIsRefusedAndReservesNothingTwice() {
-        var request = new SpendRequest("alice", "node", "chat", "stories260K", 5 * CU, "same-key");
+        var request = new SpendRequest("alice", "node", SpendAction.CHAT, "stories260K", 5 * CU, "same-key");
         Spend first = pipeline.begin(ALICE, request).spend();
         Decision again = pipeline.begin(ALICE, request);
         assertEquals(Refusal.INVALID_ARGUMENT, again.refusal());

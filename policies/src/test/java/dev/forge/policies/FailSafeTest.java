@@ -24,7 +24,7 @@ class FailSafeTest extends PipelineFixture {
     @Test
     void aFailedStoreMeansNoAndNothingIsHeld() {
         pipeline.audit().flush();
-        pipeline.store().breakForTest();
+        Faults.loseStore(pipeline);
         assertEquals(Refusal.POLICY_UNAVAILABLE, spend(ALICE, 1 * CU).refusal());
         assertEquals(1_000 * CU, available("alice"));
     }

@@ -82,7 +82,7 @@ abstract class PipelineFixture {
     }
 
     SpendRequest chat(String agent, long amount) {
-        return new SpendRequest(agent, "node", "chat", "stories260K", amount, "k" + keys.incrementAndGet());
+        return new SpendRequest(agent, "node", SpendAction.CHAT, "stories260K", amount, "k" + keys.incrementAndGet());
     }
 
     Decision spend(Actor actor, long amount) {

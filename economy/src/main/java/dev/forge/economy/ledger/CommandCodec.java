@@ -9,7 +9,10 @@ import dev.forge.economy.work.WorkException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The journal's byte form of each command. A new field means a new tag, never a changed one. */
+/**
+ * The journal's byte form of each command. A new field means a new tag, never a changed one;
+ * enums are written as their fixed codes, never their ordinals.
+ */
 final class CommandCodec {
     private static final int OPEN_ACCOUNT = 1;
     private static final int MOVE_MONEY = 2;
@@ -25,7 +28,7 @@ final class CommandCodec {
         switch (command) {
             case Command.OpenAccount open -> {
                 AccountSpec spec = open.spec();
-                out.u8(OPEN_ACCOUNT).string(spec.id()).u8(spec.kind().ordinal()).bytes(spec.publicKey());
+                out.u8(OPEN_ACCOUNT).string(spec.id()).u8(spec.kind().code()).bytes(spec.publicKey());
             }
             case Command.MoveMoney move -> {
                 out.u8(MOVE_MONEY).i32(move.chain().size());
@@ -43,7 +46,7 @@ final class CommandCodec {
     static Command read(CanonicalReader in) {
         int type = in.u8();
         return switch (type) {
-            case OPEN_ACCOUNT -> new Command.OpenAccount(new AccountSpec(in.string(), kind(in.u8()), in.bytes()));
+            case OPEN_ACCOUNT -> new Command.OpenAccount(new AccountSpec(in.string(), AccountKind.fromCode(in.u8()), in.bytes()));
             case MOVE_MONEY -> new Command.MoveMoney(readChain(in));
             case SETTLE_TRADE -> {
                 long holdId = in.i64();
@@ -71,7 +74,7 @@ final class CommandCodec {
     }
 
     private static void writeTransfer(TransferRequest r, CanonicalWriter out) {
-        out.string(r.key()).u8(r.phase().ordinal()).string(r.debitAccount()).string(r.creditAccount())
+        out.string(r.key()).u8(r.phase().code()).string(r.debitAccount()).string(r.creditAccount())
                 .i64(r.amount()).i64(r.pendingId()).i64(r.timeoutMillis()).i32(r.code());
     }
 
@@ -80,19 +83,9 @@ final class CommandCodec {
         if (size < 1 || size > Limits.MAX_CHAIN_LENGTH) throw new MalformedEncodingException("chain of " + size);
         List<TransferRequest> chain = new ArrayList<>(size);
         for (int i = 0; i < size; i++) {
-            chain.add(new TransferRequest(in.string(), phase(in.u8()), in.string(), in.string(),
+            chain.add(new TransferRequest(in.string(), Phase.fromCode(in.u8()), in.string(), in.string(),
                     in.i64(), in.i64(), in.i64(), in.i32()));
         }
         return chain;
-    }
-
-    private static AccountKind kind(int ordinal) {
-        if (ordinal >= AccountKind.values().length) throw new MalformedEncodingException("account kind " + ordinal);
-        return AccountKind.values()[ordinal];
-    }
-
-    private static Phase phase(int ordinal) {
-        if (ordinal >= Phase.values().length) throw new MalformedEncodingException("phase " + ordinal);
-        return Phase.values()[ordinal];
     }
 }

@@ -15,6 +15,7 @@ import dev.forge.economy.lending.PoolView;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
 import dev.forge.policies.Spend;
+import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +51,7 @@ final class LendingTools {
                     long amount = call.args().cu("amount_cu");
                     String key = key();
                     // Held towards escrow: the pool account is opened by the deposit itself, never for a refused lend.
-                    var request = new SpendRequest(me, ForgeNode.ESCROW, "lend", "", amount, key,
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.LEND, "", amount, key,
                             SpendRequest.digestOf(new CanonicalWriter().string("lend").i64(amount)));
                     Spend spend = open(call, request);
                     node.pipeline().complete(call.actor(), spend, amount, () -> node.lending().deposit(me, amount, key));
@@ -92,7 +93,7 @@ final class LendingTools {
                     long amount = call.args().cu("amount_cu");
                     long collateral = call.args().cu("collateral_cu");
                     long days = call.args().integer("term_days", 1, 30, 1);
-                    var request = new SpendRequest(me, ForgeNode.ESCROW, "borrow", "", collateral, key(), SpendRequest.digestOf(
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.BORROW, "", collateral, key(), SpendRequest.digestOf(
                             new CanonicalWriter().string("borrow").i64(amount).i64(days).i64(collateral)));
                     Spend spend = open(call, request);
                     Loan loan = node.pipeline().complete(call.actor(), spend, 0,
@@ -115,7 +116,7 @@ final class LendingTools {
                     if (!loan.borrower().equals(me)) throw new ToolException("not_your_loan", id + " is not your loan");
                     long amount = call.args().has("amount_cu") ? call.args().cu("amount_cu") : loan.owed(System.currentTimeMillis());
                     if (amount <= 0) throw new ToolException("loan_closed", id + " owes nothing");
-                    var request = new SpendRequest(me, ForgeNode.ESCROW, "repay", "", amount, key(),
+                    var request = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.REPAY, "", amount, key(),
                             SpendRequest.digestOf(new CanonicalWriter().string("repay").string(id).i64(amount)));
                     Spend spend = open(call, request);
                     Loan after = node.pipeline().complete(call.actor(), spend, amount, () -> node.lending().repay(me, id, amount));

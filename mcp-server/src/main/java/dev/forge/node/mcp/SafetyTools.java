@@ -84,7 +84,7 @@ public final class SafetyTools {
 
     /** An approval as every surface shows it (the safety tool, the operator's REST queue). */
     public static Map<String, Object> approval(Approval a) {
-        return Out.of().put("approval_id", a.id()).put("agent", a.request().agent()).put("action", a.request().action())
+        return Out.of().put("approval_id", a.id()).put("agent", a.request().agent()).put("action", a.request().action().code())
                 .put("model", a.request().model()).cu("amount_cu", a.request().amount())
                 .put("status", a.status().name().toLowerCase(Locale.ROOT)).put("expires_at", a.expiresAt()).map();
     }

@@ -1,8 +1,17 @@
-package dev.forge.policies;
+package dev.forge.benchmarks;
 
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.ledger.Ledger;
+import dev.forge.policies.Actor;
+import dev.forge.policies.BudgetPolicy;
+import dev.forge.policies.Decision;
+import dev.forge.policies.PipelineConfig;
+import dev.forge.policies.Refusal;
+import dev.forge.policies.SpendAction;
+import dev.forge.policies.SpendPipeline;
+import dev.forge.policies.SpendRequest;
+import dev.forge.policies.VelocityPolicy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,10 +31,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One safety decision: kill switch, budget (rolling hour, lifetime), velocity and breaker
- * checks, the budget reservation under the agent's lock, and queueing the audit entry.
- * The ledger hold that follows an allowed decision is measured by LedgerBenchmark.
- * Lives in the policies package to reach the decision without the hold.
+ * One safety decision through the pipeline's public API, as the node makes it: kill switch,
+ * budget (rolling hour, lifetime), velocity and breaker checks, the budget reservation under
+ * the agent's lock, the ledger hold, queueing the audit entry; then the spend is cancelled
+ * (its hold voided, its budget returned) so that the run never reaches a limit.
  */
 @State(Scope.Benchmark)
 @Fork(1)
@@ -33,9 +42,9 @@ public class PipelineBenchmark {
     private Path dir;
     private Ledger ledger;
     private SpendPipeline pipeline;
+    private final Actor agent = Actor.agent("agent");
     private SpendRequest request;
-    private BudgetPolicy policy;
-    private long now;
+    private long keys;
 
     @Setup(Level.Trial)
     public void open() throws IOException {
@@ -45,9 +54,9 @@ public class PipelineBenchmark {
         ledger.openAccount(AccountSpec.provider("node", Ed25519.generate().publicKey()));
         var velocity = new VelocityPolicy(Integer.MAX_VALUE, Long.MAX_VALUE / 4, 60_000);
         pipeline = SpendPipeline.open(dir.resolve("safety"), ledger, PipelineConfig.defaults().withVelocity(velocity));
-        policy = new BudgetPolicy(10_000_000, 1_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000);
-        request = new SpendRequest("agent", "node", "chat", "stories260K", 1_000, "bench");
-        now = System.currentTimeMillis();
+        var policy = new BudgetPolicy(10_000_000, 1_000_000_000_000L, 1_000_000_000_000_000L, 10_000_000);
+        pipeline.setPolicy(Actor.operator(), "agent", policy);
+        request = new SpendRequest("agent", "node", SpendAction.CHAT, "stories260K", 1_000, "bench");
     }
 
     @TearDown(Level.Trial)
@@ -64,14 +73,12 @@ public class PipelineBenchmark {
     @OutputTimeUnit(TimeUnit.MICROSECONDS)
     @Warmup(iterations = 3, time = 2)
     @Measurement(iterations = 5, time = 2)
-    public boolean decide() {
-        AgentWindow.Charge charge = pipeline.check(request, policy, now);
-        boolean recorded = pipeline.audit().record(new AuditLog.Event(now, "agent", "chat", "agent", 1_000, "allowed", "", "bench"));
-        AgentWindow window = pipeline.budgetsForBenchmark().window("agent");
-        synchronized (window) {
-            window.settle(charge, 0); // give the budget back so the run never hits a limit
-        }
-        return recorded;
+    public Decision decide() {
+        var fresh = new SpendRequest("agent", "node", SpendAction.CHAT, "stories260K", 1_000, "bench-" + ++keys);
+        Decision decision = pipeline.begin(agent, fresh);
+        if (!decision.allowed()) throw new IllegalStateException("not allowed: " + decision);
+        pipeline.cancel(agent, decision.spend(), "bench"); // give the hold and budget back
+        return decision;
     }
 
     /** Pull the kill switch (flag, synced store write, cancel spends in flight) and see the next spend refused. */
@@ -82,7 +89,7 @@ public class PipelineBenchmark {
     @Measurement(iterations = 50)
     public Decision killThenFirstRefusal() {
         pipeline.kill(Actor.operator(), "benchmark");
-        Decision decision = pipeline.begin(Actor.agent("agent"), request);
+        Decision decision = pipeline.begin(agent, request);
         if (decision.refusal() != Refusal.KILL_SWITCH) throw new IllegalStateException("not refused: " + decision);
         return decision;
     }
