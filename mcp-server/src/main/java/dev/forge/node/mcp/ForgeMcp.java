@@ -42,9 +42,18 @@ public final class ForgeMcp {
      * refusal is thrown (ToolException or the domain's own) for the HTTP layer to map.
      */
     public Map<String, Object> invoke(String name, Actor actor, Map<String, Object> arguments) {
-        ForgeTool tool = tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
-                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
+        ForgeTool tool = tool(name);
         return tool.handler().apply(new ToolCall(actor, new Args(arguments, tool.arguments()), null, null));
+    }
+
+    /** {@link #invoke} with arguments written as text (a query string), read as the types the tool declares. */
+    public Map<String, Object> invokeText(String name, Actor actor, Map<String, String> arguments) {
+        return invoke(name, actor, tool(name).fromText(arguments));
+    }
+
+    private ForgeTool tool(String name) {
+        return tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
+                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
     }
 
     private static McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
