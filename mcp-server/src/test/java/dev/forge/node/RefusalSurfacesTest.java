@@ -144,4 +144,40 @@ class RefusalSurfacesTest {
             client.closeGracefully();
         }
     }
+
+    /** The chat tool and OpenAI's completions read a chat by the same rules: the same limits, roles and refusals. */
+    @Test
+    void theChatToolAndOpenAiRefuseTheSameChats() throws Exception {
+        String token = node.createAgent("rory");
+        McpSyncClient client = mcp(token);
+        try {
+            var cases = java.util.List.<Map<String, Object>>of(
+                    Map.of("messages", java.util.List.of(Map.of("role", "robot", "content", "hi"))),
+                    Map.of("messages", java.util.List.of(Map.of("role", "user"))),
+                    Map.of("messages", java.util.List.of(Map.of("role", "user", "content", 5))),
+                    Map.of("messages", java.util.List.of("hi")),
+                    Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "hi")), "max_tokens", 32_769),
+                    Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "hi")), "max_tokens", 0),
+                    Map.of("messages", java.util.List.of(Map.of("role", "user", "content", "hi")), "temperature", 2.5));
+            for (Map<String, Object> chat : cases) {
+                Map<String, Object> arguments = new java.util.LinkedHashMap<>(chat);
+                arguments.put("model", "stories260K");
+                Map<String, Object> viaMcp = overMcp(client, "chat", arguments);
+                HttpResponse<String> viaOpenAi = http.send(HttpRequest.newBuilder(base.resolve("/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(arguments))).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                Map<String, Object> body = JSON.readValue(viaOpenAi.body(), MAP);
+                assertEquals(400, viaOpenAi.statusCode(), chat + ": " + viaOpenAi.body());
+                assertEquals("invalid_argument", viaMcp.get("error"), chat + ": " + viaMcp);
+                assertEquals(viaMcp.get("error"), body.get("error"), chat + ": " + body);
+                if (!chat.containsKey("max_tokens") && !chat.containsKey("temperature")) {
+                    assertEquals(viaMcp.get("message"), body.get("message"), chat + ": the same sentence");
+                }
+            }
+            assertEquals(0, node.ledger().account("rory").orElseThrow().balance() - 1_000_000_000L, "nothing was spent");
+        } finally {
+            client.closeGracefully();
+        }
+    }
 }
