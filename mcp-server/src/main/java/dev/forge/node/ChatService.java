@@ -24,6 +24,9 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,10 +40,43 @@ import java.util.function.Function;
  * settled as a trade that the agent's key authorized and the node's key delivered.
  */
 public final class ChatService {
+    /** The most tokens one chat may ask to generate, on every surface (the MCP chat tool, OpenAI completions). */
+    public static final int MAX_TOKENS = 32_768;
+    /** What a chat generates at most when the caller does not say. */
+    public static final int DEFAULT_MAX_TOKENS = 256;
+    /** Temperatures run from 0 (the most likely text, the default) to this. */
+    public static final double MAX_TEMPERATURE = 2;
+
     private final ForgeNode node;
 
     public ChatService(ForgeNode node) {
         this.node = node;
+    }
+
+    /**
+     * A chat's messages as every surface receives them (decoded JSON): each an object with a
+     * role and a text content. Anything else is an IllegalArgumentException ({@code invalid_argument}).
+     */
+    public static List<ChatMessage> messages(List<?> items) {
+        List<ChatMessage> messages = new ArrayList<>(items.size());
+        for (Object item : items) {
+            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || !(m.get("content") instanceof String content)) {
+                throw new IllegalArgumentException("each message needs a role and a text content");
+            }
+            messages.add(message(role, content));
+        }
+        return messages;
+    }
+
+    /** One message of a chat: its role is system, user or assistant, anything else is an IllegalArgumentException. */
+    public static ChatMessage message(String role, String content) {
+        return switch (role) {
+            case "system" -> ChatMessage.system(content);
+            case "user" -> ChatMessage.user(content);
+            case "assistant" -> ChatMessage.assistant(content);
+            default -> throw new IllegalArgumentException("a message's role is system, user or assistant, not '"
+                    + (role.length() <= 64 ? role : role.substring(0, 64) + "…") + "'");
+        };
     }
 
     /**

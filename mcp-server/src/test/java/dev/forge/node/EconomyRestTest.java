@@ -72,6 +72,29 @@ class EconomyRestTest {
         assertEquals("2.000000", JSON.readTree(operatorSetsPolicy.body()).get("policy").get("approval_threshold_cu").asText());
     }
 
+    /** Query values reach a tool with the types it declares: an account named 123 is a string, integers parse strictly. */
+    @Test
+    void queryValuesTakeTheTypesTheToolDeclares() throws Exception {
+        String operator = Identities.operatorToken(dataDir());
+        HttpResponse<String> created = post(operator, "/accounts", "{\"id\":\"123\"}");
+        assertEquals(200, created.statusCode(), created.body());
+        HttpResponse<String> balance = get(operator, "/balance?account=123");
+        assertEquals(200, balance.statusCode(), balance.body());
+        assertEquals("123", JSON.readTree(balance.body()).get("account").asText());
+        assertEquals("1000.000000", JSON.readTree(balance.body()).get("balance_cu").asText());
+
+        String token = JSON.readTree(created.body()).get("token").asText();
+        assertEquals(200, get(token, "/trades?limit=3").statusCode());
+        assertEquals(200, get(token, "/pricing?model=stories260K&prompt_tokens=0&max_tokens=1").statusCode());
+        for (String refused : new String[] {"/trades?limit=3.5", "/trades?limit=three", "/trades?limit=%2B3", "/trades?limit=",
+            "/trades?limit=0", "/trades?limit=99999999999999999999999", "/trades?limit=%D9%A3", "/pricing?max_tokens=1e3",
+            "/balance?colour=red"}) {
+            HttpResponse<String> r = get(token, refused);
+            assertEquals(400, r.statusCode(), refused + ": " + r.body());
+            assertEquals("invalid_argument", JSON.readTree(r.body()).get("error").asText(), refused + ": " + r.body());
+        }
+    }
+
     @Test
     void statementsDownloadAsSignedJsonAndCsv() throws Exception {
         String token = node.createAgent("sami");

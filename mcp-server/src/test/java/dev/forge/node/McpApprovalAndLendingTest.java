@@ -72,7 +72,7 @@ class McpApprovalAndLendingTest {
             assertEquals("20.000000", lent.get("in_pool_cu").asText(), lent.toString());
             assertEquals("980.000000", lent.get("balance_cu").asText());
             JsonNode pool = McpHttpTest.call(client, "pool", "{}");
-            assertTrue(Double.parseDouble(pool.get("cash_cu").asText()) >= 20, pool.toString());
+            assertTrue(dev.forge.economy.market.Cu.parse(pool.get("cash_cu").asText()) >= 20_000_000, pool.toString());
             JsonNode out = McpHttpTest.call(client, "withdraw", "{\"amount_cu\":\"5.5\"}");
             assertEquals("14.500000", out.get("in_pool_cu").asText());
             assertEquals("not_lent_out", McpHttpTest.call(client, "withdraw", "{\"amount_cu\":\"15\"}").get("error").asText());

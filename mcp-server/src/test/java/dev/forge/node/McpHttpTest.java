@@ -100,7 +100,7 @@ class McpHttpTest {
             JsonNode chat = call(client, "chat", "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":24}");
             assertFalse(chat.has("isError"), chat.toString());
             assertTrue(chat.get("text").asText().startsWith(", there was a little girl named Lily."), chat.toString());
-            long price = Math.round(Double.parseDouble(chat.get("price_per_1k_cu").asText()) * 1e6);
+            long price = Cu.parse(chat.get("price_per_1k_cu").asText());
             long tokens = chat.get("prompt_tokens").asLong() + chat.get("completion_tokens").asLong();
             assertEquals(24, chat.get("completion_tokens").asInt());
             assertEquals(Cu.format(Cu.cost(tokens, price)), chat.get("cost_cu").asText(), "tokens × price, rounded up to a µCU");

@@ -22,8 +22,8 @@ import java.util.Set;
 
 /**
  * The economy over REST, under {@code /v1/forge/}: each call is the MCP tool of the same name
- * (the same handler, checks and codes), reading its arguments from the query string (GET) or
- * the JSON body (POST).
+ * (the same handler, checks and codes), reading its arguments from the query string (GET, each
+ * read as the type the tool declares for it) or the JSON body (POST).
  */
 @Path("/v1/forge")
 @Produces(MediaType.APPLICATION_JSON)
@@ -46,9 +46,9 @@ public class EconomyResource {
     @Path("/{call}")
     public Map<String, Object> read(@PathParam("call") String call, @Context UriInfo uri, @Context ContainerRequestContext context) {
         if (!READS.contains(call)) throw new ToolException("not_found", "no GET /v1/forge/" + call);
-        Map<String, Object> arguments = new LinkedHashMap<>();
-        uri.getQueryParameters().forEach((name, values) -> arguments.put(name, value(values.getFirst())));
-        return tools().invoke(call, ApiAuth.actor(context), arguments);
+        Map<String, String> arguments = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> arguments.put(name, values.getFirst()));
+        return tools().invokeText(call, ApiAuth.actor(context), arguments);
     }
 
     @POST
@@ -95,11 +95,5 @@ public class EconomyResource {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(field + ": " + e.getMessage());
         }
-    }
-
-    /** Query strings are text; numbers become numbers so that the tools' checks see their types. */
-    private static Object value(String text) {
-        if (text.matches("-?\\d{1,18}")) return Long.parseLong(text);
-        return text;
     }
 }

@@ -1,5 +1,6 @@
 package dev.forge.node.http;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
@@ -40,7 +41,8 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiResource {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int MAX_TOKENS = 32_768;
+    private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
+    };
 
     @Inject
     ForgeNode node;
@@ -128,21 +130,20 @@ public class OpenAiResource {
     private static GenerationRequest request(JsonNode body) {
         JsonNode messages = body.path("messages");
         if (!messages.isArray() || messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
-        List<ChatMessage> chat = new ArrayList<>();
+        List<Object> items = new ArrayList<>();
         for (JsonNode m : messages) {
-            String role = m.path("role").asText("");
-            String content = m.path("content").isTextual() ? m.path("content").asText() : null;
-            if (content == null) throw new IllegalArgumentException("each message needs a text content");
-            chat.add(switch (role) {
-                case "system", "developer" -> ChatMessage.system(content);
-                case "user" -> ChatMessage.user(content);
-                case "assistant" -> ChatMessage.assistant(content);
-                default -> throw new IllegalArgumentException("a message's role is system, user or assistant, not '" + role + "'");
-            });
+            if (!m.isObject()) {
+                items.add(m); // not a message: ChatService.messages refuses it
+                continue;
+            }
+            Map<String, Object> item = JSON.convertValue(m, MESSAGE);
+            if ("developer".equals(item.get("role"))) item.put("role", "system"); // OpenAI's newer name for system
+            items.add(item);
         }
+        List<ChatMessage> chat = ChatService.messages(items);
         String max = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        int maxTokens = (int) JsonArgs.integer(body, max, 1, MAX_TOKENS, 256);
-        double temperature = JsonArgs.number(body, "temperature", 0, 2, 0);
+        int maxTokens = (int) JsonArgs.integer(body, max, 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
+        double temperature = JsonArgs.number(body, "temperature", 0, ChatService.MAX_TEMPERATURE, 0);
         List<String> stop = new ArrayList<>();
         JsonNode s = body.path("stop");
         if (s.isTextual()) stop.add(s.asText());

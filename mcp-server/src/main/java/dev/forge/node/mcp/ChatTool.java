@@ -12,15 +12,12 @@ import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.Prompt;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
 /** {@code chat}: pay for a model to answer. */
 final class ChatTool {
-    private static final int MAX_TOKENS = 32_768;
-
     private final ForgeNode node;
     private final ChatService chats;
 
@@ -41,8 +38,10 @@ final class ChatTool {
                         optional("messages", Schema.array("a chat instead of a prompt", object(
                                 required("role", Schema.choice("who speaks", "system", "user", "assistant")),
                                 required("content", string("what they say", 200_000))))),
-                        optional("max_tokens", integer("the most tokens to generate (default 256)", 1, MAX_TOKENS)),
-                        optional("temperature", Schema.number("0 for the most likely text, up to 2 (default 0)", 0, 2)),
+                        optional("max_tokens", integer("the most tokens to generate (default " + ChatService.DEFAULT_MAX_TOKENS + ")", 1,
+                                ChatService.MAX_TOKENS)),
+                        optional("temperature", Schema.number("0 for the most likely text, up to 2 (default 0)", 0,
+                                ChatService.MAX_TEMPERATURE)),
                         optional("seed", integer("makes sampling repeatable", 0, Long.MAX_VALUE)),
                         optional("approval_id", string("the approval to spend, after a human approved it", 64))))
                 .output(object(required("text", string("the model's answer")), required("model", string("the model")),
@@ -56,8 +55,8 @@ final class ChatTool {
     private Map<String, Object> chat(ToolCall call) {
         Args a = call.args();
         String model = a.string("model", 64);
-        int maxTokens = (int) a.integer("max_tokens", 1, MAX_TOKENS, 256);
-        var request = new GenerationRequest(prompt(a), maxTokens, (float) a.number("temperature", 0, 2, 0),
+        int maxTokens = (int) a.integer("max_tokens", 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
+        var request = new GenerationRequest(prompt(a), maxTokens, (float) a.number("temperature", 0, ChatService.MAX_TEMPERATURE, 0),
                 a.integer("seed", 0, Long.MAX_VALUE, 0), List.of());
         call.progress(0, (double) maxTokens, "holding the cost and starting " + model);
         var outcome = chats.chat(call.actor(), model, request, a.string("approval_id", 64, null),
@@ -84,18 +83,7 @@ final class ChatTool {
     private static Prompt prompt(Args a) {
         if (a.has("prompt") == a.has("messages")) throw ToolException.invalid("give either prompt or messages");
         if (a.has("prompt")) return new Prompt.Text(a.string("prompt", 200_000));
-        List<ChatMessage> messages = new ArrayList<>();
-        for (Object item : a.list("messages", 200)) {
-            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || !(m.get("content") instanceof String content)) {
-                throw ToolException.invalid("each message needs a role and a content string");
-            }
-            messages.add(switch (role) {
-                case "system" -> ChatMessage.system(content);
-                case "user" -> ChatMessage.user(content);
-                case "assistant" -> ChatMessage.assistant(content);
-                default -> throw ToolException.invalid("a message's role is system, user or assistant, not " + role);
-            });
-        }
+        List<ChatMessage> messages = ChatService.messages(a.list("messages", 200));
         return new Prompt.Chat(messages, List.of());
     }
 }

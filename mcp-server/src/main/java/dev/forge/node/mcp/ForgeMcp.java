@@ -1,27 +1,21 @@
 package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forge.economy.ledger.LedgerException;
-import dev.forge.economy.market.MarketException;
-import dev.forge.inference.InferenceException;
-import dev.forge.node.ApprovalRequired;
 import dev.forge.node.ForgeNode;
 import dev.forge.policies.Actor;
-import dev.forge.policies.PolicyException;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
  * Forge's MCP tools as MCP SDK specifications. The caller's actor comes from the transport
  * context (the HTTP layer puts it there after checking the bearer token). Every refusal
- * becomes a tool error ({@code isError: true}) whose text is a JSON object with the stable code
- * and a sentence; nothing a tool throws escapes as a protocol error.
+ * becomes a tool error ({@code isError: true}) whose structured content is {@link Refused#body()}
+ * (the stable code and a sentence), with the same JSON as text; nothing a tool throws escapes
+ * as a protocol error.
  */
 public final class ForgeMcp {
     public static final String ACTOR = "forge.actor";
@@ -48,9 +42,18 @@ public final class ForgeMcp {
      * refusal is thrown (ToolException or the domain's own) for the HTTP layer to map.
      */
     public Map<String, Object> invoke(String name, Actor actor, Map<String, Object> arguments) {
-        ForgeTool tool = tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
-                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
+        ForgeTool tool = tool(name);
         return tool.handler().apply(new ToolCall(actor, new Args(arguments, tool.arguments()), null, null));
+    }
+
+    /** {@link #invoke} with arguments written as text (a query string), read as the types the tool declares. */
+    public Map<String, Object> invokeText(String name, Actor actor, Map<String, String> arguments) {
+        return invoke(name, actor, tool(name).fromText(arguments));
+    }
+
+    private ForgeTool tool(String name) {
+        return tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
+                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
     }
 
     private static McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
@@ -66,38 +69,15 @@ public final class ForgeMcp {
         }
     }
 
+    /** A refusal as a tool error: the code and fields as structured content, and the same JSON as text. */
     static McpSchema.CallToolResult error(Exception e) {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", code(e));
-        body.put("message", e.getMessage());
-        if (e instanceof ApprovalRequired a) {
-            body.put("approval_id", a.approvalId());
-            body.put("amount_cu", dev.forge.economy.market.Cu.format(a.amount()));
-        }
-        dev.forge.node.NodeMetrics.refusal(String.valueOf(body.get("error")));
-        if (body.get("error").equals("internal_error")) {
-            System.err.println("forge: tool failed: " + e);
-            e.printStackTrace(System.err);
-        }
+        Map<String, Object> body = Refused.of(e).report(e, "tool").body();
         String text;
         try {
             text = JSON.writeValueAsString(body);
         } catch (Exception impossible) {
             text = body.toString();
         }
-        return McpSchema.CallToolResult.builder().addTextContent(text).isError(true).build();
-    }
-
-    private static String code(Exception e) {
-        return switch (e) {
-            case ToolException t -> t.code();
-            case ApprovalRequired a -> "approval_required";
-            case PolicyException p -> p.refusal().code();
-            case MarketException m -> m.code().code();
-            case InferenceException i -> i.code().code();
-            case LedgerException l -> l.error().name().toLowerCase(Locale.ROOT);
-            case IllegalArgumentException i -> "invalid_argument";
-            default -> "internal_error";
-        };
+        return McpSchema.CallToolResult.builder().structuredContent(body).addTextContent(text).isError(true).build();
     }
 }

@@ -1,16 +1,50 @@
 package dev.forge.node.mcp;
 
 import io.modelcontextprotocol.spec.McpSchema;
+import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * A tool as Forge declares it: its MCP description (schemas and annotations) and a handler
  * that returns the structured result, which the server also sends as text.
  */
 record ForgeTool(McpSchema.Tool tool, Set<String> arguments, Function<ToolCall, Map<String, Object>> handler) {
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,40}");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,40}(\\.[0-9]{1,40})?");
+
+    /**
+     * Arguments that arrived as text (a query string), each read as the type this tool's input
+     * schema gives it: strings stay strings (an account named {@code 123} too); integers,
+     * numbers and booleans must be written exactly so, or the call is {@code invalid_argument}.
+     * An argument the tool does not take stays text, for {@link Args} to refuse by name.
+     */
+    Map<String, Object> fromText(Map<String, String> text) {
+        Map<?, ?> properties = tool.inputSchema().get("properties") instanceof Map<?, ?> p ? p : Map.of();
+        Map<String, Object> typed = new LinkedHashMap<>();
+        text.forEach((name, value) -> {
+            String type = properties.get(name) instanceof Map<?, ?> schema && schema.get("type") instanceof String t ? t : "string";
+            typed.put(name, switch (type) {
+                case "integer" -> {
+                    if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
+                    yield new BigInteger(value);
+                }
+                case "number" -> {
+                    if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
+                    yield Double.parseDouble(value);
+                }
+                case "boolean" -> {
+                    if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
+                    yield Boolean.parseBoolean(value);
+                }
+                default -> value;
+            });
+        });
+        return typed;
+    }
 
     static Builder named(String name) {
         return new Builder(name);

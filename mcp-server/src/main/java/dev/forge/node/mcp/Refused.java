@@ -1,0 +1,90 @@
+package dev.forge.node.mcp;
+
+import dev.forge.economy.ledger.LedgerException;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.market.MarketException;
+import dev.forge.inference.InferenceException;
+import dev.forge.node.ApprovalRequired;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * A refusal as every surface reports it, mapped here and nowhere else: the stable code, a
+ * sentence, the extra fields a caller acts on ({@code approval_id}, {@code amount_cu}) and the
+ * HTTP status. MCP sends {@link #body()} as a tool error's structured content (and its text);
+ * REST sends it as the JSON body with {@link #status()}.
+ */
+public record Refused(String code, String message, Map<String, Object> fields, int status) {
+    public static final String INTERNAL = "internal_error";
+
+    public Refused {
+        fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
+    }
+
+    /** What the exception means to a caller; anything not a known refusal is {@code internal_error} (500). */
+    public static Refused of(Throwable e) {
+        String code = code(e);
+        String message = e.getMessage() == null ? code : e.getMessage();
+        Map<String, Object> fields = new LinkedHashMap<>();
+        if (e instanceof ApprovalRequired a) {
+            fields.put("approval_id", a.approvalId());
+            fields.put("amount_cu", Cu.format(a.amount()));
+        }
+        return new Refused(code, message, fields, status(e));
+    }
+
+    /** {@code {"error": code, "message": sentence, ...fields}} in that order. */
+    public Map<String, Object> body() {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", code);
+        body.put("message", message);
+        body.putAll(fields);
+        return body;
+    }
+
+    /** Counts the refusal by its code and, for a failure that is not a refusal, says what broke. */
+    public Refused report(Throwable e, String surface) {
+        dev.forge.node.NodeMetrics.refusal(code);
+        if (code.equals(INTERNAL)) {
+            System.err.println("forge: " + surface + " failed: " + e);
+            e.printStackTrace(System.err);
+        }
+        return this;
+    }
+
+    private static String code(Throwable e) {
+        return switch (e) {
+            case ToolException t -> t.code();
+            case ApprovalRequired a -> "approval_required";
+            case PolicyException p -> p.refusal().code();
+            case MarketException m -> m.code().code();
+            case InferenceException i -> i.code().code();
+            case LedgerException l -> l.error().name().toLowerCase(Locale.ROOT);
+            case IllegalArgumentException i -> "invalid_argument";
+            default -> INTERNAL;
+        };
+    }
+
+    private static int status(Throwable e) {
+        return switch (e) {
+            case ApprovalRequired a -> 409;
+            case ToolException t when t.code().equals("unauthorized") -> 403;
+            case ToolException t when t.code().equals("not_found") -> 404;
+            case ToolException t -> 400;
+            case PolicyException p when p.refusal() == Refusal.UNAUTHORIZED -> 403;
+            case PolicyException p when p.refusal() == Refusal.INVALID_ARGUMENT -> 400;
+            case PolicyException p -> 409;
+            case InferenceException i when i.code() == InferenceException.Code.UNKNOWN_MODEL -> 404;
+            case InferenceException i when i.code() == InferenceException.Code.QUEUE_FULL -> 429;
+            case InferenceException i when i.code() == InferenceException.Code.ENGINE_FAILURE -> 502;
+            case InferenceException i -> 400;
+            case MarketException m -> 400;
+            case LedgerException l -> 400;
+            case IllegalArgumentException i -> 400;
+            default -> 500;
+        };
+    }
+}
