@@ -140,6 +140,14 @@ class ElicitationTest {
             assertEquals("1.000000", repaid.path("paid_cu").asText(), repaid.toString());
             assertTrue(questions.getLast().contains("(repay)"), questions.toString());
             assertEquals(3, questions.size());
+
+            // The lender holds a stake in emil's loan, yet cannot tell it from a loan that does not exist.
+            String id = loan.get("loan_id").asText();
+            JsonNode others = call(lending, "repay", Map.of("loan_id", id, "amount_cu", "1"));
+            JsonNode none = call(lending, "repay", Map.of("loan_id", "L424242", "amount_cu", "1"));
+            assertEquals("not_your_loan", others.path("error").asText(), others.toString());
+            assertEquals(none.path("message").asText().replace("L424242", id), others.path("message").asText());
+            assertEquals(none.path("error").asText(), others.path("error").asText());
         } finally {
             client.closeGracefully();
             lending.closeGracefully();

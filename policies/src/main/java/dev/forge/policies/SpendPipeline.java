@@ -311,12 +311,14 @@ public final class SpendPipeline implements AutoCloseable {
     // ---- approvals ----
 
     public void approve(Actor actor, String approvalId, String reason) {
+        KillState.requireValidReason(reason); // the same bound as every reason a person types
         operatorDecides(actor, approvalId, Approval.Status.APPROVED, reason);
         Spend spend = byApproval.remove(approvalId);
         if (spend != null) spend.approved();
     }
 
     public void deny(Actor actor, String approvalId, String reason) {
+        KillState.requireValidReason(reason);
         operatorDecides(actor, approvalId, Approval.Status.DENIED, reason);
         Spend spend = byApproval.remove(approvalId);
         if (spend != null) cancel(spend, "denied by " + actor.id() + ": " + reason);

@@ -49,6 +49,19 @@ class ApprovalTest extends PipelineFixture {
     }
 
     @Test
+    void aDecisionsReasonHasTheKillReasonsBoundAndARefusedOneDecidesNothing() {
+        Spend spend = big().spend();
+        for (String reason : new String[] {"x".repeat(201), "line\nbreak", ""}) {
+            var approve = assertThrows(PolicyException.class, () -> pipeline.approve(OPERATOR, spend.approvalId(), reason));
+            assertEquals(Refusal.INVALID_ARGUMENT, approve.refusal());
+            var deny = assertThrows(PolicyException.class, () -> pipeline.deny(OPERATOR, spend.approvalId(), reason));
+            assertEquals(Refusal.INVALID_ARGUMENT, deny.refusal());
+        }
+        assertEquals(Spend.Status.AWAITING_APPROVAL, spend.status());
+        assertEquals(1, pipeline.pendingApprovals().size());
+    }
+
+    @Test
     void anAgentCannotApproveItsOwnSpend() {
         Spend spend = big().spend();
         var e = assertThrows(PolicyException.class, () -> pipeline.approve(ALICE, spend.approvalId(), "trust me"));

@@ -112,8 +112,7 @@ final class LendingTools {
                 .handler(call -> {
                     String me = agent(call);
                     String id = call.args().string("loan_id", 32);
-                    Loan loan = node.lending().loan(id);
-                    if (!loan.borrower().equals(me)) throw new ToolException("not_your_loan", id + " is not your loan");
+                    Loan loan = ownLoan(me, id);
                     long amount = call.args().has("amount_cu") ? call.args().cu("amount_cu") : loan.owed(System.currentTimeMillis());
                     if (amount <= 0) throw new ToolException("loan_closed", id + " owes nothing");
                     var request = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.REPAY, "", amount, key(),
@@ -205,5 +204,11 @@ final class LendingTools {
 
     private static String key() {
         return UUID.randomUUID().toString();
+    }
+
+    /** One answer for another's loan and for no loan at all, so that loan ids cannot be probed. */
+    private Loan ownLoan(String me, String id) {
+        return node.lending().loans(me).stream().filter(loan -> loan.id().equals(id) && loan.borrower().equals(me)).findFirst()
+                .orElseThrow(() -> new ToolException("not_your_loan", "you have no loan " + id));
     }
 }
