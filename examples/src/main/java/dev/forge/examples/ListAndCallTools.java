@@ -13,7 +13,7 @@ import java.util.Map;
  * balance and the prices, and pays for one chat.
  *
  * <pre>
- * ./forge node --data ~/.forge/node --model ../shared/models/stories260K &amp;
+ * ./forge node --data ~/.forge/node &amp;
  * TOKEN=$(./forge account create example | grep token | cut -d'"' -f4)
  * ./mvnw -q -pl examples -am package -DskipTests
  * java -cp "examples/target/classes:$(./mvnw -q -pl examples dependency:build-classpath -Dmdep.outputFile=/dev/stdout)" \

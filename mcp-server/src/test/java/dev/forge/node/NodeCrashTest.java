@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class NodeCrashTest {
     @Test
     void everyAcknowledgedTradeSurvivesAKill() throws Exception {
-        String model = System.getenv("FORGE_TEST_MODEL");
+        String model = TestModel.folder().toString();
         Path data = Files.createTempDirectory("forge-crash");
         List<Long> acknowledged = new ArrayList<>();
         for (int round = 0; round < 2; round++) {
