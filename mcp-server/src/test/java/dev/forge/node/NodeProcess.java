@@ -20,12 +20,21 @@ final class NodeProcess implements AutoCloseable {
         this.process = process;
     }
 
+    /** *IT tests run only after package (see the pom's node-process execution), when the jar is this build's. */
+    static void requirePackaged() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("forge.packaged"), "runs after package, with the packaged node");
+    }
+
     /** A node on a random port; {@code model} is a folder or catalog name. */
     static NodeProcess start(Path data, String model) throws IOException {
+        return start(data, model, 0);
+    }
+
+    static NodeProcess start(Path data, String model, int port) throws IOException {
         Path stderr = Files.createTempFile("forge-node", ".err");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dforge.data=" + data, "-Dquarkus.http.port=0", "-Dforge.models=" + model, "-jar", JAR.toString()));
+                "-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model, "-jar", JAR.toString()));
         var process = new ProcessBuilder(command).redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new NodeProcess(data, stderr, process);
@@ -40,6 +49,12 @@ final class NodeProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         throw new AssertionError("no " + file + " after 120 s: " + stderrText());
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     int awaitExit() throws InterruptedException {

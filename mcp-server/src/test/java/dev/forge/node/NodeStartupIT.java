@@ -16,6 +16,11 @@ import org.junit.jupiter.api.Test;
  * address in its data folder until it stops.
  */
 class NodeStartupIT {
+    @org.junit.jupiter.api.BeforeAll
+    static void packaged() {
+        NodeProcess.requirePackaged();
+    }
+
     @Test
     void anUnknownModelIsTwoLinesAndANonZeroExit() throws Exception {
         try (var node = NodeProcess.start(Files.createTempDirectory("forge-bad-model"), "/no/such/model")) {

@@ -34,6 +34,20 @@ final class NodeClient {
         }
     }
 
+    /** False only when the node answers 401 to this token; any other answer is for the call to report. */
+    boolean acceptsToken() {
+        try {
+            var request = HttpRequest.newBuilder(base.resolve("/v1/forge/balance")).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(10)).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 401;
+        } catch (IOException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
+        }
+    }
+
     JsonNode get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
