@@ -75,7 +75,8 @@ public final class Forge {
         private URI nodeAddress() throws Exception {
             URI address = connection.node();
             if (new NodeClient(address, "").answers()) return address;
-            int port = connection.node != null ? connection.node.getPort() : URI.create(Connection.DEFAULT_NODE).getPort();
+            String launcherPort = System.getenv().getOrDefault("FORGE_PORT", "3000"); // the launcher's default port
+            int port = connection.node != null ? connection.node.getPort() : Integer.parseInt(launcherPort);
             return new NodeStarter(connection.data, port, models).start();
         }
     }
