@@ -105,7 +105,15 @@ class CliIT {
         assertTrue(version.out().strip().matches("forge \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(commit [0-9a-f]{12}\\)"), version.out());
     }
 
-    static JsonNode json(String text) throws Exception {
-        return JSON.readTree(text);
+    @Test
+    void mcpHelpSaysWhatHappensToTheNodeItStartsAndTheDefaultDataFolder() throws Exception {
+        var help = Launcher.run("mcp", "--help");
+        assertEquals(0, help.exit(), help.errText());
+        String text = help.out().replaceAll("\\s+", " ");
+        assertTrue(text.contains("the embedded stories260K"), text);
+        assertTrue(text.contains("keeps running after the session ends"), text);
+        assertTrue(text.contains("stop it with: kill $(cat DIR/node.pid)"), text);
+        assertTrue(text.contains("--data=DIR the node's data folder (default: " + System.getenv("HOME") + "/.forge/node)"), text);
+        assertTrue(text.contains("--token=TOKEN an API token; visible to every local user"), text);
     }
 }
