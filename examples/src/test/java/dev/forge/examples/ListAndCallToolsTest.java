@@ -40,16 +40,21 @@ class ListAndCallToolsTest {
             assertTrue(out.lines().anyMatch(l -> l.startsWith("chat: ")), out);
             assertTrue(out.contains("\"balance_cu\""), out);
             assertTrue(out.contains("there was a little girl named Lily"), out);
+            String err = Files.readString(lastStderr);
+            assertTrue(!err.contains("SLF4J") && !err.contains("\tat "), "quiet stderr: " + err);
         } finally {
             node.destroy();
             node.waitFor(60, TimeUnit.SECONDS);
         }
     }
 
+    static Path lastStderr;
+
     private static Process java(List<String> args, String token) throws Exception {
         var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(args);
-        var builder = new ProcessBuilder(command).redirectError(Files.createTempFile("forge-example", ".err").toFile());
+        lastStderr = Files.createTempFile("forge-example", ".err");
+        var builder = new ProcessBuilder(command).redirectError(lastStderr.toFile());
         if (token == null) builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         else builder.environment().put("FORGE_TOKEN", token);
         return builder.start();

@@ -24,7 +24,8 @@ final class NodeClient {
 
     boolean answers() {
         try {
-            var request = HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(2)).GET().build();
+            // Generous: on a busy machine a live node can take seconds to answer, and a false "no node" ends a session.
+            var request = HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(10)).GET().build();
             return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (IOException e) {
             return false;

@@ -19,6 +19,7 @@ final class NodeStarter {
     private final List<String> models;
 
     NodeStarter(Path data, int port, List<String> models) {
+        // A node is started on 127.0.0.1:port; the address it records is the one used.
         this.data = data;
         this.port = port;
         this.models = models;
@@ -27,7 +28,9 @@ final class NodeStarter {
     /** The started node's address. */
     URI start() throws IOException, InterruptedException {
         String launcher = System.getProperty("forge.launcher");
-        if (launcher == null) throw new CliException("no node answers for " + data + "; start one with ./forge node --data " + data);
+        if (launcher == null) {
+            throw new CliException("no node answers at 127.0.0.1:" + port + " for " + data + "; start one with ./forge node --data " + data);
+        }
         Files.createDirectories(data);
         Files.deleteIfExists(data.resolve(StartupReport.ADDRESS_FILE)); // left by a node that was killed
         Path log = data.resolve("node.log");
