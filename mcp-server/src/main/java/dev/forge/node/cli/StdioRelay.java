@@ -126,7 +126,11 @@ final class StdioRelay {
     }
 
     private synchronized void dropSession() {
-        if (upstream != null) upstream.close();
+        try {
+            if (upstream != null) upstream.close();
+        } catch (RuntimeException e) {
+            // The SDK fails to close a session whose transport the node already dropped; there is nothing left to close.
+        }
         upstream = null;
     }
 
