@@ -39,6 +39,8 @@ public class StartupReport {
     void listening(@ObservesAsync HttpServerStart started) {
         String address = "http://" + host(started) + ":" + port(started);
         Path folder = Path.of(data);
+        // The banner first: whoever finds node.address can also read where everything is.
+        System.err.println(banner(address, folder));
         try {
             Files.writeString(folder.resolve(ADDRESS_FILE), address + "\n");
             Files.writeString(folder.resolve(PID_FILE), ProcessHandle.current().pid() + "\n");
@@ -46,7 +48,6 @@ public class StartupReport {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + folder.resolve(ADDRESS_FILE), e);
         }
-        System.err.println(banner(address, folder));
     }
 
     void stopping(@Observes ShutdownEvent stopped) {
