@@ -1,4 +1,5 @@
-// The operator's page in a real browser (Debian's chromium, driven by playwright-core): sign in,
+// The operator's page in a real browser (Debian's chromium, driven by playwright-core): nothing
+// but the sign-in before a valid operator token, a wrong token said so, then sign in,
 // see a held spend in the queue, approve it and see the agent's chat complete, then pull the
 // kill switch from the page and see spending stop. Screenshots go to .ci/artifacts.
 import { chromium } from "playwright-core";
@@ -14,6 +15,21 @@ const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || 
 try {
   const page = await browser.newPage({ viewport: { width: 390, height: 844 } }); // a phone
   await page.goto(base + "/");
+  // Before sign-in only the sign-in form shows: no dashboard, no kill switch.
+  await page.waitForSelector("#signin", { state: "visible" });
+  for (const hidden of ["#app", "#kill", "#approval-rows"]) {
+    if (await page.isVisible(hidden)) throw new Error(hidden + " shows before sign-in");
+  }
+  await page.screenshot({ path: artifacts + "/0-signed-out.png", fullPage: true });
+  // A wrong token (an agent's, then a made-up one) says so and shows nothing more.
+  for (const wrong of [agent, "forge_op_wrong"]) {
+    await page.fill("#token", wrong);
+    await page.click("#signin button");
+    await page.waitForSelector("#signin-error:not([hidden])", { timeout: 10000 });
+    const said = await page.textContent("#signin-error");
+    if (!said.includes("not this node's operator token")) throw new Error("a wrong token was answered with: " + said);
+    if (await page.isVisible("#app") || await page.isVisible("#kill")) throw new Error("a wrong token showed the dashboard");
+  }
   await page.fill("#token", operator);
   await page.click("#signin button");
   await page.waitForSelector("#app:not([hidden])");
@@ -39,7 +55,7 @@ try {
   await page.screenshot({ path: artifacts + "/4-killed.png", fullPage: true });
   await page.click("#release");
   await page.waitForSelector("#kill-state:not(.frozen)", { timeout: 10000 });
-  console.log("browser-check: signed in, approved a held spend, saw it trade, stopped spending with the kill switch");
+  console.log("browser-check: only the sign-in before the operator token, wrong tokens refused; signed in, approved a held spend, saw it trade, stopped spending with the kill switch");
 } finally {
   await browser.close();
 }

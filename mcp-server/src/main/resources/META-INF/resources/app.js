@@ -108,16 +108,25 @@ function start() {
   setInterval(refresh, 2000);
 }
 
-$("signin").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  token = $("token").value.trim();
+// Nothing but the sign-in shows until the node accepts the token as the operator's.
+async function signIn(candidate) {
+  token = candidate;
   try {
     await api("/v1/forge/accounts");
     sessionStorage.setItem("forge-token", token);
+    $("signin-error").hidden = true;
     start();
   } catch (e) {
-    $("status").textContent = "Sign-in failed: " + e.message;
+    token = null;
+    sessionStorage.removeItem("forge-token");
+    $("signin-error").textContent = "That is not this node's operator token (" + e.message.replace(/: $/, "") + ").";
+    $("signin-error").hidden = false;
   }
+}
+
+$("signin").addEventListener("submit", (event) => {
+  event.preventDefault();
+  signIn($("token").value.trim());
 });
 $("kill").addEventListener("click", () => api("/v1/forge/kill", { method: "POST",
   body: JSON.stringify({ reason: $("kill-reason").value || "pulled from the web page" }) }).then(refresh));
@@ -137,4 +146,4 @@ async function download(format) {
 }
 $("statement-json").addEventListener("click", () => download("json"));
 $("statement-csv").addEventListener("click", () => download("csv"));
-if (token) start();
+if (token) signIn(token);

@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The same model, prompt and token count through raw jlama ({@code AbstractModel.generate})
  * and through Forge's engine (queue, decode loop, streaming, metering, page clean-up), in one
- * run. The model folder comes from FORGE_TEST_MODEL.
+ * run. The model folder comes from FORGE_TEST_MODEL (default: the repository's models/stories260K, run from the root).
  *
  * <p>Single shots, a bounded number: raw jlama maps KV-cache pages for every new session and
  * never unmaps them, so a long throughput run of it exhausts the process's memory mappings and
@@ -50,7 +50,7 @@ public class InferenceBenchmark {
 
     @Setup
     public void load() throws IOException {
-        Path folder = Path.of(System.getenv().getOrDefault("FORGE_TEST_MODEL", "../shared/models/stories260K"));
+        Path folder = Path.of(System.getenv().getOrDefault("FORGE_TEST_MODEL", "models/stories260K"));
         raw = ModelSupport.loadModel(folder.toFile(), Files.createTempDirectory("raw-jlama").toFile(), DType.F32, DType.I8,
                 Optional.empty(), Optional.empty());
         engine = new InferenceEngine(Files.createTempDirectory("forge-engine"), 4);

@@ -26,7 +26,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
 @Fork(value = 3, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class ModelLoadBenchmark {
-    private final Path folder = Path.of(System.getenv().getOrDefault("FORGE_TEST_MODEL", "../shared/models/stories260K"));
+    private final Path folder = Path.of(System.getenv().getOrDefault("FORGE_TEST_MODEL", "models/stories260K"));
 
     @Benchmark
     @Warmup(iterations = 0)

@@ -29,7 +29,7 @@ import java.util.concurrent.Future;
  * process for comparison. Not JMH: the thing measured is another process.
  *
  * <pre>
- * ./forge node --data /tmp/bench --port 3900 --model ../shared/models/stories260K &amp;
+ * ./forge node --data /tmp/bench --port 3900 &amp;
  * java -jar benchmarks/target/benchmarks.jar ... (see docs/benchmarks.md for the command)
  * </pre>
  */

@@ -20,13 +20,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Forge's engine on a real, trained model: stories260K from FORGE_TEST_MODEL (.ci/run sets it
- * to ../shared/models/stories260K). One loaded model serves every test.
+ * Forge's engine on a real, trained model: stories260K from the repository's models/ (or
+ * FORGE_TEST_MODEL). One loaded model serves every test.
  */
 class StoriesModelTest {
     static final String LILY = ", there was a little girl named Lily.";
@@ -36,10 +35,7 @@ class StoriesModelTest {
 
     @BeforeAll
     static void load() throws Exception {
-        String folder = System.getenv("FORGE_TEST_MODEL");
-        Assumptions.assumeTrue(folder != null && Files.isDirectory(Path.of(folder)),
-                "FORGE_TEST_MODEL must name the stories260K folder");
-        modelFolder = Path.of(folder);
+        modelFolder = TestModel.folder();
         work = Files.createTempDirectory("forge-inference-test");
         engine = new InferenceEngine(work, 1);
         engine.load("stories", modelFolder);

@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Test;
 class NodeCrashTest {
     @Test
     void everyAcknowledgedTradeSurvivesAKill() throws Exception {
-        String model = System.getenv("FORGE_TEST_MODEL");
+        String model = TestModel.folder().toString();
         Path data = Files.createTempDirectory("forge-crash");
         List<Long> acknowledged = new ArrayList<>();
         List<Long> lastAcknowledged = new ArrayList<>(); // per round: the last trade the client saw before the kill

@@ -6,14 +6,11 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.util.Map;
 
-/** One real node for the test run: a fresh data folder, and the trained model from FORGE_TEST_MODEL. */
+/** One real node for the test run: a fresh data folder, and the trained model (see TestModel). */
 public class NodeTestResource implements QuarkusTestResourceLifecycleManager {
     @Override
     public Map<String, String> start() {
-        String model = System.getenv("FORGE_TEST_MODEL");
-        if (model == null || !Files.isDirectory(java.nio.file.Path.of(model))) {
-            throw new IllegalStateException("FORGE_TEST_MODEL must name the stories260K folder");
-        }
+        String model = TestModel.folder().toString();
         try {
             return Map.of("forge.data", Files.createTempDirectory("forge-node-test").toString(), "forge.models", model);
         } catch (IOException e) {

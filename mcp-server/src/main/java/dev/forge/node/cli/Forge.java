@@ -4,9 +4,9 @@ import dev.forge.inference.CatalogEntry;
 import dev.forge.inference.ModelCatalog;
 import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
-import dev.forge.node.Identities;
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -18,69 +18,66 @@ import picocli.CommandLine.Parameters;
  * The {@code forge} command line, except {@code node}, which the launcher starts as the Quarkus
  * application. Every command here talks to a running node.
  */
-@Command(name = "forge", mixinStandardHelpOptions = true, version = "forge 0.1.0",
+@Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = ForgeVersion.class,
         description = "Forge: a compute economy for AI agents.",
-        subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Kill.class, Forge.Release.class, Forge.Approvals.class,
-                Forge.Approve.class, Forge.Deny.class, Forge.Models.class})
+        subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Policy.class, Forge.Kill.class, Forge.Release.class,
+                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class})
 public final class Forge {
     public static void main(String[] args) {
+        QuietLogging.apply(); // before any library makes an SLF4J logger
         var cli = new CommandLine(new Forge());
         cli.setExecutionExceptionHandler((e, command, parsed) -> {
-            if (!(e instanceof CliException)) throw e;
-            command.getErr().println("forge: " + e.getMessage());
+            if (e instanceof CliException) {
+                command.getErr().println("forge: " + e.getMessage());
+            } else {
+                command.getErr().println("forge: unexpected " + e.getClass().getSimpleName() + ": " + e.getMessage()
+                        + " (FORGE_DEBUG=1 prints the trace)");
+                if (QuietLogging.debug()) e.printStackTrace();
+            }
             return 1;
         });
         int code = cli.execute(args);
+        // forge mcp keeps serving on the stdio transport's threads after call() returns.
         if (!(args.length > 0 && args[0].equals("mcp") && code == 0)) System.exit(code);
     }
 
-    /** Where the node is and who we are to it. */
-    static class Connection {
-        @Option(names = "--node", description = "the node's address (default: ${DEFAULT-VALUE})", defaultValue = "http://127.0.0.1:3000")
-        URI node;
-
-        @Option(names = "--token", description = "an API token (default: the operator token in --data)")
-        String token;
-
-        @Option(names = "--data", description = "the node's data folder (default: ${DEFAULT-VALUE})",
-                defaultValue = "${sys:user.home}/.forge/node")
-        Path data;
-
-        NodeClient client() {
-            return new NodeClient(node, token());
-        }
-
-        /** POSTs to the node and prints its answer. */
-        int post(String path, Object body) throws Exception {
-            System.out.println(NodeClient.pretty(client().post(path, body)));
-            return 0;
-        }
-
-        String token() {
-            if (token != null) return token;
-            try {
-                return Identities.operatorToken(data);
-            } catch (java.io.IOException e) {
-                throw new CliException("no --token given and no operator token in " + data + " (has a node started there?)");
-            }
-        }
-    }
-
     @Command(name = "mcp", mixinStandardHelpOptions = true,
-            description = "MCP over stdio for Claude Code and Cursor, served by the node that owns the ledger; "
-                    + "starts that node in the background when none answers and --data is given.")
+            description = {"MCP over stdio for Claude Code and Cursor, served by the node that owns the ledger in --data.",
+                    "When no node answers, starts one in the background (through the launcher) serving the --model models, "
+                            + "or the embedded stories260K without --model; its log is DIR/node.log.",
+                    "That node keeps running after the session ends, for the next sessions; "
+                            + "stop it with: kill $(cat DIR/node.pid)",
+                    "Give the agent's token with --token-file FILE or the FORGE_TOKEN variable "
+                            + "(--token works too, but every local user can read it in ps)."})
     static final class Mcp implements Callable<Integer> {
         @CommandLine.Mixin
         Connection connection;
 
-        @Option(names = "--model", description = "a model for a node started here (repeatable)")
+        @Option(names = "--model", paramLabel = "NAME_OR_DIR",
+                description = "a model for a node started here (repeatable; default: the embedded stories260K)")
         java.util.List<String> models = new java.util.ArrayList<>();
 
         @Override
         public Integer call() throws Exception {
-            if (!new NodeClient(connection.node, "").answers()) new NodeStarter(connection.data, connection.node, models).start();
-            new StdioRelay(connection.node, connection.token()).run();
-            return 0;
+            String token;
+            URI address;
+            try {
+                token = connection.agentToken("forge mcp");
+                address = nodeAddress();
+            } catch (CliException e) {
+                System.err.println("forge: " + e.getMessage());
+                StdioRefusal.answerInitialize(e.getMessage()); // the MCP client shows the reason
+                return 1;
+            }
+            return new StdioRelay(address, token).run();
+        }
+
+        private URI nodeAddress() throws Exception {
+            URI address = connection.node();
+            if (new NodeClient(address, "").answers()) return address;
+            String launcherPort = System.getenv().getOrDefault("FORGE_PORT", "3000"); // the launcher's default port
+            int port = connection.node != null ? connection.node.getPort() : Integer.parseInt(launcherPort);
+            return new NodeStarter(connection.data, port, models).start();
         }
     }
 
@@ -102,8 +99,7 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            if (connection.token == null) throw new CliException("chat spends an agent's CU: give its --token");
-            var answer = new McpCall(connection.node, connection.token).call("chat",
+            var answer = new McpCall(connection.node(), connection.agentToken("chat")).call("chat",
                     Map.of("model", model, "prompt", prompt, "max_tokens", maxTokens));
             System.out.println(answer.path("text").asText());
             System.err.println("forge: " + answer.path("completion_tokens").asText() + " tokens, cost "
@@ -114,8 +110,24 @@ public final class Forge {
     }
 
     @Command(name = "account", mixinStandardHelpOptions = true, description = "Agent accounts.",
-            subcommands = Account.Create.class)
+            subcommands = {Account.Create.class, Account.ListAll.class})
     static final class Account {
+        @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists every account with its kind and balance (operator only).")
+        static final class ListAll implements Callable<Integer> {
+            @CommandLine.Mixin
+            Connection connection;
+
+            @Override
+            public Integer call() throws Exception {
+                var accounts = connection.client().get("/v1/forge/accounts");
+                System.out.printf("%-24s %-10s %s%n", "ACCOUNT", "KIND", "BALANCE_CU");
+                for (var a : accounts) {
+                    System.out.printf("%-24s %-10s %s%n", a.path("account").asText(), a.path("kind").asText(), a.path("balance_cu").asText());
+                }
+                return 0;
+            }
+        }
+
         @Command(name = "create", mixinStandardHelpOptions = true,
                 description = "Creates an agent account (with the 1,000 CU free tier) and prints its API token once.")
         static final class Create implements Callable<Integer> {
@@ -128,6 +140,60 @@ public final class Forge {
             @Override
             public Integer call() throws Exception {
                 return connection.post("/v1/forge/accounts", Map.of("id", id));
+            }
+        }
+    }
+
+    @Command(name = "policy", mixinStandardHelpOptions = true, description = "An agent's spending limits (operator only).",
+            subcommands = {Policy.Show.class, Policy.Set.class})
+    static final class Policy {
+        @Command(name = "show", mixinStandardHelpOptions = true, description = "Prints the agent's limits, what it has spent and the kill switch.")
+        static final class Show implements Callable<Integer> {
+            @CommandLine.Mixin
+            Connection connection;
+
+            @Parameters(index = "0", paramLabel = "AGENT", description = "the agent's account id")
+            String agent;
+
+            @Override
+            public Integer call() throws Exception {
+                System.out.println(NodeClient.pretty(connection.client().get("/v1/forge/safety?agent="
+                        + java.net.URLEncoder.encode(agent, java.nio.charset.StandardCharsets.UTF_8))));
+                return 0;
+            }
+        }
+
+        @Command(name = "set", mixinStandardHelpOptions = true,
+                description = "Sets all four of the agent's limits, in CU (up to six decimals), and prints the result.")
+        static final class Set implements Callable<Integer> {
+            @CommandLine.Mixin
+            Connection connection;
+
+            @Parameters(index = "0", paramLabel = "AGENT", description = "the agent's account id")
+            String agent;
+
+            @Option(names = "--per-request", required = true, paramLabel = "CU", description = "the most one spend may cost")
+            String perRequest;
+
+            @Option(names = "--per-hour", required = true, paramLabel = "CU", description = "the most it may spend in any rolling hour")
+            String perHour;
+
+            @Option(names = "--lifetime", required = true, paramLabel = "CU", description = "the most it may ever spend")
+            String lifetime;
+
+            @Option(names = "--approval-above", required = true, paramLabel = "CU",
+                    description = "spends above this wait for a human's approval")
+            String approvalAbove;
+
+            @Override
+            public Integer call() throws Exception {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("agent", agent);
+                body.put("max_per_request_cu", perRequest);
+                body.put("max_per_hour_cu", perHour);
+                body.put("max_lifetime_cu", lifetime);
+                body.put("approval_threshold_cu", approvalAbove);
+                return connection.post("/v1/forge/policy", body);
             }
         }
     }

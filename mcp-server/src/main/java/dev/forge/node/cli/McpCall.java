@@ -46,6 +46,8 @@ final class McpCall {
             return body;
         } catch (RuntimeException e) {
             if (e instanceof CliException) throw e;
+            if (!new NodeClient(node, token).acceptsToken()) throw new CliException("unauthorized: the node at " + node
+                    + " does not know this token (check --token-file or FORGE_TOKEN)");
             throw new CliException("the node at " + node + " did not answer: " + e.getMessage());
         } finally {
             client.closeGracefully();

@@ -24,13 +24,28 @@ final class NodeClient {
 
     boolean answers() {
         try {
-            var request = HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(2)).GET().build();
+            // Generous: on a busy machine a live node can take seconds to answer, and a false "no node" ends a session.
+            var request = HttpRequest.newBuilder(base.resolve("/health")).timeout(Duration.ofSeconds(10)).GET().build();
             return http.send(request, HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** False only when the node answers 401 to this token; any other answer is for the call to report. */
+    boolean acceptsToken() {
+        try {
+            var request = HttpRequest.newBuilder(base.resolve("/v1/forge/balance")).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofSeconds(10)).GET().build();
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() != 401;
+        } catch (IOException e) {
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return true;
         }
     }
 

@@ -8,11 +8,14 @@ import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.server.transport.StdioServerTransportProvider;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Function;
 
 /**
  * {@code forge mcp}: an MCP server on stdio (what Claude Code and Cursor start, one per session)
@@ -20,34 +23,45 @@ import java.util.concurrent.atomic.AtomicReference;
  * that node. Calls, progress notifications and elicitations pass through in both directions;
  * the node decides everything, so any number of these share one ledger. stdout carries
  * JSON-RPC only: the SDK's stdio transport writes it, and every log goes to stderr.
+ *
+ * <p>A refused token or an absent node is answered as an MCP error to the client's initialize.
+ * When the node restarts, the next call opens a new session with it and is sent again: a call
+ * that failed before reaching the node (refused connection, unknown or closed session) cannot have
+ * spent. A call in flight when the node dies is also sent again; if the node had settled it in the
+ * instant before dying, that spend happens twice (the node's ledger shows both trades).
  */
 final class StdioRelay {
+    private static final Duration NODE_RESTART_WAIT = Duration.ofSeconds(60);
+    /** What the SDK's client session says once its transport to the node has closed. */
+    private static final String SESSION_TERMINATED = "MCP session with server terminated";
     private final URI node;
     private final String token;
+    private final JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
     private final Map<Object, McpSyncServerExchange> callsByProgressToken = new ConcurrentHashMap<>();
     private final AtomicReference<McpSyncServerExchange> lastExchange = new AtomicReference<>();
+    private McpSyncClient upstream;
+    private McpSchema.InitializeResult initialized;
 
     StdioRelay(URI node, String token) {
         this.node = node;
         this.token = token;
     }
 
-    void run() {
-        var mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
-        McpSyncClient upstream = McpClient.sync(McpCall.transport(node, token, mapper))
-                .clientInfo(new McpSchema.Implementation("forge-mcp", "0.1.0"))
-                .requestTimeout(Duration.ofMinutes(10))
-                .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
-                .elicitation(this::askClient)
-                .progressConsumer(this::forwardProgress)
-                .build();
-        var initialized = upstream.initialize();
-        var tools = upstream.listTools().tools().stream().map(tool -> McpServerFeatures.SyncToolSpecification.builder()
-                .tool(tool).callHandler((exchange, request) -> relay(upstream, exchange, request)).build()).toList();
-        var prompts = upstream.listPrompts().prompts().stream().map(prompt -> new McpServerFeatures.SyncPromptSpecification(
-                prompt, (exchange, request) -> upstream.getPrompt(request))).toList();
-        var resources = upstream.listResources().resources().stream().map(resource ->
-                new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> upstream.readResource(request))).toList();
+    /** Serves stdio until stdin closes; 1 if the node refused us (after telling the client why). */
+    int run() {
+        String refusal = refusal();
+        if (refusal != null) {
+            System.err.println("forge: " + refusal);
+            StdioRefusal.answerInitialize(refusal);
+            return 1;
+        }
+        var tools = withNode(McpSyncClient::listTools).tools().stream().map(tool -> McpServerFeatures.SyncToolSpecification.builder()
+                .tool(tool).callHandler(this::relay).build()).toList();
+        var prompts = withNode(McpSyncClient::listPrompts).prompts().stream().map(prompt -> new McpServerFeatures.SyncPromptSpecification(
+                prompt, (exchange, request) -> withNode(c -> c.getPrompt(request)))).toList();
+        var resources = withNode(McpSyncClient::listResources).resources().stream().map(resource ->
+                new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> withNode(c -> c.readResource(request))))
+                .toList();
         McpServer.sync(new StdioServerTransportProvider(mapper))
                 .serverInfo("forge", "0.1.0")
                 .instructions(initialized.instructions())
@@ -58,14 +72,23 @@ final class StdioRelay {
                 .resources(resources)
                 .build();
         // The SDK's stdio transport reads on its own threads and exits the process when stdin closes.
+        return 0;
     }
 
-    private McpSchema.CallToolResult relay(McpSyncClient upstream, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    /** Why the node will not serve us, or null: checked over REST so the answer is a plain status, not a transport trace. */
+    private String refusal() {
+        var client = new NodeClient(node, token);
+        if (!client.answers()) return "no node answers at " + node + " (start one with ./forge node, or give --data)";
+        if (!client.acceptsToken()) return "unauthorized: the node at " + node + " does not know this token (check --token-file or FORGE_TOKEN)";
+        return null;
+    }
+
+    private McpSchema.CallToolResult relay(McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         lastExchange.set(exchange);
         Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
         if (progressToken != null) callsByProgressToken.put(progressToken, exchange);
         try {
-            return upstream.callTool(request);
+            return withNode(c -> c.callTool(request));
         } catch (RuntimeException e) {
             return McpSchema.CallToolResult.builder().isError(true)
                     .addTextContent("{\"error\":\"node_unreachable\",\"message\":\"the node at " + node + " did not answer: "
@@ -73,6 +96,64 @@ final class StdioRelay {
         } finally {
             if (progressToken != null) callsByProgressToken.remove(progressToken);
         }
+    }
+
+    /** One request to the node; if the node never saw it (restarted or down), a new session and one more try. */
+    private <T> T withNode(Function<McpSyncClient, T> request) {
+        try {
+            return request.apply(session());
+        } catch (RuntimeException e) {
+            if (!neverReachedTheNode(e)) throw e;
+            dropSession();
+            awaitNode();
+            return request.apply(session());
+        }
+    }
+
+    private synchronized McpSyncClient session() {
+        if (upstream == null) {
+            var client = McpClient.sync(McpCall.transport(node, token, mapper))
+                    .clientInfo(new McpSchema.Implementation("forge-mcp", "0.1.0"))
+                    .requestTimeout(Duration.ofMinutes(10))
+                    .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
+                    .elicitation(this::askClient)
+                    .progressConsumer(this::forwardProgress)
+                    .build();
+            initialized = client.initialize();
+            upstream = client;
+        }
+        return upstream;
+    }
+
+    private synchronized void dropSession() {
+        try {
+            if (upstream != null) upstream.close();
+        } catch (RuntimeException e) {
+            // The SDK fails to close a session whose transport the node already dropped; there is nothing left to close.
+        }
+        upstream = null;
+    }
+
+    private void awaitNode() {
+        var client = new NodeClient(node, "");
+        long deadline = System.nanoTime() + NODE_RESTART_WAIT.toNanos();
+        while (!client.answers() && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    /** A refused connection, a session the node no longer knows, or a session the SDK closed when the node went away. */
+    private static boolean neverReachedTheNode(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof McpTransportSessionNotFoundException || t instanceof ConnectException) return true;
+            if (SESSION_TERMINATED.equals(t.getMessage())) return true;
+        }
+        return false;
     }
 
     private void forwardProgress(McpSchema.ProgressNotification progress) {

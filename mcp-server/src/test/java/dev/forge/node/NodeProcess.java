@@ -1,0 +1,79 @@
+package dev.forge.node;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged node ({@code target/quarkus-app/quarkus-run.jar}) as its own process, as {@code ./forge node} runs it. */
+final class NodeProcess implements AutoCloseable {
+    static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    final Path data;
+    final Path stderr;
+    final Process process;
+
+    private NodeProcess(Path data, Path stderr, Process process) {
+        this.data = data;
+        this.stderr = stderr;
+        this.process = process;
+    }
+
+    /** *IT tests run only after package (see the pom's node-process execution), when the jar is this build's. */
+    static void requirePackaged() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Boolean.getBoolean("forge.packaged"), "runs after package, with the packaged node");
+    }
+
+    /** A node on a random port; {@code model} is a folder or catalog name. */
+    static NodeProcess start(Path data, String model) throws IOException {
+        return start(data, model, 0);
+    }
+
+    static NodeProcess start(Path data, String model, int port) throws IOException {
+        Path stderr = Files.createTempFile("forge-node", ".err");
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
+                "-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model, "-jar", JAR.toString()));
+        var process = new ProcessBuilder(command).redirectError(stderr.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        return new NodeProcess(data, stderr, process);
+    }
+
+    /** The address the node wrote in its data folder once it listens. */
+    String awaitAddress() throws Exception {
+        Path file = data.resolve(StartupReport.ADDRESS_FILE);
+        for (int i = 0; i < 1200; i++) {
+            if (Files.exists(file)) return Files.readString(file).strip();
+            if (!process.isAlive()) throw new AssertionError("the node died: " + stderrText());
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no " + file + " after 120 s: " + stderrText());
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int awaitExit() throws InterruptedException {
+        if (!process.waitFor(120, TimeUnit.SECONDS)) throw new AssertionError("the node did not exit");
+        return process.exitValue();
+    }
+
+    /** stderr without the JVM's one-line notice that the Vector API is an incubator module. */
+    List<String> stderrLines() throws IOException {
+        return Files.readAllLines(stderr).stream().filter(l -> !l.startsWith("WARNING: Using incubator modules")).toList();
+    }
+
+    String stderrText() throws IOException {
+        return String.join("\n", stderrLines());
+    }
+
+    @Override
+    public void close() throws Exception {
+        process.destroy(); // SIGTERM: a clean stop
+        if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    }
+}
