@@ -38,18 +38,9 @@ public class NodeBean {
         return node;
     }
 
-    /** Whoever asks first (the MCP servlet or the startup event) meets a refusal to start as one line. */
+    /** A refusal to start propagates: {@link Main} says it in two lines, whoever asked first (the servlet or the startup event). */
     private static ForgeNode open(NodeSettings settings) {
-        try {
-            return ForgeNode.open(settings);
-        } catch (NodeStartException e) {
-            if (io.quarkus.runtime.LaunchMode.current() != io.quarkus.runtime.LaunchMode.NORMAL) throw e;
-            // For the person at the terminal, not a framework's stack trace; no store was left open.
-            System.err.println("forge: " + e.getMessage());
-            System.err.flush();
-            Runtime.getRuntime().halt(2);
-            throw e;
-        }
+        return ForgeNode.open(settings);
     }
 
     @Produces

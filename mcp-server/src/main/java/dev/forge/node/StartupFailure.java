@@ -11,8 +11,11 @@ final class StartupFailure {
         Throwable root = rootCause(failure);
         Throwable ours = deepestForgeCause(failure);
         Throwable told = ours != null ? ours : root;
-        String what = told.getMessage() == null ? told.getClass().getSimpleName() : told.getMessage();
-        return "forge node: cannot start: " + firstLine(what) + "\n  " + advice(failure, root);
+        String what = firstLine(told.getMessage() == null ? told.getClass().getSimpleName() : told.getMessage());
+        // A refusal of Forge's own says what to do after its last "; ": the two lines split there.
+        int split = told instanceof NodeStartException ? what.lastIndexOf("; ") : -1;
+        if (split > 0) return "forge node: cannot start: " + what.substring(0, split) + "\n  " + what.substring(split + 2);
+        return "forge node: cannot start: " + what + "\n  " + advice(failure, root);
     }
 
     private static String advice(Throwable failure, Throwable root) {

@@ -56,6 +56,24 @@ class NodeStartupIT {
         assertFalse(Files.exists(data.resolve(StartupReport.ADDRESS_FILE)), "a clean stop removes node.address");
     }
 
+    @Test
+    void aLostLedgerIsTwoLinesSayingWhatToDo() throws Exception {
+        Path data = Files.createTempDirectory("forge-lost");
+        try (var first = NodeProcess.start(data, TestModel.folder().toString())) {
+            first.awaitAddress();
+        }
+        Files.delete(data.resolve("ledger").resolve("ledger.db"));
+        try (var again = NodeProcess.start(data, TestModel.folder().toString())) {
+            assertNotEquals(0, again.awaitExit());
+            List<String> lines = withoutQuarkusInfo(again.stderrLines());
+            assertEquals(2, lines.size(), lines.toString());
+            assertTrue(lines.get(0).startsWith("forge node: cannot start: the data folder " + data), lines.get(0));
+            assertTrue(lines.get(0).endsWith("is gone"), lines.get(0));
+            assertEquals("  restore it from a backup (or use an empty folder for a new node)", lines.get(1));
+        }
+        assertFalse(Files.exists(data.resolve("ledger").resolve("ledger.db")), "a refused start creates no ledger");
+    }
+
     /** jlama's INFO line about the model's memory type may come before the failure. */
     private static List<String> withoutQuarkusInfo(List<String> lines) {
         List<String> kept = lines.stream().filter(l -> !l.contains(" INFO ")).toList();
