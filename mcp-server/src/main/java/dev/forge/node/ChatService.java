@@ -188,7 +188,14 @@ public final class ChatService {
         PolicyException.require(!cancelled.get(), node.pipeline().killState().active() ? Refusal.KILL_SWITCH
                 : Refusal.APPROVAL_DENIED, "the spend was cancelled while the model ran: " + spend.cancelReason());
         long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), price);
-        Trade trade = node.pipeline().settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
+        Trade trade;
+        try {
+            trade = node.pipeline().settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
+        } catch (RuntimeException e) {
+            // A spend that cannot settle must not stay active: that would keep its budget reserved until a restart.
+            node.pipeline().cancel(actor, spend, "the trade could not settle: " + e.getMessage());
+            throw e;
+        }
         long balance = node.ledger().account(actor.id()).orElseThrow().balance();
         NodeMetrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));

@@ -167,6 +167,32 @@ class DenialOfServiceTest {
     }
 
     @Test
+    void aChunkedBodyWithNoDeclaredLengthIsHeldToTheMcpBoundToo() throws Exception {
+        String token = node.createAgent("chunky" + System.nanoTime() % 1_000_000);
+        String session = session(token);
+        try (var socket = new Socket(root.getHost(), root.getPort())) {
+            socket.setSoTimeout(20_000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("POST /mcp HTTP/1.1\r\nHost: localhost:" + root.getPort() + "\r\nContent-Type: application/json\r\n"
+                    + "Accept: application/json, text/event-stream\r\nAuthorization: Bearer " + token + "\r\nMcp-Session-Id: "
+                    + session + "\r\nTransfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            byte[] chunk = "a".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            try {
+                for (int i = 0; i < 40; i++) { // 2.5 MB, over the 2 MB bound
+                    out.write((Integer.toHexString(chunk.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
+                    out.write(chunk);
+                    out.write("\r\n".getBytes(StandardCharsets.US_ASCII));
+                }
+                out.write("0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                out.flush();
+            } catch (IOException refusedMidway) {
+                // the node answered and closed before the whole body was sent
+            }
+            assertEquals(413, status(socket));
+        }
+    }
+
+    @Test
     void aPromptTooLongForTheModelIsRefusedAtOnceOverMcp() throws Exception {
         String token = node.createAgent("verbose" + System.nanoTime() % 1_000_000);
         String session = session(token);

@@ -374,6 +374,7 @@ public final class SpendPipeline implements AutoCloseable {
     public Spend resume(Actor actor, String approvalId, SpendRequest resumed) {
         long now = now();
         try {
+            PolicyException.require(audit.accepting(), Refusal.POLICY_UNAVAILABLE, "the audit log cannot record decisions");
             Approval approval = approvals.get(approvalId);
             SpendRequest approved = approval.request();
             PolicyException.require(actor.mayActFor(approved.agent()) && resumed.agent().equals(approved.agent()),

@@ -175,4 +175,20 @@ class ApprovalBindingTest extends PipelineFixture {
         var late = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, spend.approvalId(), asked()));
         assertEquals(Refusal.APPROVAL_DENIED, late.refusal());
     }
+
+    @Test
+    void anApprovedSpendDoesNotResumeWhileTheAuditCannotRecord() throws Exception {
+        Spend spend = approved();
+        SpendRequest request = spend.request();
+        pipeline.audit().flush();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.getName().equals("forge-audit-writer")) t.interrupt();
+        }
+        for (int i = 0; i < 200 && pipeline.audit().accepting(); i++) Thread.sleep(10);
+        var e = assertThrows(PolicyException.class, () -> pipeline.resume(ALICE, spend.approvalId(), request));
+        assertEquals(Refusal.POLICY_UNAVAILABLE, e.refusal());
+        restart();
+        assertEquals(Spend.Status.ACTIVE, pipeline.resume(ALICE, spend.approvalId(), request).status(),
+                "the approval was not used up by the refusal");
+    }
 }

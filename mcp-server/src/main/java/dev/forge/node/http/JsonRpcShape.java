@@ -29,8 +29,8 @@ import java.nio.charset.StandardCharsets;
 public class JsonRpcShape extends HttpFilter {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Bodies up to this size are checked (above the HTTP layer's own body limit); a larger one passes on as it is. */
-    private static final int MAX_CHECKED = 16 << 20;
+    /** The MCP message bound: {@link HttpGuard} checks a declared length; this one holds a chunked body to it too. */
+    private static final int MAX_BODY = (int) HttpGuard.MCP_BODY;
 
     @Override
     protected void doFilter(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
@@ -40,8 +40,13 @@ public class JsonRpcShape extends HttpFilter {
             return;
         }
         InputStream original = request.getInputStream();
-        byte[] head = original.readNBytes(MAX_CHECKED + 1);
-        ObjectNode error = head.length <= MAX_CHECKED ? error(head) : null;
+        byte[] head = original.readNBytes(MAX_BODY + 1);
+        if (head.length > MAX_BODY) {
+            response.setHeader("Connection", "close"); // the rest of the body is not read
+            JsonErrors.write(response, 413, -32600, "an MCP message is at most " + MAX_BODY / (1024 * 1024) + " MB");
+            return;
+        }
+        ObjectNode error = error(head);
         if (error == null) {
             chain.doFilter(new Replayed(request, new SequenceInputStream(new ByteArrayInputStream(head), original)), response);
             return;

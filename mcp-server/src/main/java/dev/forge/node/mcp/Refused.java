@@ -19,6 +19,7 @@ import java.util.Map;
  */
 public record Refused(String code, String message, Map<String, Object> fields, int status) {
     public static final String INTERNAL = "internal_error";
+    static final String INTERNAL_MESSAGE = "the node failed to answer this call; its operator can read why in the node's log";
 
     public Refused {
         fields = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields));
@@ -27,7 +28,8 @@ public record Refused(String code, String message, Map<String, Object> fields, i
     /** What the exception means to a caller; anything not a known refusal is {@code internal_error} (500). */
     public static Refused of(Throwable e) {
         String code = code(e);
-        String message = e.getMessage() == null ? code : e.getMessage();
+        // A failure that is not a refusal may name files or classes: the caller gets a fixed sentence, stderr the rest.
+        String message = code.equals(INTERNAL) ? INTERNAL_MESSAGE : e.getMessage() == null ? code : e.getMessage();
         Map<String, Object> fields = new LinkedHashMap<>();
         if (e instanceof ApprovalRequired a) {
             fields.put("approval_id", a.approvalId());

@@ -39,7 +39,8 @@ class RefusedTest {
             Refused r = Refused.of(c.refusal());
             assertEquals(c.code(), r.code(), c.refusal().toString());
             assertEquals(c.status(), r.status(), c.refusal().toString());
-            assertEquals(Map.of("error", c.code(), "message", c.refusal().getMessage()), r.body(), c.refusal().toString());
+            String message = c.code().equals(Refused.INTERNAL) ? Refused.INTERNAL_MESSAGE : c.refusal().getMessage();
+            assertEquals(Map.of("error", c.code(), "message", message), r.body(), c.refusal().toString());
         }
     }
 
@@ -54,6 +55,13 @@ class RefusedTest {
 
     @Test
     void aRefusalWithoutASentenceSaysItsCode() {
-        assertEquals("internal_error", Refused.of(new NullPointerException()).message());
+        assertEquals("prompt_too_long",
+                Refused.of(new InferenceException(InferenceException.Code.PROMPT_TOO_LONG, null)).message());
+    }
+
+    @Test
+    void aFailureThatIsNotARefusalNeverEchoesItsMessage() {
+        String message = Refused.of(new IllegalStateException("cannot open /home/op/.forge/node/ledger.db")).message();
+        assertEquals(Refused.INTERNAL_MESSAGE, message);
     }
 }
