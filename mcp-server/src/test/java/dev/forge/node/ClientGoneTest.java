@@ -81,18 +81,23 @@ class ClientGoneTest {
 
     /** Sends a request on a raw socket and closes it once the agent's chat cost is held, i.e. the model runs. */
     private void hangUpOnceHeld(String agent, String path, String token, String headers, String body) throws Exception {
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        try (var socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n" + headers
-                    + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
+        try (var socket = send(path, token, headers, body)) {
             for (int i = 0; i < 600 && node.ledger().account(agent).orElseThrow().debitsPending() == 0; i++) {
                 Thread.sleep(5);
             }
         }
+    }
+
+    private Socket send(String path, String token, String headers, String body) throws Exception {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        var socket = new Socket(base.getHost(), base.getPort());
+        OutputStream out = socket.getOutputStream();
+        out.write(("POST " + path + " HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
+                + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\n" + headers
+                + "Content-Length: " + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+        out.write(bytes);
+        out.flush();
+        return socket;
     }
 
     private int fullLength(String token) throws Exception {
@@ -111,14 +116,7 @@ class ClientGoneTest {
             hangUpOnceHeld("leaver", "/v1/chat/completions", token, "", body);
             return;
         }
-        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-        try (var socket = new Socket(base.getHost(), base.getPort())) {
-            OutputStream out = socket.getOutputStream();
-            out.write(("POST /v1/chat/completions HTTP/1.1\r\nHost: " + base.getHost() + ":" + base.getPort()
-                    + "\r\nAuthorization: Bearer " + token + "\r\nContent-Type: application/json\r\nContent-Length: "
-                    + bytes.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            out.write(bytes);
-            out.flush();
+        try (var socket = send("/v1/chat/completions", token, "", body)) {
             awaitFirstText(socket.getInputStream());
         }
     }

@@ -25,14 +25,13 @@ final class Bearer {
 
     /** Why the request is refused, in a sentence for the person setting up the client. */
     static String reason(String token) {
-        return token == null ? "send Authorization: Bearer TOKEN (forge agent create prints one)"
+        return token == null ? "send Authorization: Bearer TOKEN (./forge account create NAME prints one)"
                 : "this token is not valid on this node";
     }
 
     /** The JSON-RPC error MCP clients read (the id is null: the request was never parsed). */
     static String mcpBody(String token) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32001,\"message\":\"unauthorized: " + reason(token)
-                + "\"}}";
+        return HttpGuard.mcpError(-32001, "unauthorized: " + reason(token));
     }
 
     /** The REST error body, the same shape as every other refusal. */
