@@ -93,6 +93,8 @@ public record ChatRequest(String model, Input input, Replay replay) {
     public ChatRequest {
         Bytes.text(model, Limits.MAX_MODEL_BYTES, true, "model");
         WorkException.require(input != null && replay != null, "input and replay are required");
+        utf8Length(model);
+        replay.stop().forEach(ChatRequest::utf8Length); // strings are written leniently: check they have a UTF-8 form
         WorkException.require(textBytes(input) <= MAX_TEXT_BYTES, "the texts are longer than " + MAX_TEXT_BYTES + " bytes");
     }
 

@@ -108,6 +108,10 @@ class ChatRequestTest {
         var message = new ChatRequest.Message(ChatRequest.Role.USER, "half \uD83D a smile");
         assertEquals(WorkException.Code.INVALID_FIELD,
                 assertThrows(WorkException.class, () -> ChatRequest.chat("m", List.of(message), REPLAY)).code());
+        var halfStop = new Replay(10, 0, 0, List.of("\uDE00"));
+        var fine = List.of(new ChatRequest.Message(ChatRequest.Role.USER, "hi"));
+        assertEquals(WorkException.Code.INVALID_FIELD,
+                assertThrows(WorkException.class, () -> ChatRequest.chat("m", fine, halfStop)).code());
     }
 
     @Test
