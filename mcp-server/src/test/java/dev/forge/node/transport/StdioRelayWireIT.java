@@ -44,7 +44,7 @@ class StdioRelayWireIT {
     void everyProgressNotificationComesBeforeItsCallsAnswerAndInOrder() throws Exception {
         try (var relay = RelayProcess.start(node(), node.createAgent("wire-progress"))) {
             relay.initialize("{}");
-            for (int call = 1; call <= 5; call++) {
+            for (int call = 1; call <= 10; call++) {
                 relay.send("{\"jsonrpc\":\"2.0\",\"id\":" + call + ",\"method\":\"tools/call\",\"params\":" + CHAT
                         + ",\"_meta\":{\"progressToken\":\"p" + call + "\"}}}");
                 List<JsonNode> messages = relay.until(call);
