@@ -1,5 +1,6 @@
 package dev.forge.node.cli;
 
+import dev.forge.node.mcp.Refused;
 import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
@@ -92,12 +93,22 @@ final class StdioRelay {
         try {
             return withNode(c -> c.callTool(request));
         } catch (RuntimeException e) {
-            return McpSchema.CallToolResult.builder().isError(true)
-                    .addTextContent("{\"error\":\"node_unreachable\",\"message\":\"the node at " + node + " did not answer: "
-                            + String.valueOf(e.getMessage()).replace('"', '\'') + "\"}").build();
+            return unreachable(e);
         } finally {
             if (progressToken != null) callsByProgressToken.remove(progressToken);
         }
+    }
+
+    /** A tool error as the node's own refusals are: the code and message as structured content, and the same JSON as text. */
+    private McpSchema.CallToolResult unreachable(RuntimeException e) {
+        var body = new Refused("node_unreachable", "the node at " + node + " did not answer: " + e.getMessage(), Map.of(), 503).body();
+        String text;
+        try {
+            text = mapper.writeValueAsString(body);
+        } catch (java.io.IOException impossible) {
+            throw new java.io.UncheckedIOException(impossible);
+        }
+        return McpSchema.CallToolResult.builder().isError(true).structuredContent(body).addTextContent(text).build();
     }
 
     /** One request to the node; if the node never saw it (restarted or down), a new session and one more try. */
