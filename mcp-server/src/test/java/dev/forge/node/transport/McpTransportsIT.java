@@ -56,15 +56,19 @@ class McpTransportsIT {
     record Session(String agent, McpSyncClient client, Person person, List<String> stderr) {
     }
 
-    synchronized Session session(Transport transport) {
-        return SESSIONS.computeIfAbsent(transport, t -> {
-            String agent = "via-" + t.name().toLowerCase(java.util.Locale.ROOT);
-            String token = node.createAgent(agent);
-            var person = new Person();
-            List<String> stderr = new CopyOnWriteArrayList<>();
-            URI address = URI.create("http://127.0.0.1:" + base.getPort());
-            return new Session(agent, t.connect(address, token, person, stderr), person, stderr);
-        });
+    Session session(Transport transport) {
+        synchronized (SESSIONS) {
+            return SESSIONS.computeIfAbsent(transport, this::open);
+        }
+    }
+
+    private Session open(Transport transport) {
+        String agent = "via-" + transport.name().toLowerCase(java.util.Locale.ROOT);
+        String token = node.createAgent(agent);
+        var person = new Person();
+        List<String> stderr = new CopyOnWriteArrayList<>();
+        URI address = URI.create("http://127.0.0.1:" + base.getPort());
+        return new Session(agent, transport.connect(address, token, person, stderr), person, stderr);
     }
 
     @AfterAll
@@ -87,6 +91,7 @@ class McpTransportsIT {
         assertTrue(String.valueOf(chat.inputSchema().get("required")).contains("model"), chat.inputSchema().toString());
         assertTrue(chat.outputSchema().toString().contains("balance_cu"), String.valueOf(chat.outputSchema()));
         assertEquals(session(Transport.HTTP).client().listTools().tools(), tools, "the relay passes every tool on unchanged");
+        assertFalse(session.stderr().stream().anyMatch(line -> line.strip().startsWith("at ")), "no stack trace: " + session.stderr());
     }
 
     @ParameterizedTest
