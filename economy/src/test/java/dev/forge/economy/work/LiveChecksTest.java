@@ -38,24 +38,7 @@ class LiveChecksTest {
 
     /** The node's sources: each provider's own bodies and log, its registered key, and this machine's model. */
     private LiveChecks live(LiveChecks.Schedule schedule, Reexecution reexecution, long seed) {
-        LogProofs proofs = new LogProofs() {
-            @Override
-            public java.util.Optional<TreeHead> latestHead(String provider) throws Bodies.Unreachable {
-                return sides.get(provider).latestHead(provider);
-            }
-
-            @Override
-            public java.util.Optional<dev.forge.economy.merkle.InclusionProof> inclusion(String provider, long index, long size)
-                    throws Bodies.Unreachable {
-                return sides.get(provider).inclusion(provider, index, size);
-            }
-
-            @Override
-            public java.util.Optional<dev.forge.economy.merkle.ConsistencyProof> consistency(String provider, long from, long to)
-                    throws Bodies.Unreachable {
-                return sides.get(provider).consistency(provider, from, to);
-            }
-        };
+        LogProofs proofs = new ReputationRouteTest.LogProofsByProvider(sides);
         var sources = new LiveChecks.Sources(p -> sides.get(p).bodies, proofs, reexecution, p -> sides.get(p).publicKey());
         return new LiveChecks(book, sources, schedule, clock, new Random(seed));
     }
