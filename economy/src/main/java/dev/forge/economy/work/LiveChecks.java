@@ -14,6 +14,7 @@ import java.util.function.Function;
  * re-executed. Results go to the {@link ChainBook}, so a chain that fails now counts as failing
  * now. Pure logic over an {@link InstantSource} and a seeded {@link Random}: the same seed, clock
  * and answers give the same checks. The node calls {@link #runDue()} from its own timer.
+ * Thread-safe: the draw and the schedule are under this object's lock, the standings in the book.
  */
 public final class LiveChecks {
     /**
@@ -73,7 +74,7 @@ public final class LiveChecks {
      * A chain just paid: added to the book and checked now, its record checks (signatures,
      * binding, chain, as the ledger ran them) together with the live ones.
      */
-    public synchronized Result arrive(Chain chain, Verification recordChecks) {
+    public Result arrive(Chain chain, Verification recordChecks) {
         book.add(chain);
         return check(chain, recordChecks.checks(), sampleReexecution());
     }
@@ -82,21 +83,31 @@ public final class LiveChecks {
         return clock.millis() >= nextRunAt;
     }
 
-    /** Runs a round if one is due: a sample of every provider's chains. Empty when not due. */
-    public synchronized List<Result> runDue() {
-        if (!due()) return List.of();
-        nextRunAt = clock.millis() + schedule.intervalMillis();
-        List<Result> results = new ArrayList<>();
-        for (String provider : book.providers().stream().sorted().toList()) {
-            for (Chain chain : sample(provider, schedule.samplePerProvider())) {
-                results.add(check(chain, List.of(), sampleReexecution()));
+    /**
+     * Runs a round if one is due: a sample of every provider's chains. Empty when not due. The
+     * draw is made under the lock; the checks, which wait on providers, run outside it, so a
+     * delivery's arrival check never waits for a round.
+     */
+    public List<Result> runDue() {
+        List<Chain> picked = new ArrayList<>();
+        List<Boolean> reexecute = new ArrayList<>();
+        synchronized (this) {
+            if (!due()) return List.of();
+            nextRunAt = clock.millis() + schedule.intervalMillis();
+            for (String provider : book.providers().stream().sorted().toList()) {
+                for (Chain chain : sample(provider, schedule.samplePerProvider())) {
+                    picked.add(chain);
+                    reexecute.add(sampleReexecution());
+                }
             }
         }
+        List<Result> results = new ArrayList<>(picked.size());
+        for (int i = 0; i < picked.size(); i++) results.add(check(picked.get(i), List.of(), reexecute.get(i)));
         return results;
     }
 
     /** Re-checks one chain now (an auditor's request, or a test), re-executing it when asked and possible. */
-    public synchronized Result recheck(Chain chain, boolean reexecute) {
+    public Result recheck(Chain chain, boolean reexecute) {
         return check(chain, List.of(), reexecute);
     }
 
@@ -134,7 +145,7 @@ public final class LiveChecks {
         return valuePart << (MAX_RECENCY_SHIFT - halvings);
     }
 
-    private boolean sampleReexecution() {
+    private synchronized boolean sampleReexecution() {
         return sources.reexecution() != null && random.nextInt(1000) < schedule.reexecutePerMille();
     }
 
