@@ -1,6 +1,5 @@
 package dev.forge.node;
 
-import dev.forge.economy.codec.CanonicalWriter;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.ledger.Authorization;
@@ -15,8 +14,6 @@ import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.LocalModel;
-import dev.forge.inference.Prompt;
-import dev.forge.inference.ToolSpec;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -25,6 +22,7 @@ import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -114,28 +112,11 @@ public final class ChatService {
     }
 
     /**
-     * What an approval of a chat binds besides its cost: the model and every argument that
-     * changes what runs. Texts enter as their hashes, so any length fits.
+     * What an approval of a chat binds besides its cost: the hex of its canonical request digest
+     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its trade names.
      */
     static String digest(String model, GenerationRequest request) {
-        var w = new CanonicalWriter(256).string("forge/chat/v1").string(model);
-        switch (request.prompt()) {
-            case Prompt.Text text -> w.u8(0).fixed(Sha256.hashText(text.text()), Sha256.SIZE);
-            case Prompt.Chat chat -> {
-                w.u8(1).i32(chat.messages().size());
-                for (ChatMessage m : chat.messages()) {
-                    w.string(m.role().text()).bool(m.content() != null)
-                            .fixed(Sha256.hashText(m.content() == null ? "" : m.content()), Sha256.SIZE)
-                            .fixed(Sha256.hashText(String.valueOf(m.toolCall())), Sha256.SIZE);
-                }
-                w.i32(chat.tools().size());
-                for (ToolSpec tool : chat.tools()) w.fixed(Sha256.hashText(tool.toString()), Sha256.SIZE);
-            }
-        }
-        w.i32(request.maxTokens()).i32(Float.floatToIntBits(request.temperature())).i64(request.seed())
-                .i32(request.stop().size());
-        for (String stop : request.stop()) w.string(stop);
-        return SpendRequest.digestOf(w);
+        return HexFormat.of().formatHex(ChatRequests.of(model, request).digest());
     }
 
     /** A chat whose cost is held and which may now run, once. */
@@ -196,7 +177,7 @@ public final class ChatService {
             node.pipeline().cancel(actor, spend, "the trade could not settle: " + e.getMessage());
             throw e;
         }
-        long balance = node.ledger().account(actor.id()).orElseThrow().balance();
+        long balance = trade.consumerBalance(); // as of this settle: a concurrent spend does not show in it
         NodeMetrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
         return new ChatOutcome(model, completion, price, cost, balance, trade.id());
@@ -208,7 +189,7 @@ public final class ChatService {
                 Refusal.UNAUTHORIZED, agent + " has no key on this node"));
         long now = System.currentTimeMillis();
         var authorization = new Authorization(agent, ForgeNode.PROVIDER, model, spend.request().amount(),
-                Sha256.hashText(model + "\n" + request), spend.holdId(), now + 10 * 60_000);
+                ChatRequests.of(model, request).digest(), spend.holdId(), now + 10 * 60_000);
         byte[] consumerSignature = SignedTrade.authorize(authorization, agentKey);
         var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature),
                 completion.promptTokens(), completion.completionTokens(), price, cost,

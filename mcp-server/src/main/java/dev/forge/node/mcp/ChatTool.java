@@ -10,6 +10,7 @@ import static dev.forge.node.mcp.Schema.string;
 import dev.forge.inference.ChatMessage;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.Prompt;
+import dev.forge.node.ChatRequests;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
 import java.util.List;
@@ -56,7 +57,7 @@ final class ChatTool {
         Args a = call.args();
         String model = a.string("model", 64);
         int maxTokens = (int) a.integer("max_tokens", 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
-        var request = new GenerationRequest(prompt(a), maxTokens, (float) a.number("temperature", 0, ChatService.MAX_TEMPERATURE, 0),
+        var request = new GenerationRequest(prompt(a), maxTokens, ChatRequests.temperature(a.number("temperature", 0, ChatService.MAX_TEMPERATURE, 0)),
                 a.integer("seed", 0, Long.MAX_VALUE, 0), List.of());
         call.progress(0, (double) maxTokens, "holding the cost and starting " + model);
         var outcome = chats.chat(call.actor(), model, request, a.string("approval_id", 64, null),
