@@ -1,0 +1,90 @@
+package dev.forge.grid;
+
+import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.crypto.Sha256;
+import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.ledger.Authorization;
+import dev.forge.economy.ledger.Delivery;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.SignedTrade;
+import dev.forge.economy.ledger.Trade;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A node's ledger for grid tests: a real MapDB ledger with a few agents and one provider,
+ * every trade signed by both with real keys and settled by the ledger itself.
+ */
+final class LedgerNode implements AutoCloseable {
+    final NodeIdentity identity;
+    final Ledger ledger;
+    final String provider;
+    final List<String> agents = new ArrayList<>();
+    private final Ed25519.KeyPair providerKey;
+    private final List<Ed25519.KeyPair> agentKeys = new ArrayList<>();
+    private final AtomicLong nonce = new AtomicLong();
+
+    LedgerNode(Path directory, String name, int agentCount) {
+        this(directory, name, agentCount, NodeIdentity.generate());
+    }
+
+    /** A node with a given identity: two ledgers under one identity make an equivocating node. */
+    LedgerNode(Path directory, String name, int agentCount, NodeIdentity identity) {
+        this.identity = identity;
+        ledger = Ledger.open(directory);
+        provider = "provider-" + name;
+        providerKey = Ed25519.generate();
+        ledger.openAccount(AccountSpec.provider(provider, providerKey.publicKey()));
+        for (int i = 0; i < agentCount; i++) {
+            var key = Ed25519.generate();
+            String agent = "agent-" + name + "-" + i;
+            ledger.openAccount(AccountSpec.agent(agent, key.publicKey()));
+            agents.add(agent);
+            agentKeys.add(key);
+        }
+    }
+
+    /** Agent {@code agent} buys {@code amount} µCU of work from the node's provider. */
+    Trade trade(int agent, long amount) {
+        return ledger.settle(signedTrade(agent, amount), 0);
+    }
+
+    SignedTrade signedTrade(int agent, long amount) {
+        long n = nonce.incrementAndGet();
+        long now = System.currentTimeMillis();
+        var authorization = new Authorization(agents.get(agent), provider, "stories260K", amount * 2,
+                Sha256.hashText("prompt " + n), n, now + 600_000);
+        byte[] consumerSignature = SignedTrade.authorize(authorization, agentKeys.get(agent));
+        var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature), 12, 30, 1_000, amount,
+                Sha256.hashText("output " + n), now);
+        return SignedTrade.deliver(authorization, consumerSignature, delivery, providerKey);
+    }
+
+    /** The ledger's leaf {@code index} as a signed grid entry, chained after {@code previous}. */
+    GridEntry entry(long index, byte[] previous) {
+        return new GridPublisher(null, identity, ledger).entry(index, previous);
+    }
+
+    /** Every entry of the ledger, in order. */
+    List<GridEntry> entries() {
+        List<GridEntry> out = new ArrayList<>();
+        byte[] previous = GridEntry.noPrevious();
+        for (long index = 0; index < ledger.logSize(); index++) {
+            GridEntry entry = entry(index, previous);
+            out.add(entry);
+            previous = entry.digest();
+        }
+        return out;
+    }
+
+    GridRoot.Head head() {
+        return new GridRoot.Head(ledger.logSize(), ledger.merkleRoot());
+    }
+
+    @Override
+    public void close() {
+        ledger.close();
+    }
+}
