@@ -12,7 +12,9 @@ import io.nats.client.PublishOptions;
 import io.nats.client.api.PublishAck;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.logging.Logger;
 
 /**
@@ -39,8 +41,11 @@ public final class GridPublisher {
         this.subject = GridStreams.subject(node.id());
     }
 
-    /** Publishes every leaf the stream lacks; returns how many the stream acknowledged as new. */
-    public synchronized int publishPending() throws IOException, InterruptedException {
+    /** An entry the stream acknowledged, at the sequence where it stores it. */
+    public record Acknowledged(long index, long streamSequence, boolean duplicate) {}
+
+    /** Publishes every leaf the stream lacks, in order; returns the stream's acknowledgements. */
+    public synchronized List<Acknowledged> publishPending() throws IOException, InterruptedException {
         Tip tip = lastPublished();
         long size = ledger.logSize();
         if (tip.nextIndex() > size) {
@@ -48,14 +53,15 @@ public final class GridPublisher {
                     + " but its ledger only " + size);
         }
         JetStream jetStream = connection.jetStream();
-        int published = 0;
+        List<Acknowledged> acknowledged = new ArrayList<>();
         byte[] previous = tip.lastDigest();
         for (long index = tip.nextIndex(); index < size; index++) {
             GridEntry entry = entry(index, previous);
-            if (!publish(jetStream, entry).isDuplicate()) published++;
+            PublishAck ack = publish(jetStream, entry);
+            acknowledged.add(new Acknowledged(index, ack.getSeqno(), ack.isDuplicate()));
             previous = entry.digest();
         }
-        return published;
+        return acknowledged;
     }
 
     /** The entry for ledger leaf {@code index}, after the entry whose digest is {@code previous}. */
