@@ -45,6 +45,8 @@ final class GridStore implements AutoCloseable {
         }
     }
 
+    static final String FILE_NAME = "grid.db";
+
     private final DB db;
     private final Atomic.Long lastSequence;
     private final HTreeMap<String, byte[]> tips;
@@ -71,13 +73,29 @@ final class GridStore implements AutoCloseable {
     }
 
     static GridStore open(Path directory) {
+        Path file = directory.resolve(FILE_NAME);
         try {
             Files.createDirectories(directory);
+            discardIfNeverWritten(file);
         } catch (java.io.IOException e) {
-            throw new IllegalStateException("cannot create " + directory, e);
+            throw new IllegalStateException("cannot prepare " + file, e);
         }
-        return new GridStore(DBMaker.fileDB(directory.resolve("grid.db").toFile()).fileChannelEnable()
-                .transactionEnable().make());
+        return new GridStore(DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make());
+    }
+
+    /**
+     * A process killed while MapDB created its file leaves it empty, and MapDB then refuses it.
+     * An empty file never held a commit, so it is removed (with any write-ahead log beside it)
+     * and the applier starts from the stream's first message. Any other damage is not touched.
+     */
+    private static void discardIfNeverWritten(Path file) throws java.io.IOException {
+        if (!Files.exists(file) || Files.size(file) > 0) return;
+        try (var siblings = Files.list(file.getParent())) {
+            for (Path sibling : siblings.toList()) {
+                if (sibling.getFileName().toString().startsWith(FILE_NAME + ".wal")) Files.delete(sibling);
+            }
+        }
+        Files.delete(file);
     }
 
     synchronized long lastSequence() {

@@ -23,6 +23,7 @@ public final class ApplierMain {
         try (Connection connection = GridConnection.connect(servers, "applier " + store.getFileName());
              GridApplier applier = GridApplier.open(store);
              GridFollower follower = GridFollower.start(connection, applier)) {
+            System.err.println("applier resumes after sequence " + applier.lastSequence());
             while (true) {
                 write(stateFile, summary(applier));
                 Thread.sleep(200);

@@ -40,6 +40,19 @@ final class ApplierProcess implements AutoCloseable {
         }
     }
 
+    private String tail() {
+        try {
+            String log = log();
+            return log.substring(Math.max(0, log.length() - 4000));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    String log() throws IOException {
+        return Files.readString(directory.resolve("applier.log"));
+    }
+
     Path state() {
         return directory.resolve("state.txt");
     }
@@ -59,7 +72,7 @@ final class ApplierProcess implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             last = summary();
             if (condition.test(last)) return last;
-            if (!process.isAlive()) throw new IllegalStateException("applier exited; see " + directory.resolve("applier.log"));
+            if (!process.isAlive()) throw new IllegalStateException("applier exited:\n" + tail());
             Thread.sleep(200);
         }
         throw new AssertionError("applier in " + directory + " never got there; last state:\n" + last);

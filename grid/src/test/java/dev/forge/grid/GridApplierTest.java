@@ -119,6 +119,16 @@ class GridApplierTest {
         assertArrayEquals(GridRoot.of(ledgerHeads()), again.gridRoot());
     }
 
+    @Test
+    void aStoreFileLeftEmptyByAKillDuringCreationStartsOver() throws Exception {
+        java.nio.file.Files.createDirectories(dir.resolve("empty"));
+        java.nio.file.Files.createFile(dir.resolve("empty").resolve(GridStore.FILE_NAME));
+        GridApplier applier = applier("empty");
+        assertEquals(0, applier.lastSequence());
+        feed(applier, interleaving(5), 1);
+        assertArrayEquals(GridRoot.of(ledgerHeads()), applier.gridRoot());
+    }
+
     GridApplier appliedFirstFive(LedgerNode node) {
         GridApplier applier = applier("attacked");
         feed(applier, node.entries().subList(0, 5), 1);

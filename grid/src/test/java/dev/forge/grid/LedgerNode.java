@@ -79,6 +79,15 @@ final class LedgerNode implements AutoCloseable {
         return out;
     }
 
+    /** Adds this ledger's trades to net µCU per account: paid negative, earned positive. */
+    void addFlows(java.util.Map<String, Long> flows) {
+        for (long id = 1; id <= ledger.tradeCount(); id++) {
+            Trade trade = ledger.trade(id).orElseThrow();
+            flows.merge(trade.consumer(), -trade.amount(), Long::sum);
+            flows.merge(trade.provider(), trade.amount(), Long::sum);
+        }
+    }
+
     GridRoot.Head head() {
         return new GridRoot.Head(ledger.logSize(), ledger.merkleRoot());
     }
