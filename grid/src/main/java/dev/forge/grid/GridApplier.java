@@ -79,6 +79,8 @@ public final class GridApplier implements AutoCloseable {
         SignedAttestation signed = work.work().attestation();
         Attestation attestation = signed.attestation();
         WorkVerifier.ChainTip tip = store.attestationTip(attestation.provider());
+        GridRefusedException.require(attestation.logIndex() >= tip.nextIndex(), GridRefusal.DUPLICATE,
+                "attestation " + attestation.logIndex() + " of " + attestation.provider() + " was applied before");
         GridRefusedException.require(attestation.logIndex() == tip.nextIndex(), GridRefusal.SEQUENCE_GAP,
                 "attestation " + attestation.logIndex() + " of " + attestation.provider() + ", expected " + tip.nextIndex());
         GridRefusedException.require(Arrays.equals(attestation.previousDigest(), tip.lastDigest()), GridRefusal.CHAIN_BROKEN,

@@ -14,9 +14,12 @@ public enum GridRefusal {
      * order's or an attestation's; or the node key is not the one the node id names.
      */
     FORGED_SIGNATURE("forged_signature"),
-    /** An entry of this node at this index was applied before, with the same digest. */
+    /**
+     * An entry of this node at this index was applied before, with the same digest; or the
+     * entry's attestation is at or before its provider's last applied one.
+     */
     DUPLICATE("duplicate"),
-    /** The index is beyond the next one the node's log expects: entries are missing. */
+    /** The index is beyond the next one the node's log expects (or an attestation's beyond its provider's): entries are missing. */
     SEQUENCE_GAP("sequence_gap"),
     /** The previous digest is not the digest of the node's last applied entry. */
     CHAIN_BROKEN("chain_broken"),

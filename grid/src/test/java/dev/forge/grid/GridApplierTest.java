@@ -29,7 +29,10 @@ class GridApplierTest {
     void trade() {
         for (int n = 0; n < 3; n++) {
             var node = new LedgerNode(dir.resolve("ledger-" + n), "n" + n, 3);
-            for (int i = 0; i < 7 + n; i++) node.trade(i % 3, 1_000 + 17L * i + n);
+            for (int i = 0; i < 7 + n; i++) {
+                if (i % 4 == 3) node.work(i % 3, 20 + i);
+                else node.trade(i % 3, 1_000 + 17L * i + n);
+            }
             nodes.add(node);
         }
     }
@@ -86,7 +89,9 @@ class GridApplierTest {
                 assertArrayEquals(node.ledger.merkleRoot(), head.root());
             }
             assertEquals(Map.of(), applier.refusals());
-            assertEquals(0L, applier.flows().values().stream().mapToLong(Long::longValue).sum());
+            Map<String, Long> flows = new java.util.TreeMap<>();
+            nodes.forEach(node -> node.addFlows(flows));
+            assertEquals(flows, applier.flows());
         }
         assertEquals(appliers.get(0).flows(), appliers.get(3).flows());
     }
@@ -117,6 +122,27 @@ class GridApplierTest {
                 again.apply(GridStreams.subject(entries.get(9).nodeId()), entries.get(9).encode(), next - 1));
         feed(again, entries.subList(10, entries.size()), next);
         assertArrayEquals(GridRoot.of(ledgerHeads()), again.gridRoot());
+    }
+
+    @Test
+    void anAttestationAppliedOnceIsRefusedUnderAnotherNodesLog() {
+        LedgerNode node = nodes.getFirst();
+        GridApplier applier = applier("work");
+        List<GridEntry> entries = node.entries();
+        GridEntry work = entries.get(3);
+        var record = (GridRecord.WorkRecord) work.record();
+        assertEquals(0, record.work().attestation().attestation().logIndex());
+        feed(applier, entries.subList(0, 3), 1);
+        // Another node republishes the attestation as its own leaf 0: its log is in order, but the
+        // provider's attestation chain has moved past it.
+        assertEquals(GridApplier.Outcome.APPLIED, applier.apply(GridStreams.subject(node.identity.id()), work.encode(), 4));
+        var thief = NodeIdentity.generate();
+        var stolen = new GridRecord.WorkRecord(new dev.forge.economy.ledger.SettledWork(1, record.work().orderId(),
+                record.work().order(), record.work().attestation(), record.work().transferId(), record.work().settledAt()),
+                record.orderKey(), record.providerKey());
+        // The root of a one-leaf tree is the leaf's hash (RFC 6962).
+        assertRefused(applier, GridEntry.sign(thief, 0, GridEntry.noPrevious(), stolen, stolen.leafHash()),
+                GridRefusal.DUPLICATE, 5);
     }
 
     @Test

@@ -39,7 +39,7 @@ class GridOffersIT {
             var bucket = GridStreams.offers(reader);
             var honestC = NodeIdentity.generate();
             byte[] tampered = Grids.offer(honestC, clock.millis(), TTL.toMillis(), 5).encode();
-            tampered[tampered.length - 80] ^= 1;
+            tampered[tampered.length - 81] ^= 1; // the capacity's low byte: well formed, no longer signed
             bucket.put(honestC.id(), tampered);
             bucket.put("node-junk", "not an offer".getBytes());
             var late = NodeIdentity.generate();

@@ -2,12 +2,24 @@ package dev.forge.grid;
 
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
+import dev.forge.economy.ledger.AcceptedOrder;
 import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.ledger.Authorization;
 import dev.forge.economy.ledger.Delivery;
 import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.SignedTrade;
 import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.Attestation;
+import dev.forge.economy.work.Engine;
+import dev.forge.economy.work.Replay;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.WorkKind;
+import dev.forge.economy.work.WorkOrder;
+import dev.forge.economy.work.WorkVerifier;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +37,8 @@ final class LedgerNode implements AutoCloseable {
     private final Ed25519.KeyPair providerKey;
     private final List<Ed25519.KeyPair> agentKeys = new ArrayList<>();
     private final AtomicLong nonce = new AtomicLong();
+    static final byte[] MODEL = Sha256.hashText("stories260K folder");
+    static final Engine ENGINE = new Engine("jlama", "0.8.4", "panama", "F32", "0.1.0", "2-core x86_64");
 
     LedgerNode(Path directory, String name, int agentCount) {
         this(directory, name, agentCount, NodeIdentity.generate());
@@ -49,6 +63,27 @@ final class LedgerNode implements AutoCloseable {
     /** Agent {@code agent} buys {@code amount} µCU of work from the node's provider. */
     Trade trade(int agent, long amount) {
         return ledger.settle(signedTrade(agent, amount), 0);
+    }
+
+    /**
+     * Agent {@code agent} orders a chat from the node's provider, which attests it; the ledger
+     * checks both and pays: a leaf of the same log as the trades.
+     */
+    SettledWork work(int agent, int completionTokens) {
+        long n = nonce.incrementAndGet();
+        long now = System.currentTimeMillis();
+        var replay = new Replay(64, 0, 42, List.of());
+        var order = new WorkOrder(agents.get(agent), provider, WorkKind.INFERENCE_CHAT, "stories260K", MODEL, "",
+                Sha256.hashText("input " + n), replay, 50_000, 100, ByteBuffer.allocate(WorkOrder.NONCE_SIZE).putLong(8, n).array(),
+                WorkOrder.GRID, now + 600_000, WorkOrder.Signer.BUYER);
+        SignedWorkOrder signed = SignedWorkOrder.sign(order, agentKeys.get(agent));
+        AcceptedOrder accepted = ledger.acceptOrder(signed);
+        WorkVerifier.ChainTip tip = ledger.chainTip(provider);
+        long price = 1_000;
+        var attestation = new Attestation(signed.digest(), provider, MODEL, ENGINE, replay, order.inputDigest(),
+                Sha256.hashText("output " + n), 10, completionTokens, "stop", price, Cu.cost(10L + completionTokens, price),
+                now - 5, now, tip.nextIndex(), tip.lastDigest());
+        return ledger.settleWork(accepted.id(), SignedAttestation.sign(attestation, providerKey), identity.id());
     }
 
     SignedTrade signedTrade(int agent, long amount) {
@@ -79,12 +114,18 @@ final class LedgerNode implements AutoCloseable {
         return out;
     }
 
-    /** Adds this ledger's trades to net µCU per account: paid negative, earned positive. */
+    /** Adds this ledger's trades and paid work to net µCU per account: paid negative, earned positive. */
     void addFlows(java.util.Map<String, Long> flows) {
-        for (long id = 1; id <= ledger.tradeCount(); id++) {
-            Trade trade = ledger.trade(id).orElseThrow();
-            flows.merge(trade.consumer(), -trade.amount(), Long::sum);
-            flows.merge(trade.provider(), trade.amount(), Long::sum);
+        for (long id = 1; id <= ledger.logSize(); id++) {
+            var trade = ledger.trade(id);
+            if (trade.isPresent()) {
+                flows.merge(trade.get().consumer(), -trade.get().amount(), Long::sum);
+                flows.merge(trade.get().provider(), trade.get().amount(), Long::sum);
+            } else {
+                SettledWork work = ledger.settledWork(id).orElseThrow();
+                flows.merge(work.order().order().buyer(), -work.paid(), Long::sum);
+                flows.merge(work.provider(), work.paid(), Long::sum);
+            }
         }
     }
 
