@@ -14,8 +14,7 @@ public final class GridConnection {
     public static Connection connect(List<String> servers, String name) throws IOException, InterruptedException {
         if (servers.isEmpty()) throw new IllegalArgumentException("the grid needs at least one server");
         var options = Options.builder().servers(servers.toArray(String[]::new)).connectionName(name)
-                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(5))
-                .errorListener(new io.nats.client.ErrorListener() {}).build();
+                .maxReconnects(-1).reconnectWait(Duration.ofMillis(250)).connectionTimeout(Duration.ofSeconds(5)).build();
         return Nats.connectReconnectOnConnect(options);
     }
 }

@@ -45,7 +45,8 @@ public final class GridFollower implements AutoCloseable {
             } catch (InterruptedException stop) {
                 return;
             } catch (Exception e) {
-                LOG.log(Level.FINE, "grid consumer failed, restarting from " + (applier.lastSequence() + 1), e);
+                LOG.log(Level.WARNING, "grid consumer failed (" + e + "), restarting from sequence "
+                        + (applier.lastSequence() + 1));
                 sleep();
             }
         }

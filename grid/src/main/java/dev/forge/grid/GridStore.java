@@ -126,21 +126,30 @@ final class GridStore implements AutoCloseable {
         return log.root();
     }
 
-    /** Stores an applied entry (after {@link #rootWith}) and the message's sequence, in one commit. */
+    /**
+     * Stores an applied entry (after {@link #rootWith}) and the message's sequence, in one commit.
+     * Should anything fail before the commit, nothing of it stays, on disk or in memory.
+     */
     synchronized void apply(GridEntry entry, byte[] encoded, WorkVerifier.ChainTip attestationTip, long sequence) {
         String nodeId = entry.nodeId();
-        entries.put(key(nodeId, entry.index()), encoded);
-        leaves.put(key(nodeId, entry.index()), entry.record().leafHash());
-        tips.put(nodeId, new Tip(entry.index() + 1, Sha256.hash(encoded), false).encode());
-        if (attestationTip != null && entry.record() instanceof GridRecord.WorkRecord work) {
-            attestationTips.put(work.payee(), new CanonicalWriter(40).i64(attestationTip.nextIndex())
-                    .fixed(attestationTip.lastDigest(), Sha256.SIZE).toByteArray());
+        try {
+            entries.put(key(nodeId, entry.index()), encoded);
+            leaves.put(key(nodeId, entry.index()), entry.record().leafHash());
+            tips.put(nodeId, new Tip(entry.index() + 1, Sha256.hash(encoded), false).encode());
+            if (attestationTip != null && entry.record() instanceof GridRecord.WorkRecord work) {
+                attestationTips.put(work.payee(), new CanonicalWriter(40).i64(attestationTip.nextIndex())
+                        .fixed(attestationTip.lastDigest(), Sha256.SIZE).toByteArray());
+            }
+            GridRecord record = entry.record();
+            flows.put(record.payer(), Math.subtractExact(flows.getOrDefault(record.payer(), 0L), record.amount()));
+            flows.put(record.payee(), Math.addExact(flows.getOrDefault(record.payee(), 0L), record.amount()));
+            lastSequence.set(sequence);
+            db.commit();
+        } catch (RuntimeException e) {
+            db.rollback();
+            rebuild(nodeId);
+            throw e;
         }
-        GridRecord record = entry.record();
-        flows.put(record.payer(), Math.subtractExact(flows.getOrDefault(record.payer(), 0L), record.amount()));
-        flows.put(record.payee(), Math.addExact(flows.getOrDefault(record.payee(), 0L), record.amount()));
-        lastSequence.set(sequence);
-        db.commit();
     }
 
     /** Stores a refusal and the message's sequence, in one commit; an equivocation marks the node. */

@@ -23,10 +23,10 @@ public record GridStreams(int replicas, Duration duplicateWindow, Duration offer
     public static final String SUBJECT_PREFIX = "forge.grid.log.";
     public static final String ALL_SUBJECTS = SUBJECT_PREFIX + "*";
     public static final String OFFERS = "forge-grid-offers";
-    /** The API error code JetStream answers for "stream already exists" or "no message found". */
+    /** JetStream's API error codes: the name is taken (another creator won the race), none found. */
     static final int STREAM_NAME_IN_USE = 10058;
+    static final int STREAM_NOT_FOUND = 10059;
     static final int NO_MESSAGE_FOUND = 10037;
-    static final int BUCKET_EXISTS = 10058;
 
     public GridStreams {
         if (replicas < 1 || replicas > 5) throw new IllegalArgumentException("replicas must be 1 to 5");
@@ -48,6 +48,7 @@ public record GridStreams(int replicas, Duration duplicateWindow, Duration offer
         try {
             management.getStreamInfo(STREAM);
         } catch (JetStreamApiException missing) {
+            if (missing.getApiErrorCode() != STREAM_NOT_FOUND) throw missing;
             var config = StreamConfiguration.builder().name(STREAM).subjects(ALL_SUBJECTS).storageType(StorageType.File)
                     .replicas(replicas).duplicateWindow(duplicateWindow).build();
             try {
@@ -67,7 +68,7 @@ public record GridStreams(int replicas, Duration duplicateWindow, Duration offer
         try {
             kvm.create(config);
         } catch (JetStreamApiException raced) {
-            if (raced.getApiErrorCode() != BUCKET_EXISTS) throw raced;
+            if (raced.getApiErrorCode() != STREAM_NAME_IN_USE) throw raced;
         }
     }
 
