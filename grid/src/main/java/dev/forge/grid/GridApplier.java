@@ -109,7 +109,10 @@ public final class GridApplier implements AutoCloseable {
         return GridRoot.of(store.heads());
     }
 
-    /** Net µCU per account over every applied record: paid is negative, earned positive. */
+    /**
+     * Net µCU per account over every applied record, paid negative and earned positive; keys
+     * are {@code <node id>/<account id>}, since account ids are unique within one ledger only.
+     */
     public Map<String, Long> flows() {
         return store.flows();
     }

@@ -141,8 +141,10 @@ final class GridStore implements AutoCloseable {
                         .fixed(attestationTip.lastDigest(), Sha256.SIZE).toByteArray());
             }
             GridRecord record = entry.record();
-            flows.put(record.payer(), Math.subtractExact(flows.getOrDefault(record.payer(), 0L), record.amount()));
-            flows.put(record.payee(), Math.addExact(flows.getOrDefault(record.payee(), 0L), record.amount()));
+            String payer = account(nodeId, record.payer());
+            String payee = account(nodeId, record.payee());
+            flows.put(payer, Math.subtractExact(flows.getOrDefault(payer, 0L), record.amount()));
+            flows.put(payee, Math.addExact(flows.getOrDefault(payee, 0L), record.amount()));
             lastSequence.set(sequence);
             db.commit();
         } catch (RuntimeException e) {
@@ -209,6 +211,11 @@ final class GridStore implements AutoCloseable {
         List<GridEvidence> out = new ArrayList<>(evidence.size());
         for (byte[] bytes : evidence) out.add(GridEvidence.decode(bytes));
         return out;
+    }
+
+    /** Account ids are unique within a ledger only: on the grid an account is named with its node. */
+    static String account(String nodeId, String account) {
+        return nodeId + "/" + account;
     }
 
     private static String key(String nodeId, long index) {

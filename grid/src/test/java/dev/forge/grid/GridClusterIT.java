@@ -83,7 +83,7 @@ class GridClusterIT {
         return out;
     }
 
-    /** Random trades on random nodes, each published at once; a NATS server and an applier die on the way. */
+    /** Random trades and work on random nodes, each published at once; a NATS server and an applier die on the way. */
     Map<Long, byte[]> tradeWhileThingsDie(NatsCluster cluster, List<Node> nodes, List<ApplierProcess> appliers)
             throws Exception {
         Random random = new Random(16);
@@ -97,7 +97,8 @@ class GridClusterIT {
             }
             if (round == 45) appliers.get(2).start();
             Node node = nodes.get(random.nextInt(nodes.size()));
-            node.ledger().trade(random.nextInt(3), 500 + random.nextInt(5_000));
+            if (random.nextInt(5) == 0) node.ledger().work(random.nextInt(3), 5 + random.nextInt(40));
+            else node.ledger().trade(random.nextInt(3), 500 + random.nextInt(5_000));
             List<GridEntry> entries = node.ledger().entries();
             for (GridPublisher.Acknowledged ack : node.publisher().publishPending()) {
                 acknowledged.put(ack.streamSequence(), entries.get((int) ack.index()).encode());
@@ -174,8 +175,8 @@ class GridClusterIT {
             heads.put(skipper.identity.id(), new GridRoot.Head(1, skipper.ledger.merkleRoot(1)));
             verifiable.put(skipper.identity.id(), true);
             Trade applied = skipper.ledger.trade(1).orElseThrow();
-            flows.put(applied.consumer(), -applied.amount());
-            flows.put(applied.provider(), applied.amount());
+            flows.put(skipper.onGrid(applied.consumer()), -applied.amount());
+            flows.put(skipper.onGrid(applied.provider()), applied.amount());
         }
         var liar = NodeIdentity.generate();
         try (var story = new LedgerNode(dir.resolve("story"), "liar", 1, liar);

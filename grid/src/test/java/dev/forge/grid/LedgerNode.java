@@ -119,14 +119,19 @@ final class LedgerNode implements AutoCloseable {
         for (long id = 1; id <= ledger.logSize(); id++) {
             var trade = ledger.trade(id);
             if (trade.isPresent()) {
-                flows.merge(trade.get().consumer(), -trade.get().amount(), Long::sum);
-                flows.merge(trade.get().provider(), trade.get().amount(), Long::sum);
+                flows.merge(onGrid(trade.get().consumer()), -trade.get().amount(), Long::sum);
+                flows.merge(onGrid(trade.get().provider()), trade.get().amount(), Long::sum);
             } else {
                 SettledWork work = ledger.settledWork(id).orElseThrow();
-                flows.merge(work.order().order().buyer(), -work.paid(), Long::sum);
-                flows.merge(work.provider(), work.paid(), Long::sum);
+                flows.merge(onGrid(work.order().order().buyer()), -work.paid(), Long::sum);
+                flows.merge(onGrid(work.provider()), work.paid(), Long::sum);
             }
         }
+    }
+
+    /** The account's grid name: its node's id, a slash, its id in the ledger. */
+    String onGrid(String account) {
+        return identity.id() + "/" + account;
     }
 
     GridRoot.Head head() {
