@@ -25,9 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Three nats-server processes in a JetStream cluster, three nodes with real ledgers publishing
  * over their own connections, and three appliers in their own JVMs with their own MapDB
- * folders. One NATS server is killed mid-stream and one applier killed and restarted; then
- * the four attacks come over the wire. Every applier must end with the same state, which is
- * the ledgers' own.
+ * folders. One NATS server is killed mid-stream and one applier killed and restarted; then the
+ * server comes back, a fourth applier joins through it alone, and the four attacks come over
+ * the wire. Every applier must end with the same state, which is the ledgers' own.
  */
 class GridClusterIT {
     static final Duration DEDUPE_WINDOW = Duration.ofSeconds(2);
@@ -57,6 +57,9 @@ class GridClusterIT {
 
                 assertTrue(appliers.get(2).log().matches("(?s).*applier resumes after sequence 0\n.*"
                         + "applier resumes after sequence [1-9][0-9]*\n.*"), "the restarted applier resumed from its MapDB file:\n" + appliers.get(2).log());
+                cluster.start(1);
+                cluster.awaitReady(1);
+                appliers.add(new ApplierProcess(dir.resolve("late-joiner"), List.of(cluster.url(1))));
                 String attacked = expectedSummary(nodes, attack(nodes));
                 List<String> ends = new ArrayList<>();
                 for (ApplierProcess applier : appliers) {
