@@ -111,6 +111,9 @@ final class WorkTools {
                 .handler(call -> {
                     Args a = call.args();
                     if (a.has("order") || a.has("input")) {
+                        for (String chat : CUSTODIAL_ARGUMENTS) {
+                            if (a.has(chat)) throw ToolException.invalid("give order and input, or a chat, not both (" + chat + ")");
+                        }
                         return submitted(work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(
                                 base64(a, "order", WorkService.MAX_ORDER_BYTES), base64(a, "input", WorkService.MAX_INPUT_BYTES))));
                     }
@@ -119,6 +122,8 @@ final class WorkTools {
     }
 
     private static final int MAX_MESSAGES = 64;
+    private static final List<String> CUSTODIAL_ARGUMENTS = List.of("model", "tier", "provider", "messages", "max_tokens",
+            "temperature", "seed", "stop", "max_cost_cu", "reward_cu", "expires_in_seconds", "approval_id");
 
     private static WorkCalls.SubmitCustodial custodial(Args a) {
         List<WorkCalls.Message> messages = new ArrayList<>();

@@ -70,6 +70,7 @@ public final class WorkService implements AutoCloseable {
     private final String audience;
     private final InstantSource clock;
     private final ScheduledExecutorService sweeper;
+    private final Object[] deliveryLocks = new Object[64];
 
     private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, WorkStore store,
                         Function<String, Optional<Ed25519.KeyPair>> custodialKeys, String audience, InstantSource clock) {
@@ -80,6 +81,7 @@ public final class WorkService implements AutoCloseable {
         this.custodialKeys = custodialKeys;
         this.audience = audience;
         this.clock = clock;
+        for (int i = 0; i < deliveryLocks.length; i++) deliveryLocks[i] = new Object();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "forge-work-expiry");
             t.setDaemon(true);
@@ -330,6 +332,13 @@ public final class WorkService implements AutoCloseable {
         RegisteredKey key = requireKey(actor);
         bounded(request.attestation(), MAX_ATTESTATION_BYTES, "attestation");
         bounded(request.output(), MAX_OUTPUT_BYTES, "output");
+        // One delivery of an order at a time, so that a retry racing its original is recorded once.
+        synchronized (deliveryLocks[(int) Math.floorMod(request.orderId(), (long) deliveryLocks.length)]) {
+            return deliverOne(key, request);
+        }
+    }
+
+    private Delivered deliverOne(RegisteredKey key, Deliver request) {
         AcceptedOrder accepted = knownOrder(request.orderId());
         long orderId = accepted.id();
         require(store.taker(orderId).filter(key.account()::equals).isPresent(), WorkRefusal.ORDER_NOT_TAKEN,
