@@ -22,7 +22,9 @@ import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.WorkVerifier;
 import dev.forge.node.work.WorkCalls.*;
+import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
+import dev.forge.node.mcp.ToolException;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -168,7 +170,7 @@ public final class WorkService implements AutoCloseable {
         CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digest, audience, clock.millis(), key);
         check(built.order(), built.input());
         WorkOrder order = built.order().order();
-        var spend = new SpendRequest(agent, dev.forge.node.ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
+        var spend = new SpendRequest(agent, ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
                 "work:" + HEX.formatHex(order.nonce()), CustodialOrder.argumentsDigest(withTier));
         Spend opened = new SpendGate(pipeline).open(actor, spend, approvalId, null);
         return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), agent));
@@ -191,7 +193,9 @@ public final class WorkService implements AutoCloseable {
         WorkOrder order = signed.order();
         AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
         store.putOrder(accepted.id(), input.clone());
-        return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), "open", order.maxPayment(), order.expiresAt());
+        // The same order sent again answers where it stands now.
+        return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), state(accepted.id()), order.maxPayment(),
+                order.expiresAt());
     }
 
     /** A chat order's input is the canonical chat request it names: digest, model and parameters. */
@@ -199,7 +203,7 @@ public final class WorkService implements AutoCloseable {
         try {
             ChatRequest.orderedBy(order, input);
         } catch (WorkException e) {
-            throw new dev.forge.node.mcp.ToolException(e.code().code(), e.getMessage());
+            throw new ToolException(e.code().code(), e.getMessage());
         }
     }
 
@@ -296,7 +300,7 @@ public final class WorkService implements AutoCloseable {
         Check first = verification.firstFailure().orElseThrow();
         String reasons = String.join("; ", verification.checks().stream().filter(c -> c.verdict() == Check.Verdict.FAIL)
                 .map(c -> c.name() + ": " + c.reason()).toList());
-        return new dev.forge.node.mcp.ToolException(first.code(), "the delivery was refused and nothing was paid: " + reasons);
+        return new ToolException(first.code(), "the delivery was refused and nothing was paid: " + reasons);
     }
 
     private void record(long orderId, String provider, SignedAttestation attestation, Verification verification) {
