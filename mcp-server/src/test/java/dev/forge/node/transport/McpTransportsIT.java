@@ -43,7 +43,8 @@ class McpTransportsIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final String MODEL = "stories260K";
     static final Set<String> TOOLS = Set.of("balance", "pricing", "chat", "route", "borrow", "repay", "kill", "trades", "network",
-            "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety");
+            "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety", "register_key", "submit_order",
+            "open_orders", "take_order", "deliver", "order_status", "verify");
     private static final Map<Transport, Session> SESSIONS = new EnumMap<>(Transport.class);
 
     @Inject
