@@ -18,6 +18,8 @@ import dev.forge.inference.LocalModel;
 import dev.forge.inference.ModelCatalog;
 import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
+import dev.forge.economy.work.ChainBook;
+import dev.forge.node.work.NodeReexecution;
 import dev.forge.node.work.RegisteredKey;
 import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
@@ -46,6 +48,7 @@ public final class ForgeNode implements AutoCloseable {
     private final InferenceEngine engine;
     private final Statements statements;
     private final WorkService work;
+    private final ChainBook chains = new ChainBook();
 
     private ForgeNode(NodeSettings settings, InstantSource clock) {
         this.settings = settings;
@@ -55,7 +58,8 @@ public final class ForgeNode implements AutoCloseable {
         this.identities = Identities.open(data);
         this.ledger = openLedger(data, clock);
         this.pipeline = openPipeline(data, ledger, clock);
-        this.market = new Market(ledger, MarketConfig.DEFAULT, clock);
+        // The market routes by the rates the live checks keep (docs/verification.md).
+        this.market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
         this.work = openWork(data, clock); // before the seal, which makes its files the owner's only
         seal(data);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
@@ -68,8 +72,10 @@ public final class ForgeNode implements AutoCloseable {
     private WorkService openWork(Path data, InstantSource clock) {
         try {
             DataFolder.createPrivate(data.resolve("orders"));
+            var verifying = new WorkService.Verifying(chains, new NodeReexecution(() -> engine),
+                    settings.verifyPeriod().toMillis());
             return WorkService.open(data.resolve("orders"), ledger, market, pipeline, identities::agentKey,
-                    identities.nodeKey(), clock, 2_000);
+                    identities.nodeKey(), verifying, clock, 2_000);
         } catch (java.io.IOException | RuntimeException e) {
             closeQuietly(pipeline);
             closeQuietly(ledger);

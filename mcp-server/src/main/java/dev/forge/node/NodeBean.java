@@ -7,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Produces;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -20,6 +21,9 @@ public class NodeBean {
     @ConfigProperty(name = "forge.models")
     Optional<List<String>> models;
 
+    @ConfigProperty(name = "forge.verify.period", defaultValue = "60s")
+    Duration verifyPeriod;
+
     private ForgeNode node;
     private PriceHistory prices;
 
@@ -31,7 +35,7 @@ public class NodeBean {
     @Unremovable // looked up by the servlet listener, which CDI cannot see
     public synchronized ForgeNode node() {
         if (node == null) {
-            node = open(NodeSettings.of(Path.of(data), models.orElse(List.of())));
+            node = open(NodeSettings.of(Path.of(data), models.orElse(List.of())).withVerifyPeriod(verifyPeriod));
             NodeMetrics.register(node); // one node per process: its gauges are the process's
             prices = new PriceHistory(node, 5_000, 720);
         }

@@ -2,6 +2,7 @@ package dev.forge.node;
 
 import dev.forge.inference.Tier;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -13,17 +14,28 @@ import java.util.List;
  * @param queue how many chats may wait per model
  */
 public record NodeSettings(Path data, List<String> models, Path modelsRoot, Tier.Bounds tiers, long tokensPerMinute,
-                           int queue) {
+                           int queue, Duration verifyPeriod) {
+    /** How often providers' chains are re-checked live ({@code forge.verify.period}). */
+    public static final Duration DEFAULT_VERIFY_PERIOD = Duration.ofSeconds(60);
+
     public NodeSettings {
         models = List.copyOf(models);
         if (tokensPerMinute < 1 || queue < 0) throw new IllegalArgumentException("capacity and queue out of range");
+        if (verifyPeriod.toMillis() < 1_000 || verifyPeriod.toDays() > 1) {
+            throw new IllegalArgumentException("forge.verify.period must be 1 s to 1 day");
+        }
     }
 
     public static NodeSettings of(Path data, List<String> models) {
-        return new NodeSettings(data, models, dev.forge.inference.ModelStore.defaultRoot(), Tier.Bounds.DEFAULT, 6_000, 16);
+        return new NodeSettings(data, models, dev.forge.inference.ModelStore.defaultRoot(), Tier.Bounds.DEFAULT, 6_000, 16,
+                DEFAULT_VERIFY_PERIOD);
     }
 
     public NodeSettings withTiers(Tier.Bounds bounds) {
-        return new NodeSettings(data, models, modelsRoot, bounds, tokensPerMinute, queue);
+        return new NodeSettings(data, models, modelsRoot, bounds, tokensPerMinute, queue, verifyPeriod);
+    }
+
+    public NodeSettings withVerifyPeriod(Duration period) {
+        return new NodeSettings(data, models, modelsRoot, tiers, tokensPerMinute, queue, period);
     }
 }

@@ -27,6 +27,8 @@ public class WorkResource {
     private static final Set<String> CALLS = Set.of("register_key", "submit_order", "open_orders", "take_order", "deliver",
             "order_status", "verify");
 
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     @Inject
     ForgeNode node;
 
@@ -44,6 +46,24 @@ public class WorkResource {
                                     @Context ContainerRequestContext context) {
         if (!CALLS.contains(call)) throw new ToolException("not_found", "no POST /v1/forge/work/" + (call.length() <= 32 ? call : "…"));
         return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
+    }
+
+    /** The DSSE envelopes of a settled order's in-toto Statement and of the node's verdict now (docs/verification.md, "Export"). */
+    @GET
+    @Path("/work/export/{order_id}")
+    public Map<String, Object> export(@PathParam("order_id") String orderId, @Context ContainerRequestContext context) {
+        if (!orderId.matches("[0-9]{1,18}")) throw new ToolException("invalid_argument", "order_id must be a decimal order id");
+        var export = node.work().export(ApiAuth.actor(context), Long.parseLong(orderId));
+        return Map.of("order_id", export.orderId(), "statement", json(export.statement()), "verdict", json(export.verdict()),
+                "verification_result", export.verificationResult(), "key_id", export.keyId());
+    }
+
+    private static Object json(byte[] envelope) {
+        try {
+            return JSON.readValue(envelope, Map.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("an envelope the node wrote is not JSON", e);
+        }
     }
 
     @GET

@@ -253,19 +253,20 @@ final class WorkTools {
     private ForgeTool verify() {
         return ForgeTool.named("verify").title("A provider's verification rate").readOnly()
                 .description("How far a provider's work can be trusted: the value-weighted share of its delivered "
-                        + "attestation chains that verify, with a prior for new providers, the counts, and its last "
-                        + "failures with their codes. Free to call about any provider.")
+                        + "attestation chains that verify now (re-checked live: bodies, log, sampled re-runs), with a prior "
+                        + "for new providers, the counts, and its last failures with their reasons. Free to call about any provider.")
                 .input(object(required("provider", string("the provider's account", 64))))
                 .output(object(required("provider", string("the provider")), required("rate", Schema.number("0 to 1", 0, 1)),
                         required("text", string("as people read it")), required("checked", integer("chains checked")),
                         required("passed", integer("chains that verify")), required("completed", integer("orders paid")),
-                        required("failures", array("newest first", anyObject("order_id, check, code, at")))))
+                        required("failures", array("newest first", anyObject("order_id, log_index (-1: refused on arrival), check, code, reason, at")))))
                 .handler(call -> verifyAnswer(work.verify(call.args().string("provider", 64))));
     }
 
     static Map<String, Object> verifyAnswer(WorkCalls.ProviderRate r) {
         List<Map<String, Object>> failures = r.failures().stream().map(f -> Out.of().put("order_id", f.orderId())
-                .put("check", f.check()).put("code", f.code()).put("at", f.at()).map()).toList();
+                .put("log_index", f.logIndex()).put("check", f.check()).put("code", f.code()).put("reason", f.reason())
+                .put("at", f.at()).map()).toList();
         return Out.of().put("provider", r.provider()).put("rate", r.ratePpm() / 1e6).put("rate_ppm", r.ratePpm())
                 .put("text", r.text()).put("checked", r.checked()).put("passed", r.passed()).put("completed", r.completed())
                 .put("failures", failures).map();

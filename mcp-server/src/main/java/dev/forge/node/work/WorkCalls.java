@@ -79,7 +79,18 @@ public final class WorkCalls {
                          byte[] output, List<Check> checks, long expiresAt) {
     }
 
-    public record Failure(long orderId, String check, String code, long at) {
+    /**
+     * A failed check: of a paid chain now ({@code logIndex} its place in the provider's log), or of
+     * a delivery refused on arrival ({@code logIndex} -1).
+     */
+    public record Failure(long orderId, long logIndex, String check, String code, String reason, long at) {
+    }
+
+    /**
+     * An attestation for auditors: DSSE envelopes (JSON) of its in-toto Statement and of the
+     * node's verdict now, both signed by the node's key ({@code keyId}, hex SHA-256 of it).
+     */
+    public record Export(long orderId, byte[] statement, byte[] verdict, String verificationResult, String keyId) {
     }
 
     /**

@@ -12,10 +12,13 @@ import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.WorkRefusedException;
 import dev.forge.economy.ledger.WorkStatus;
 import dev.forge.economy.market.Market;
+import dev.forge.economy.work.AttestationExport;
+import dev.forge.economy.work.ChainBook;
 import dev.forge.economy.work.ChatRequest;
 import dev.forge.economy.work.Check;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Verification;
 import dev.forge.economy.work.WorkException;
 import dev.forge.economy.work.WorkKind;
@@ -68,16 +71,21 @@ public final class WorkService implements AutoCloseable {
     private final String audience;
     private final InstantSource clock;
     private final ScheduledExecutorService sweeper;
+    private final LiveVerification live;
+    private final Ed25519.KeyPair nodeKey;
     private final Object[] deliveryLocks = new Object[64];
 
     private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, WorkStore store,
-                        Function<String, Optional<Ed25519.KeyPair>> custodialKeys, String audience, InstantSource clock) {
+                        Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey, Verifying verifying,
+                        InstantSource clock) {
         this.ledger = ledger;
+        this.nodeKey = nodeKey;
+        this.audience = audienceOf(nodeKey);
+        this.live = new LiveVerification(verifying.book(), store, verifying.reexecution(), verifying.periodMillis(), clock);
         this.pipeline = pipeline;
         this.store = store;
         this.providers = new ProviderRegistry(store, ledger, market, audience, clock);
         this.custodialKeys = custodialKeys;
-        this.audience = audience;
         this.clock = clock;
         for (int i = 0; i < deliveryLocks.length; i++) deliveryLocks[i] = new Object();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -88,18 +96,30 @@ public final class WorkService implements AutoCloseable {
     }
 
     /**
-     * Opens the work store in {@code folder} (which exists), re-offers the agents' offers and starts the sweep
-     * that voids expired orders every {@code sweepMillis}.
+     * How the node verifies work live (docs/verification.md).
+     *
+     * @param book the providers' chains and standings; the market reads its rates
+     * @param reexecution replays on this node's engine, or null for none
+     * @param periodMillis time between two live rounds, at least 1 s
+     */
+    public record Verifying(ChainBook book, Reexecution reexecution, long periodMillis) {
+    }
+
+    /**
+     * Opens the work store in {@code folder} (which exists), re-offers the agents' offers, rebuilds the
+     * chain book from the ledger's settled work and starts its live rounds, and starts the sweep that
+     * voids expired orders every {@code sweepMillis}.
      *
      * @param pipeline the safety pipeline every custodial order passes, as a chat does
      * @param custodialKeys the key the node keeps for an agent, for orders it signs in custody
      */
     public static WorkService open(Path folder, Ledger ledger, Market market, SpendPipeline pipeline,
                                    Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey,
-                                   InstantSource clock, long sweepMillis) {
-        var service = new WorkService(ledger, market, pipeline, WorkStore.open(folder), custodialKeys, audienceOf(nodeKey),
+                                   Verifying verifying, InstantSource clock, long sweepMillis) {
+        var service = new WorkService(ledger, market, pipeline, WorkStore.open(folder), custodialKeys, nodeKey, verifying,
                 clock);
         service.providers.restoreOffers();
+        service.live.start(ledger, verifying.periodMillis());
         service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         return service;
     }
@@ -275,6 +295,7 @@ public final class WorkService implements AutoCloseable {
         }
         record(orderId, key.account(), attestation, verification);
         store.putSettlement(orderId, request.attestation().clone(), request.output().clone());
+        live.arrive(settled, verification);
         return delivered(accepted, settled);
     }
 
@@ -362,7 +383,31 @@ public final class WorkService implements AutoCloseable {
     /** Anyone may ask: a provider's reputation is public. */
     public ProviderRate verify(String provider) {
         require(AccountSpec.validId(provider), WorkRefusal.INVALID_ARGUMENT, "provider must be an account id");
-        return ProviderRates.of(provider, store.deliveries(provider), MAX_FAILURES_SHOWN);
+        return ProviderRates.of(provider, live.book(), live::orderId, store.deliveries(provider), MAX_FAILURES_SHOWN);
+    }
+
+    /**
+     * A settled order's attestation for auditors: its in-toto Statement and the node's verdict now
+     * (the record checks it passed on arrival and the live checks run again now), each in a DSSE
+     * envelope signed by the node's key. For the buyer, the provider that delivered it, and the operator.
+     */
+    public Export export(Actor actor, long orderId) {
+        Optional<AcceptedOrder> found = store.input(orderId).isPresent() ? ledger.order(orderId) : Optional.empty();
+        require(found.isPresent() && party(actor, found.get()), WorkRefusal.UNAUTHORIZED,
+                "only the buyer, the provider that delivered it and the operator export order " + orderId);
+        Optional<byte[]> settlement = store.settlement(orderId);
+        require(settlement.isPresent(), WorkRefusal.WORK_ORDER_NOT_SETTLED,
+                "order " + orderId + " is " + state(orderId) + "; only a settled order has an attestation to export");
+        SignedAttestation signed = SignedAttestation.decode(settlement.get());
+        String provider = signed.attestation().provider();
+        List<Check> checks = new ArrayList<>(lastChecks(provider, orderId));
+        live.recheck(provider, signed.attestation().logIndex()).ifPresent(r -> checks.addAll(r.verification().checks()));
+        var verification = new Verification(checks);
+        byte[] statement = AttestationExport.statement(found.get().signed(), signed);
+        byte[] verdict = AttestationExport.verdict(signed, verification, audience, clock.millis());
+        var statementEnvelope = AttestationExport.envelope(statement, nodeKey);
+        return new Export(orderId, statementEnvelope.json(), AttestationExport.envelope(verdict, nodeKey).json(),
+                verification.verified() ? "PASSED" : "FAILED", statementEnvelope.keyId());
     }
 
     // ---- expiry ----
@@ -435,6 +480,7 @@ public final class WorkService implements AutoCloseable {
 
     @Override
     public void close() {
+        live.close();
         sweeper.shutdownNow();
         store.close();
     }

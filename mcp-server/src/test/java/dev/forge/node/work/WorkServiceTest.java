@@ -60,9 +60,10 @@ class WorkServiceTest {
             pipeline = SpendPipeline.open(data.resolve("safety"), ledger, PipelineConfig.defaults().withClock(clock));
             // As ForgeNode opens it: where a spend's hold waits while the pipeline decides.
             ledger.openAccount(AccountSpec.system(dev.forge.node.ForgeNode.ESCROW, dev.forge.economy.ledger.AccountKind.ESCROW));
-            market = new Market(ledger, MarketConfig.DEFAULT, clock);
+            var chains = new dev.forge.economy.work.ChainBook();
+            market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
             work = WorkService.open(data.resolve("orders"), ledger, market, pipeline, id -> Optional.ofNullable(custody.get(id)),
-                    nodeKey, clock, 60_000);
+                    nodeKey, new WorkService.Verifying(chains, null, 60_000), clock, 60_000);
         }
 
         Actor agent(String id) {
