@@ -27,6 +27,7 @@ public final class ProviderKey {
     public static Ed25519.KeyPair openOrCreate(Path folder) {
         Path file = folder.resolve(FILE);
         try {
+            PrivateFiles.folder(folder);
             if (!Files.exists(file)) {
                 PrivateFiles.write(file, HexFormat.of().formatHex(Ed25519.seed(new SecureRandom())).getBytes());
             }
