@@ -43,6 +43,7 @@ public final class ForgeNode implements AutoCloseable {
     private final Lending lending;
     private final InferenceEngine engine;
     private final Statements statements;
+    private final dev.forge.node.work.WorkService work;
 
     private ForgeNode(NodeSettings settings, InstantSource clock) {
         this.settings = settings;
@@ -58,6 +59,17 @@ public final class ForgeNode implements AutoCloseable {
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
+        this.work = openWork(data, clock);
+    }
+
+    private dev.forge.node.work.WorkService openWork(Path data, InstantSource clock) {
+        try {
+            DataFolder.createPrivate(data.resolve("orders"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the work order folder in " + data, e);
+        }
+        return dev.forge.node.work.WorkService.open(data.resolve("orders"), ledger, market, identities::agentKey,
+                identities.nodeKey(), clock, 2_000);
     }
 
     private void seal(Path data) {
@@ -161,6 +173,10 @@ public final class ForgeNode implements AutoCloseable {
         return statements;
     }
 
+    public dev.forge.node.work.WorkService work() {
+        return work;
+    }
+
     /**
      * Creates an agent account (with the free tier) and its key; returns its API token. A create
      * that fails leaves no key, no token and no account behind.
@@ -183,7 +199,8 @@ public final class ForgeNode implements AutoCloseable {
 
     private static boolean agentId(String id) {
         return AccountSpec.validId(id) && !id.equals(PROVIDER) && !id.equals(ESCROW) && !id.startsWith("pool:")
-                && !id.startsWith("escrow:");
+                && !id.startsWith("escrow:")
+                && !id.startsWith(dev.forge.node.work.RegisteredKey.ACCOUNT_PREFIX);
     }
 
     /** The kill switch, for whoever still has the right to pull it (the operator can take it from an agent). */
@@ -197,6 +214,7 @@ public final class ForgeNode implements AutoCloseable {
     @Override
     public void close() {
         closeQuietly(lending);
+        closeQuietly(work);
         closeQuietly(engine);
         closeQuietly(pipeline);
         closeQuietly(ledger);

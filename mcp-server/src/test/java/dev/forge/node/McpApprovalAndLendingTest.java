@@ -85,7 +85,7 @@ class McpApprovalAndLendingTest {
                         "the refused loan moved nothing");
             }
             assertEquals(0, McpHttpTest.call(client, "loans", "{}").get("loans").size());
-            assertEquals("unauthorized", McpHttpTest.call(client, "offer", "{\"model\":\"" + MODEL + "\"}").get("error").asText());
+            assertEquals("key_not_registered", McpHttpTest.call(client, "offer", "{\"model\":\"" + MODEL + "\"}").get("error").asText());
         }
     }
 }

@@ -48,7 +48,7 @@ class McpStdioTest {
         String token = node.createAgent("stella");
         try (McpClient first = stdio(token); McpClient second = stdio(token)) {
             List<String> names = first.listTools().stream().map(ToolSpecification::name).toList();
-            assertEquals(17, names.size(), names.toString());
+            assertEquals(24, names.size(), names.toString());
             JsonNode chat = McpHttpTest.call(first, "chat", "{\"model\":\"stories260K\",\"prompt\":\"Once upon a time\",\"max_tokens\":16}");
             assertFalse(chat.has("isError"), chat.toString());
             assertTrue(chat.get("text").asText().startsWith(", there was a little girl named Lily."));

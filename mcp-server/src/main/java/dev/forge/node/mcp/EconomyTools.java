@@ -167,20 +167,23 @@ final class EconomyTools {
     }
 
     private ForgeTool offer() {
-        return ForgeTool.named("offer").title("Set this node's offer (operator)").idempotent()
-                .description("Sets the terms on which this node sells a model it serves: a price floor per 1,000 tokens "
-                        + "(the market price applies when higher) and the capacity it offers, which feeds the tier's price. "
-                        + "Operator only: an agent sells through a node of its own.")
-                .input(object(required("model", string("a model this node serves", 64)),
+        return ForgeTool.named("offer").title("Offer work for sale").idempotent()
+                .description("The operator sets the terms on which this node sells a model it serves: a price floor per "
+                        + "1,000 tokens (the market price applies when higher) and the capacity it offers, which feeds the "
+                        + "tier's price. An agent that registered its own key (register_key) offers its own work: model, "
+                        + "model_digest, tier and price_per_1k_cu; it then takes orders (open_orders, take_order, deliver).")
+                .input(object(required("model", string("a model this node serves, or (an agent) one you run", 64)),
                         optional("price_floor_cu", cu("the least per 1,000 tokens")),
-                        optional("tokens_per_minute", integer("capacity offered", 1, 1_000_000_000))))
-                .output(object(required("provider", string("the node")), required("model", string("the model")),
+                        optional("tokens_per_minute", integer("capacity offered", 1, 1_000_000_000)),
+                        optional("model_digest", string("an agent's offer: the model folder's RFC 6962 root, hex", 64)),
+                        optional("tier", Schema.choice("an agent's offer: the model's tier", "tiny", "small", "medium", "large")),
+                        optional("price_per_1k_cu", cu("an agent's offer: its price per 1,000 tokens")),
+                        optional("kinds", Schema.array("an agent's offer: work kinds (default inference.chat.v1)",
+                                string("a work kind", 32)))))
+                .output(object(required("provider", string("the node, or your key's account")), required("model", string("the model")),
                         required("price_per_1k_cu", cu("its price now"))))
                 .handler(call -> {
-                    if (!call.actor().isOperator()) {
-                        throw new ToolException("unauthorized", "only the operator sets this node's offers; an agent sells "
-                                + "through a node of its own");
-                    }
+                    if (!call.actor().isOperator()) return new WorkTools(node).offer(call, node);
                     String model = call.args().string("model", 64);
                     var loaded = node.engine().slot(model).model();
                     long floor = call.args().has("price_floor_cu") ? call.args().cu("price_floor_cu") : 0;

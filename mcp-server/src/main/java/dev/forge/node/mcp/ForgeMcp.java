@@ -30,6 +30,7 @@ public final class ForgeMcp {
         tools.add(new ChatTool(node).tool());
         tools.addAll(new SafetyTools(node).tools());
         tools.addAll(new LendingTools(node).tools());
+        tools.addAll(new WorkTools(node).tools());
     }
 
     public List<McpServerFeatures.SyncToolSpecification> specifications() {

@@ -1,0 +1,54 @@
+package dev.forge.node.http;
+
+import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.ForgeMcp;
+import dev.forge.node.mcp.ToolException;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.ContainerRequestContext;
+import jakarta.ws.rs.core.Context;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The work-order calls over REST (docs/work.md): {@code POST /v1/forge/work/<tool>} with the
+ * tool's arguments as the JSON body, and {@code GET /v1/forge/verify/<provider>}. Each is the
+ * MCP tool of the same name: the same handler, bounds and codes.
+ */
+@Path("/v1/forge")
+@Produces(MediaType.APPLICATION_JSON)
+public class WorkResource {
+    private static final Set<String> CALLS = Set.of("register_key", "submit_order", "open_orders", "take_order", "deliver",
+            "order_status", "verify");
+
+    @Inject
+    ForgeNode node;
+
+    private ForgeMcp tools;
+
+    private synchronized ForgeMcp tools() {
+        if (tools == null) tools = new ForgeMcp(node);
+        return tools;
+    }
+
+    @POST
+    @Path("/work/{call}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Map<String, Object> call(@PathParam("call") String call, Map<String, Object> body,
+                                    @Context ContainerRequestContext context) {
+        if (!CALLS.contains(call)) throw new ToolException("not_found", "no POST /v1/forge/work/" + (call.length() <= 32 ? call : "…"));
+        return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
+    }
+
+    @GET
+    @Path("/verify/{provider}")
+    public Map<String, Object> verify(@PathParam("provider") String provider, @Context ContainerRequestContext context) {
+        return tools().invoke("verify", ApiAuth.actor(context), Map.of("provider", provider));
+    }
+}

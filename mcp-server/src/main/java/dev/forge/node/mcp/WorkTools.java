@@ -1,0 +1,240 @@
+package dev.forge.node.mcp;
+
+import static dev.forge.node.mcp.Schema.array;
+import static dev.forge.node.mcp.Schema.anyObject;
+import static dev.forge.node.mcp.Schema.cu;
+import static dev.forge.node.mcp.Schema.integer;
+import static dev.forge.node.mcp.Schema.object;
+import static dev.forge.node.mcp.Schema.optional;
+import static dev.forge.node.mcp.Schema.required;
+import static dev.forge.node.mcp.Schema.string;
+
+import dev.forge.economy.work.Check;
+import dev.forge.node.ForgeNode;
+import dev.forge.node.work.WorkCalls;
+import dev.forge.node.work.WorkService;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The work-order tools (docs/work.md): thin adapters that read bounded arguments into
+ * {@link WorkCalls} records, call {@link WorkService}, and write its answer as JSON.
+ */
+final class WorkTools {
+    private static final int KEY_CHARS = 44;
+    private static final int DIGEST_CHARS = 64;
+    private final WorkService work;
+
+    WorkTools(ForgeNode node) {
+        this.work = node.work();
+    }
+
+    List<ForgeTool> tools() {
+        return List.of(registerKey(), submitOrder(), openOrders(), takeOrder(), deliver(), orderStatus(), verify());
+    }
+
+    private ForgeTool registerKey() {
+        return ForgeTool.named("register_key").title("Register your own signing key").idempotent()
+                .description("Registers the Ed25519 public key you keep (the node never sees its private half), so that "
+                        + "you can sell work (sign attestations) and sign your own orders. Answers the account that key "
+                        + "gets: name it as provider in attestations and as buyer in orders you sign; it is paid for your "
+                        + "work. The same key again is a no-op; another key is refused (key_exists).")
+                .input(object(required("public_key", string("base64 of the 32-byte raw Ed25519 public key", KEY_CHARS)),
+                        optional("bodies_url", string("http(s) URL where you serve bodies at {bodies_url}/{hex sha256}",
+                                WorkService.MAX_URL_CHARS))))
+                .output(object(required("account", string("the ledger account of your key")),
+                        required("public_key", string("base64")), required("key_id", string("hex SHA-256 of the key")),
+                        required("audience", string("this node's id, for the audience of orders you sign")),
+                        optional("bodies_url", string("as registered"))))
+                .handler(call -> {
+                    var answer = work.registerKey(call.actor(), new WorkCalls.RegisterKey(base64(call.args(), "public_key", 32),
+                            call.args().string("bodies_url", WorkService.MAX_URL_CHARS, "")));
+                    return Out.of().put("account", answer.account()).put("public_key", encode(answer.publicKey()))
+                            .put("key_id", answer.keyId()).put("audience", answer.audience())
+                            .put("bodies_url", answer.bodiesUrl()).map();
+                });
+    }
+
+    /** The offer of an agent's own work, called by {@code offer} in EconomyTools when the caller is not the operator. */
+    Map<String, Object> offer(ToolCall call, ForgeNode node) {
+        work.requireKey(call.actor());
+        Args a = call.args();
+        List<String> kinds = new ArrayList<>();
+        if (a.has("kinds")) {
+            for (Object kind : a.list("kinds", 2)) {
+                if (!(kind instanceof String s) || s.length() > 32) throw ToolException.invalid("kinds are work kind codes");
+                kinds.add(s);
+            }
+        }
+        var offered = work.offer(call.actor(), new WorkCalls.AgentOffer(a.string("model", 64), a.string("model_digest", DIGEST_CHARS),
+                a.string("tier", 16), a.cu("price_per_1k_cu"), kinds, a.integer("tokens_per_minute", 1, 1_000_000_000, 6_000)));
+        var view = node.market().providers(offered.model()).stream()
+                .filter(v -> v.offer().provider().equals(offered.provider())).findFirst().orElseThrow();
+        Map<String, Object> out = EconomyTools.view(view);
+        out.put("model_digest", offered.modelDigest());
+        out.put("kinds", offered.kinds());
+        return out;
+    }
+
+    private ForgeTool submitOrder() {
+        return ForgeTool.named("submit_order").title("Order work").destructive()
+                .description("Orders work from providers and holds its most cost plus reward from your balance until "
+                        + "it is delivered (then the provider is paid what its verified attestation states and the rest "
+                        + "returns) or it expires (all returns). Give `order` (base64 forge/work-order/v1 bytes you signed "
+                        + "with your registered key; its buyer is your key's account) and `input` (base64 of the body "
+                        + "whose SHA-256 the order names).")
+                .input(object(optional("order", string("base64 of your signed work order", chars(WorkService.MAX_ORDER_BYTES))),
+                        optional("input", string("base64 of the input body", chars(WorkService.MAX_INPUT_BYTES)))))
+                .output(submitted())
+                .handler(call -> {
+                    Args a = call.args();
+                    if (!a.has("order")) throw ToolException.invalid("give order and input (base64)");
+                    return submitted(work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(
+                            base64(a, "order", WorkService.MAX_ORDER_BYTES), base64(a, "input", WorkService.MAX_INPUT_BYTES))));
+                });
+    }
+
+    static Map<String, Object> submitted() {
+        return object(required("order_id", integer("the order's id in every later call")),
+                required("order_digest", string("hex SHA-256 of the order's bytes and signature")),
+                required("state", string("open")), required("held_cu", cu("held from your balance")),
+                required("expires_at", integer("epoch ms")));
+    }
+
+    static Map<String, Object> submitted(WorkCalls.Submitted s) {
+        return Out.of().put("order_id", s.orderId()).put("order_digest", s.orderDigest()).put("state", s.state())
+                .cu("held_cu", s.held()).put("expires_at", s.expiresAt()).map();
+    }
+
+    private ForgeTool openOrders() {
+        return ForgeTool.named("open_orders").title("Orders you can take").readOnly()
+                .description("Open orders you may take as a provider (open to any, or naming your key's account), oldest "
+                        + "first, each with its signed order and input body. Take one with take_order before running it.")
+                .input(object(optional("model_digest", string("only orders for this model (hex)", DIGEST_CHARS)),
+                        optional("limit", integer("how many", 1, WorkService.MAX_OPEN_ORDERS))))
+                .output(object(required("orders", array("open orders", anyObject("order_id, order, input, expires_at")))))
+                .handler(call -> {
+                    Args a = call.args();
+                    List<Map<String, Object>> orders = new ArrayList<>();
+                    for (var o : work.openOrders(call.actor(), new WorkCalls.OpenOrdersQuery(a.string("model_digest", DIGEST_CHARS,
+                            null), (int) a.integer("limit", 1, WorkService.MAX_OPEN_ORDERS, 10)))) {
+                        orders.add(Out.of().put("order_id", o.orderId()).put("order", encode(o.order())).put("input", encode(o.input()))
+                                .put("expires_at", o.expiresAt()).map());
+                    }
+                    return Out.of().put("orders", orders).map();
+                });
+    }
+
+    private ForgeTool takeOrder() {
+        return ForgeTool.named("take_order").title("Take an order")
+                .description("Takes an open order so that you alone may deliver it; a second provider gets order_taken. "
+                        + "Run it exactly as ordered (model, parameters, seed), then call deliver before it expires.")
+                .input(object(required("order_id", integer("the order", 1, Long.MAX_VALUE))))
+                .output(object(required("order_id", integer("the order")), required("state", string("taken")),
+                        required("provider", string("your key's account"))))
+                .handler(call -> {
+                    var t = work.take(call.actor(), call.args().integer("order_id", 1, Long.MAX_VALUE, 0));
+                    return Out.of().put("order_id", t.orderId()).put("state", t.state()).put("provider", t.provider()).map();
+                });
+    }
+
+    private ForgeTool deliver() {
+        return ForgeTool.named("deliver").title("Deliver work")
+                .description("Delivers an order you took: the output body and your signed forge/attestation/v1 (the "
+                        + "invoice). Every check runs on arrival; when all pass you are paid the attested amount plus the "
+                        + "reward at once. A refusal names the first failed check's code (output_mismatch, "
+                        + "amount_exceeds_order, nonce_reused, invalid_signature, order_expired, ...) and pays nothing.")
+                .input(object(required("order_id", integer("the order", 1, Long.MAX_VALUE)),
+                        required("attestation", string("base64 of your signed attestation", chars(WorkService.MAX_ATTESTATION_BYTES))),
+                        required("output", string("base64 of the output body (a chat: its UTF-8 text)",
+                                chars(WorkService.MAX_OUTPUT_BYTES)))))
+                .output(object(required("order_id", integer("the order")), required("state", string("settled")),
+                        required("paid_cu", cu("paid to you")), required("released_cu", cu("returned to the buyer")),
+                        required("log_index", integer("the attestation's place in your log"))))
+                .handler(call -> {
+                    Args a = call.args();
+                    var d = work.deliver(call.actor(), new WorkCalls.Deliver(a.integer("order_id", 1, Long.MAX_VALUE, 0),
+                            base64(a, "attestation", WorkService.MAX_ATTESTATION_BYTES), base64(a, "output", WorkService.MAX_OUTPUT_BYTES)));
+                    return Out.of().put("order_id", d.orderId()).put("state", d.state()).cu("paid_cu", d.paid())
+                            .cu("released_cu", d.released()).put("log_index", d.logIndex()).map();
+                });
+    }
+
+    private ForgeTool orderStatus() {
+        return ForgeTool.named("order_status").title("Order status and result").readOnly()
+                .description("Where an order stands (open, taken, settled or void) and, once settled, the output and "
+                        + "the attestation that paid for it, with the checks of its last delivery. Only its buyer, the "
+                        + "provider that took it and the operator may see it.")
+                .input(object(required("order_id", integer("the order", 1, Long.MAX_VALUE))))
+                .output(object(required("order_id", integer("the order")), required("state", string("open|taken|settled|void")),
+                        required("buyer", string("the buyer's account")), optional("provider", string("who took it")),
+                        required("held_cu", cu("held when accepted")), optional("paid_cu", cu("paid to the provider")),
+                        optional("attestation", string("base64")), optional("output", string("base64")),
+                        optional("checks", array("the last delivery's checks", anyObject("check, verdict, code"))),
+                        required("expires_at", integer("epoch ms"))))
+                .handler(call -> status(work.status(call.actor(), call.args().integer("order_id", 1, Long.MAX_VALUE, 0))));
+    }
+
+    private static Map<String, Object> status(WorkCalls.Status s) {
+        Out out = Out.of().put("order_id", s.orderId()).put("state", s.state()).put("buyer", s.buyer());
+        if (!s.provider().isEmpty()) out.put("provider", s.provider());
+        out.cu("held_cu", s.held());
+        if (s.paid() >= 0) out.cu("paid_cu", s.paid());
+        if (s.attestation() != null) out.put("attestation", encode(s.attestation()));
+        if (s.output() != null) out.put("output", encode(s.output()));
+        if (!s.checks().isEmpty()) out.put("checks", checks(s.checks()));
+        return out.put("expires_at", s.expiresAt()).map();
+    }
+
+    private static List<Map<String, Object>> checks(List<Check> checks) {
+        return checks.stream().map(c -> Out.of().put("check", c.name()).put("verdict", c.verdict().name().toLowerCase(Locale.ROOT))
+                .put("code", c.code()).map()).toList();
+    }
+
+    private ForgeTool verify() {
+        return ForgeTool.named("verify").title("A provider's verification rate").readOnly()
+                .description("How far a provider's work can be trusted: the value-weighted share of its delivered "
+                        + "attestation chains that verify, with a prior for new providers, the counts, and its last "
+                        + "failures with their codes. Free to call about any provider.")
+                .input(object(required("provider", string("the provider's account", 64))))
+                .output(object(required("provider", string("the provider")), required("rate", Schema.number("0 to 1", 0, 1)),
+                        required("text", string("as people read it")), required("checked", integer("chains checked")),
+                        required("passed", integer("chains that verify")), required("completed", integer("orders paid")),
+                        required("failures", array("newest first", anyObject("order_id, check, code, at")))))
+                .handler(call -> verifyAnswer(work.verify(call.args().string("provider", 64))));
+    }
+
+    static Map<String, Object> verifyAnswer(WorkCalls.ProviderRate r) {
+        List<Map<String, Object>> failures = r.failures().stream().map(f -> Out.of().put("order_id", f.orderId())
+                .put("check", f.check()).put("code", f.code()).put("at", f.at()).map()).toList();
+        return Out.of().put("provider", r.provider()).put("rate", r.ratePpm() / 1e6).put("rate_ppm", r.ratePpm())
+                .put("text", r.text()).put("checked", r.checked()).put("passed", r.passed()).put("completed", r.completed())
+                .put("failures", failures).map();
+    }
+
+    /** Characters of padded base64 for {@code bytes} bytes. */
+    private static int chars(int bytes) {
+        return (bytes + 2) / 3 * 4;
+    }
+
+    /** Standard padded base64, at most {@code maxBytes} decoded; the length is checked before decoding. */
+    private static byte[] base64(Args args, String name, int maxBytes) {
+        String text = args.string(name, chars(maxBytes));
+        byte[] bytes;
+        try {
+            bytes = Base64.getDecoder().decode(text);
+        } catch (IllegalArgumentException e) {
+            throw ToolException.invalid(name + " is not standard base64");
+        }
+        if (!encode(bytes).equals(text)) throw ToolException.invalid(name + " must be standard base64 with padding");
+        if (bytes.length > maxBytes) throw ToolException.invalid(name + " is more than " + maxBytes + " bytes");
+        return bytes;
+    }
+
+    private static String encode(byte[] bytes) {
+        return Base64.getEncoder().encodeToString(bytes);
+    }
+}

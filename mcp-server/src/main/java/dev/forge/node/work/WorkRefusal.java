@@ -1,0 +1,39 @@
+package dev.forge.node.work;
+
+import dev.forge.node.mcp.ToolException;
+
+/**
+ * The codes the work calls refuse with, besides the ledger's and the verifier's own
+ * ({@code order_expired}, {@code amount_exceeds_order}, ...), which pass through unchanged.
+ * docs/work.md says when each happens.
+ */
+enum WorkRefusal {
+    INVALID_ARGUMENT,
+    UNAUTHORIZED,
+    KEY_NOT_REGISTERED,
+    KEY_EXISTS,
+    WRONG_BUYER,
+    INVALID_SIGNATURE,
+    INPUT_MISMATCH,
+    WRONG_AUDIENCE,
+    UNKNOWN_PROVIDER,
+    MALFORMED_WORK_RECORD,
+    WORK_ORDER_NOT_FOUND,
+    WORK_ORDER_CLOSED,
+    ORDER_TAKEN,
+    ORDER_NOT_TAKEN,
+    WRONG_PROVIDER,
+    ACCOUNTS_MUST_BE_DIFFERENT;
+
+    String code() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    ToolException refuse(String message) {
+        return new ToolException(code(), message);
+    }
+
+    static void require(boolean condition, WorkRefusal refusal, String message) {
+        if (!condition) throw refusal.refuse(message);
+    }
+}

@@ -1,0 +1,456 @@
+package dev.forge.node.work;
+
+import static dev.forge.node.work.WorkRefusal.require;
+
+import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.crypto.Sha256;
+import dev.forge.economy.ledger.AcceptedOrder;
+import dev.forge.economy.ledger.Account;
+import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.SettledWork;
+import dev.forge.economy.ledger.WorkRefusedException;
+import dev.forge.economy.ledger.WorkStatus;
+import dev.forge.economy.market.Market;
+import dev.forge.economy.market.ModelTier;
+import dev.forge.economy.market.Offer;
+import dev.forge.economy.work.Check;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.SignedWorkOrder;
+import dev.forge.economy.work.Verification;
+import dev.forge.economy.work.VerificationRate;
+import dev.forge.economy.work.WorkException;
+import dev.forge.economy.work.WorkKind;
+import dev.forge.economy.work.WorkOrder;
+import dev.forge.economy.work.WorkVerifier;
+import dev.forge.node.work.WorkCalls.*;
+import dev.forge.policies.Actor;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+/**
+ * The work-order calls of docs/work.md, for one node: who may call what, the bounds, and the
+ * checks; the ledger holds and pays, {@link ArrivalChecks} decides whether a delivery is paid.
+ * Authority is the caller's {@link Actor} (from its bearer token), never an argument.
+ */
+public final class WorkService implements AutoCloseable {
+    public static final int MAX_ORDER_BYTES = 2_048;
+    public static final int MAX_INPUT_BYTES = 64 * 1024;
+    public static final int MAX_ATTESTATION_BYTES = 2_048;
+    public static final int MAX_OUTPUT_BYTES = 256 * 1024;
+    public static final int MAX_URL_CHARS = 256;
+    public static final int MAX_OPEN_ORDERS = 50;
+    public static final int MAX_FAILURES_SHOWN = 20;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private final Ledger ledger;
+    private final Market market;
+    private final WorkStore store;
+    private final Function<String, Optional<Ed25519.KeyPair>> custodialKeys;
+    private final String audience;
+    private final InstantSource clock;
+    private final ScheduledExecutorService sweeper;
+
+    private WorkService(Ledger ledger, Market market, WorkStore store, Function<String, Optional<Ed25519.KeyPair>> custodialKeys,
+                        String audience, InstantSource clock) {
+        this.ledger = ledger;
+        this.market = market;
+        this.store = store;
+        this.custodialKeys = custodialKeys;
+        this.audience = audience;
+        this.clock = clock;
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "forge-work-expiry");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /**
+     * Opens the work store in {@code folder} (which exists), re-offers the agents' offers and starts the sweep
+     * that voids expired orders every {@code sweepMillis}.
+     *
+     * @param custodialKeys the key the node keeps for an agent, for orders it signs in custody
+     */
+    public static WorkService open(Path folder, Ledger ledger, Market market,
+                                   Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey,
+                                   InstantSource clock, long sweepMillis) {
+        var service = new WorkService(ledger, market, WorkStore.open(folder), custodialKeys, audienceOf(nodeKey), clock);
+        service.restoreOffers();
+        service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
+        return service;
+    }
+
+    /** This node's id as an order's audience: "node:" and the first 32 hex of SHA-256 of its public key. */
+    public static String audienceOf(Ed25519.KeyPair nodeKey) {
+        return "node:" + HEX.formatHex(Sha256.hash(nodeKey.publicKey())).substring(0, 32);
+    }
+
+    public String audience() {
+        return audience;
+    }
+
+    // ---- keys and offers ----
+
+    public synchronized KeyRegistered registerKey(Actor actor, RegisterKey request) {
+        String agent = agentOf(actor);
+        byte[] key = request.publicKey();
+        require(key != null && Ed25519.PublicKey.decode(key) != null, WorkRefusal.INVALID_ARGUMENT,
+                "public_key must be the base64 of a valid 32-byte Ed25519 public key");
+        String url = bodiesUrl(request.bodiesUrl());
+        Optional<RegisteredKey> existing = store.key(agent);
+        if (existing.isPresent()) {
+            require(Arrays.equals(existing.get().publicKey(), key), WorkRefusal.KEY_EXISTS,
+                    agent + " registered another key (" + existing.get().keyId() + "); a key cannot be replaced yet");
+            if (!existing.get().bodiesUrl().equals(url)) store.putKey(new RegisteredKey(agent, key, url, clock.millis()));
+            return registered(store.key(agent).orElseThrow());
+        }
+        String account = RegisteredKey.accountOf(key);
+        require(store.agentOfAccount(account).isEmpty(), WorkRefusal.KEY_EXISTS, "another agent registered this key");
+        ledger.openAccount(AccountSpec.provider(account, key));
+        var registered = new RegisteredKey(agent, key, url, clock.millis());
+        store.putKey(registered);
+        return registered(registered);
+    }
+
+    private KeyRegistered registered(RegisteredKey key) {
+        return new KeyRegistered(key.account(), key.publicKey(), key.keyId(), audience, key.bodiesUrl());
+    }
+
+    private static String bodiesUrl(String url) {
+        if (url == null || url.isEmpty()) return "";
+        require(url.length() <= MAX_URL_CHARS, WorkRefusal.INVALID_ARGUMENT, "bodies_url is longer than " + MAX_URL_CHARS);
+        try {
+            URI uri = new URI(url);
+            boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
+            require(http && uri.getHost() != null && uri.getUserInfo() == null && uri.getQuery() == null
+                    && uri.getFragment() == null, WorkRefusal.INVALID_ARGUMENT,
+                    "bodies_url must be an http(s) URL with a host and no user, query or fragment");
+            return url;
+        } catch (java.net.URISyntaxException e) {
+            throw WorkRefusal.INVALID_ARGUMENT.refuse("bodies_url is not a URL");
+        }
+    }
+
+    /** The caller's registered key, or the refusal that says to register one. */
+    public RegisteredKey requireKey(Actor actor) {
+        return store.key(agentOf(actor)).orElseThrow(() -> WorkRefusal.KEY_NOT_REGISTERED.refuse(
+                "register your own Ed25519 public key first (register_key); the node never holds it"));
+    }
+
+    /** An agent offers its own work: the market lists it under the account of its registered key. */
+    public Offered offer(Actor actor, AgentOffer offer) {
+        RegisteredKey key = requireKey(actor);
+        require(offer.modelDigest() != null && offer.modelDigest().matches("[0-9a-f]{64}"), WorkRefusal.INVALID_ARGUMENT,
+                "model_digest must be 64 lowercase hex characters");
+        ModelTier tier = tier(offer.tier());
+        List<String> kinds = offer.kinds().isEmpty() ? List.of(WorkKind.INFERENCE_CHAT.code()) : List.copyOf(offer.kinds());
+        require(kinds.size() <= WorkKind.values().length, WorkRefusal.INVALID_ARGUMENT, "too many kinds");
+        for (String kind : kinds) kind(kind);
+        market.offer(new Offer(key.account(), offer.model(), tier, offer.pricePerKiloToken(), offer.tokensPerMinute()));
+        var offered = new Offered(key.account(), offer.model(), offer.modelDigest(), kinds);
+        store.putOffer(key.account(), offer.model(), new StoredOffer(offered, tier, offer.pricePerKiloToken(),
+                offer.tokensPerMinute()).encode());
+        return offered;
+    }
+
+    private void restoreOffers() {
+        for (byte[] bytes : store.offers()) {
+            StoredOffer o = StoredOffer.decode(bytes);
+            market.offer(new Offer(o.offered().provider(), o.offered().model(), o.tier(), o.pricePerKiloToken(), o.tokensPerMinute()));
+        }
+    }
+
+    private static ModelTier tier(String name) {
+        try {
+            return ModelTier.valueOf(name.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw WorkRefusal.INVALID_ARGUMENT.refuse("tier must be one of tiny, small, medium, large");
+        }
+    }
+
+    private static WorkKind kind(String code) {
+        try {
+            return WorkKind.ofCode(code);
+        } catch (WorkException e) {
+            throw WorkRefusal.INVALID_ARGUMENT.refuse("kinds: unknown work kind; this node knows inference.chat.v1 and eval.v1");
+        }
+    }
+
+    // ---- orders ----
+
+    /** A buyer's own signed order: its buyer is the caller's key account, and its key signed it. */
+    public Submitted submitSigned(Actor actor, SubmitSigned request) {
+        RegisteredKey key = requireKey(actor);
+        bounded(request.order(), MAX_ORDER_BYTES, "order");
+        bounded(request.input(), MAX_INPUT_BYTES, "input");
+        SignedWorkOrder signed = decodeOrder(request.order());
+        WorkOrder order = signed.order();
+        require(order.buyer().equals(key.account()), WorkRefusal.WRONG_BUYER,
+                "the order's buyer must be your key's account " + key.account());
+        require(order.signer() == WorkOrder.Signer.BUYER, WorkRefusal.INVALID_ARGUMENT,
+                "an order you sign yourself has signer 1 (buyer); use the custodial form to have the node sign");
+        require(signed.verifies(Ed25519.PublicKey.decode(key.publicKey())), WorkRefusal.INVALID_SIGNATURE,
+                "the order's signature does not verify with your registered key");
+        return accept(signed, request.input(), "");
+    }
+
+    /** The checks every order passes, however it was signed, then the ledger's hold. */
+    Submitted accept(SignedWorkOrder signed, byte[] input, String custodian) {
+        WorkOrder order = signed.order();
+        require(Arrays.equals(Sha256.hash(input), order.inputDigest()), WorkRefusal.INPUT_MISMATCH,
+                "the input's SHA-256 is not the order's input digest");
+        require(order.audience().equals(audience) || order.audience().equals(WorkOrder.GRID), WorkRefusal.WRONG_AUDIENCE,
+                "the order is for " + order.audience() + "; this node is " + audience);
+        require(order.openToAny() || store.agentOfAccount(order.provider()).isPresent(), WorkRefusal.UNKNOWN_PROVIDER,
+                "the order names " + order.provider() + ", which is no registered provider here");
+        AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
+        store.putOrder(accepted.id(), input.clone());
+        return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), "open", order.maxPayment(), order.expiresAt());
+    }
+
+    public List<OpenOrder> openOrders(Actor actor, OpenOrdersQuery query) {
+        RegisteredKey key = requireKey(actor);
+        require(query.limit() >= 1 && query.limit() <= MAX_OPEN_ORDERS, WorkRefusal.INVALID_ARGUMENT,
+                "limit must be 1 to " + MAX_OPEN_ORDERS);
+        require(query.modelDigest() == null || query.modelDigest().matches("[0-9a-f]{64}"), WorkRefusal.INVALID_ARGUMENT,
+                "model_digest must be 64 lowercase hex characters");
+        List<OpenOrder> found = new ArrayList<>();
+        for (long id : store.openOrders()) {
+            if (found.size() >= query.limit()) break;
+            if (!expireIfDue(id) || store.taker(id).isPresent()) continue;
+            AcceptedOrder accepted = ledger.order(id).orElseThrow();
+            WorkOrder order = accepted.order();
+            boolean mine = order.openToAny() || order.provider().equals(key.account());
+            boolean model = query.modelDigest() == null || query.modelDigest().equals(HEX.formatHex(order.modelDigest()));
+            if (mine && model && !order.buyer().equals(key.account())) {
+                found.add(new OpenOrder(id, accepted.signed().encode(), store.input(id).orElseThrow(), order.expiresAt()));
+            }
+        }
+        return found;
+    }
+
+    public Taken take(Actor actor, long orderId) {
+        RegisteredKey key = requireKey(actor);
+        AcceptedOrder accepted = knownOrder(orderId);
+        require(expireIfDue(orderId), WorkRefusal.WORK_ORDER_CLOSED, "order " + orderId + " is " + state(orderId));
+        WorkOrder order = accepted.order();
+        require(order.openToAny() || order.provider().equals(key.account()), WorkRefusal.WRONG_PROVIDER,
+                "order " + orderId + " is for " + order.provider());
+        require(!order.buyer().equals(key.account()), WorkRefusal.ACCOUNTS_MUST_BE_DIFFERENT, "you cannot take your own order");
+        require(store.take(orderId, key.account()), WorkRefusal.ORDER_TAKEN, "another provider took order " + orderId);
+        return new Taken(orderId, "taken", key.account());
+    }
+
+    /**
+     * Checks a delivery on arrival and, when every check passes, has the ledger pay it. Each
+     * delivery's checks are recorded (they are the provider's reputation); a refused one pays
+     * nothing and leaves the order taken until it is settled or expires.
+     */
+    public Delivered deliver(Actor actor, Deliver request) {
+        RegisteredKey key = requireKey(actor);
+        bounded(request.attestation(), MAX_ATTESTATION_BYTES, "attestation");
+        bounded(request.output(), MAX_OUTPUT_BYTES, "output");
+        AcceptedOrder accepted = knownOrder(request.orderId());
+        long orderId = accepted.id();
+        require(store.taker(orderId).filter(key.account()::equals).isPresent(), WorkRefusal.ORDER_NOT_TAKEN,
+                "take order " + orderId + " before delivering it");
+        expireIfDue(orderId);
+        SignedAttestation attestation = decodeAttestation(request.attestation());
+        Optional<Delivered> again = repeatedDelivery(orderId, attestation, request.output());
+        if (again.isPresent()) return again.get();
+        Verification verification = ArrivalChecks.run(accepted.signed(), attestation, request.output(), orderKey(accepted),
+                Ed25519.PublicKey.decode(key.publicKey()), key.account(), context(orderId, key.account()));
+        if (!verification.verified()) throw refused(orderId, key.account(), attestation, verification);
+        SettledWork settled;
+        try {
+            settled = ledger.settleWork(orderId, attestation, audience);
+        } catch (WorkRefusedException e) {
+            throw refused(orderId, key.account(), attestation, e.verification());
+        }
+        record(orderId, key.account(), attestation, verification);
+        store.putSettlement(orderId, request.attestation().clone(), request.output().clone());
+        return delivered(accepted, settled);
+    }
+
+    /** The attestation that settled the order, sent again: the same answer, nothing paid twice. */
+    private Optional<Delivered> repeatedDelivery(long orderId, SignedAttestation attestation, byte[] output) {
+        Optional<byte[]> earlier = store.settlement(orderId);
+        if (earlier.isEmpty() || !Arrays.equals(earlier.get(), attestation.encode())
+                || !Arrays.equals(store.output(orderId).orElseThrow(), output)) {
+            return Optional.empty();
+        }
+        SettledWork settled = ledger.settleWork(orderId, attestation, audience);
+        return Optional.of(delivered(ledger.order(orderId).orElseThrow(), settled));
+    }
+
+    private static Delivered delivered(AcceptedOrder accepted, SettledWork settled) {
+        long paid = settled.paid();
+        return new Delivered(accepted.id(), "settled", paid, accepted.order().maxPayment() - paid,
+                settled.attestation().attestation().logIndex());
+    }
+
+    private RuntimeException refused(long orderId, String provider, SignedAttestation attestation, Verification verification) {
+        record(orderId, provider, attestation, verification);
+        Check first = verification.firstFailure().orElseThrow();
+        String reasons = String.join("; ", verification.checks().stream().filter(c -> c.verdict() == Check.Verdict.FAIL)
+                .map(c -> c.name() + ": " + c.reason()).toList());
+        return new dev.forge.node.mcp.ToolException(first.code(), "the delivery was refused and nothing was paid: " + reasons);
+    }
+
+    private void record(long orderId, String provider, SignedAttestation attestation, Verification verification) {
+        WorkOrder order = ledger.order(orderId).orElseThrow().order();
+        long value = Math.min(attestation.attestation().amount(), order.maxCost()) + order.reward();
+        store.putDelivery(new DeliveryRecord(orderId, provider, verification.verified(), value, clock.millis(),
+                verification.checks(), attestation.encode()));
+    }
+
+    private WorkVerifier.Context context(long orderId, String provider) {
+        // The ledger keeps one order per buyer nonce: its nonce is spent once this order settled.
+        return new WorkVerifier.Context(clock.millis(), audience,
+                nonce -> ledger.workStatus(orderId).orElseThrow() == WorkStatus.SETTLED, ledger.chainTip(provider));
+    }
+
+    /** The buyer's key, or for a custodial order its custodian's: the key the ledger accepted it with. */
+    private Ed25519.PublicKey orderKey(AcceptedOrder accepted) {
+        String signer = accepted.custodian().isEmpty() ? accepted.buyer() : accepted.custodian();
+        Account account = ledger.account(signer).orElseThrow();
+        return Ed25519.PublicKey.decode(account.publicKey());
+    }
+
+    // ---- status and reputation ----
+
+    public Status status(Actor actor, long orderId) {
+        Optional<AcceptedOrder> found = store.input(orderId).isPresent() ? ledger.order(orderId) : Optional.empty();
+        require(found.isPresent() && party(actor, found.get()), WorkRefusal.UNAUTHORIZED,
+                "only the buyer, the provider that took it and the operator see order " + orderId);
+        AcceptedOrder accepted = found.get();
+        expireIfDue(orderId);
+        String state = state(orderId);
+        byte[] attestation = store.settlement(orderId).orElse(null);
+        long paid = attestation == null ? -1 : ledger.order(orderId).map(a -> paidFor(a, attestation)).orElse(-1L);
+        String taker = store.taker(orderId).orElse("");
+        List<Check> checks = taker.isEmpty() ? List.of() : lastChecks(taker, orderId);
+        return new Status(orderId, state, accepted.buyer(), taker, accepted.order().maxPayment(), paid, attestation,
+                store.output(orderId).orElse(null), checks, accepted.expiresAt());
+    }
+
+    private static long paidFor(AcceptedOrder accepted, byte[] attestation) {
+        return SignedAttestation.decode(attestation).attestation().amount() + accepted.order().reward();
+    }
+
+    private List<Check> lastChecks(String provider, long orderId) {
+        List<DeliveryRecord> mine = store.deliveries(provider).stream().filter(d -> d.orderId() == orderId).toList();
+        return mine.isEmpty() ? List.of() : mine.getLast().checks();
+    }
+
+    /** The buyer (its agent, or the agent whose key account bought), the taker's agent, or the operator. */
+    private boolean party(Actor actor, AcceptedOrder accepted) {
+        if (actor.isOperator()) return true;
+        Optional<String> account = store.key(actor.id()).map(RegisteredKey::account);
+        String buyer = accepted.buyer();
+        boolean isBuyer = buyer.equals(actor.id()) || account.filter(buyer::equals).isPresent();
+        boolean isTaker = account.isPresent() && store.taker(accepted.id()).filter(account.get()::equals).isPresent();
+        return isBuyer || isTaker;
+    }
+
+    /** Anyone may ask: a provider's reputation is public. */
+    public ProviderRate verify(String provider) {
+        require(AccountSpec.validId(provider), WorkRefusal.INVALID_ARGUMENT, "provider must be an account id");
+        VerificationRate rate = VerificationRate.none();
+        List<Failure> failures = new ArrayList<>();
+        for (DeliveryRecord d : store.deliveries(provider)) {
+            rate = rate.withChecked(d.verified(), d.value());
+            if (d.verified()) rate = rate.withCompleted();
+            Check failed = d.firstFailure();
+            if (failed != null) failures.addFirst(new Failure(d.orderId(), failed.name(), failed.code(), d.at()));
+        }
+        return new ProviderRate(provider, rate.ppm(), rate.describe(), rate.chains(), rate.verifying(), rate.completed(),
+                List.copyOf(failures.subList(0, Math.min(MAX_FAILURES_SHOWN, failures.size()))));
+    }
+
+    // ---- expiry ----
+
+    /** Voids (by the ledger's expiry) every open order whose time is up; the sweep calls it, so do the calls. */
+    public void sweep() {
+        for (long id : store.openOrders()) expireIfDue(id);
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            System.err.println("forge: the work order sweep failed: " + e);
+        }
+    }
+
+    /** True while the order is open; an order past its expiry is expired now, and leaves the open set. */
+    private boolean expireIfDue(long orderId) {
+        AcceptedOrder accepted = ledger.order(orderId).orElseThrow();
+        WorkStatus status = ledger.workStatus(orderId).orElseThrow();
+        if (status == WorkStatus.OPEN && clock.millis() >= accepted.expiresAt()) {
+            ledger.expireDueHolds();
+            status = ledger.workStatus(orderId).orElseThrow();
+        }
+        if (status != WorkStatus.OPEN) store.close(orderId);
+        return status == WorkStatus.OPEN;
+    }
+
+    private String state(long orderId) {
+        return switch (ledger.workStatus(orderId).orElseThrow()) {
+            case OPEN -> store.taker(orderId).isPresent() ? "taken" : "open";
+            case SETTLED -> "settled";
+            case VOIDED, EXPIRED -> "void";
+        };
+    }
+
+    // ---- helpers ----
+
+    private AcceptedOrder knownOrder(long orderId) {
+        Optional<AcceptedOrder> accepted = store.input(orderId).isPresent() ? ledger.order(orderId) : Optional.empty();
+        return accepted.orElseThrow(() -> WorkRefusal.WORK_ORDER_NOT_FOUND.refuse("no work order " + orderId + " on this node"));
+    }
+
+    private static String agentOf(Actor actor) {
+        require(!actor.isOperator(), WorkRefusal.INVALID_ARGUMENT,
+                "the operator has no account of its own; an agent makes this call with its own token");
+        return actor.id();
+    }
+
+    private static void bounded(byte[] bytes, int max, String name) {
+        require(bytes != null && bytes.length <= max, WorkRefusal.INVALID_ARGUMENT, name + " must be at most " + max + " bytes");
+    }
+
+    private static SignedWorkOrder decodeOrder(byte[] bytes) {
+        try {
+            return SignedWorkOrder.decode(bytes);
+        } catch (WorkException e) {
+            throw WorkRefusal.MALFORMED_WORK_RECORD.refuse(e.getMessage());
+        }
+    }
+
+    private static SignedAttestation decodeAttestation(byte[] bytes) {
+        try {
+            return SignedAttestation.decode(bytes);
+        } catch (WorkException e) {
+            throw WorkRefusal.MALFORMED_WORK_RECORD.refuse(e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        store.close();
+    }
+}
