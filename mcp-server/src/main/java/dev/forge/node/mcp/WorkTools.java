@@ -83,18 +83,66 @@ final class WorkTools {
         return ForgeTool.named("submit_order").title("Order work").destructive()
                 .description("Orders work from providers and holds its most cost plus reward from your balance until "
                         + "it is delivered (then the provider is paid what its verified attestation states and the rest "
-                        + "returns) or it expires (all returns). Give `order` (base64 forge/work-order/v1 bytes you signed "
-                        + "with your registered key; its buyer is your key's account) and `input` (base64 of the body "
-                        + "whose SHA-256 the order names).")
+                        + "returns) or it expires (all returns). Either give `order` (base64 forge/work-order/v1 bytes you "
+                        + "signed with your registered key; its buyer is your key's account) and `input` (base64 of the "
+                        + "body whose SHA-256 the order names), or describe a chat (model or tier, messages, max_tokens, "
+                        + "max_cost_cu, expires_in_seconds) and the node writes and signs the order for you. Follow it "
+                        + "with order_status.")
                 .input(object(optional("order", string("base64 of your signed work order", chars(WorkService.MAX_ORDER_BYTES))),
-                        optional("input", string("base64 of the input body", chars(WorkService.MAX_INPUT_BYTES)))))
+                        optional("input", string("base64 of the input body", chars(WorkService.MAX_INPUT_BYTES))),
+                        optional("model", string("a chat: the model, as providers offer it", 64)),
+                        optional("tier", Schema.choice("a chat: any model of this tier", "tiny", "small", "medium", "large")),
+                        optional("provider", string("a chat: the one provider account that may take it (default any)", 64)),
+                        optional("messages", array("a chat: the conversation (at most " + MAX_MESSAGES + ")",
+                                object(required("role", Schema.choice("who speaks", "system", "user", "assistant")),
+                                        required("content", string("the text", WorkService.MAX_INPUT_BYTES))))),
+                        optional("max_tokens", integer("a chat: the most tokens to generate", 1, 100_000)),
+                        optional("temperature", Schema.number("a chat: 0 (greedy, default) to 2, at most 3 decimals", 0, 2)),
+                        optional("seed", integer("a chat: the sampling seed (default 0)")),
+                        optional("stop", array("a chat: up to 4 stop strings", string("a stop string", 64))),
+                        optional("max_cost_cu", cu("a chat: the most the tokens may cost")),
+                        optional("reward_cu", cu("a chat: paid on top when the work verifies (default 0)")),
+                        optional("expires_in_seconds", integer("a chat: how long providers have", 1,
+                                24 * 60 * 60))))
                 .output(submitted())
                 .handler(call -> {
                     Args a = call.args();
-                    if (!a.has("order")) throw ToolException.invalid("give order and input (base64)");
-                    return submitted(work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(
-                            base64(a, "order", WorkService.MAX_ORDER_BYTES), base64(a, "input", WorkService.MAX_INPUT_BYTES))));
+                    if (a.has("order") || a.has("input")) {
+                        return submitted(work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(
+                                base64(a, "order", WorkService.MAX_ORDER_BYTES), base64(a, "input", WorkService.MAX_INPUT_BYTES))));
+                    }
+                    return submitted(work.submitCustodial(call.actor(), custodial(a)));
                 });
+    }
+
+    private static final int MAX_MESSAGES = 64;
+
+    private static WorkCalls.SubmitCustodial custodial(Args a) {
+        List<WorkCalls.Message> messages = new ArrayList<>();
+        for (Object item : a.list("messages", MAX_MESSAGES)) {
+            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || role.length() > 16
+                    || !(m.get("content") instanceof String content) || m.size() != 2) {
+                throw ToolException.invalid("each message is {role, content}, both strings");
+            }
+            messages.add(new WorkCalls.Message(role, content));
+        }
+        List<String> stop = new ArrayList<>();
+        if (a.has("stop")) {
+            for (Object s : a.list("stop", 4)) {
+                if (!(s instanceof String text)) throw ToolException.invalid("stop strings are strings");
+                stop.add(text);
+            }
+        }
+        int temperature;
+        try {
+            temperature = dev.forge.economy.work.Replay.temperatureMilli(a.number("temperature", 0, 2, 0));
+        } catch (dev.forge.economy.work.WorkException e) {
+            throw ToolException.invalid(e.getMessage());
+        }
+        return new WorkCalls.SubmitCustodial(a.string("model", 64, ""), a.string("tier", 16, ""), a.string("provider", 64, ""),
+                messages, (int) a.integer("max_tokens", 1, 100_000, 0), temperature,
+                a.integer("seed", Long.MIN_VALUE, Long.MAX_VALUE, 0), stop, a.cu("max_cost_cu"),
+                a.has("reward_cu") ? a.cu("reward_cu") : 0, a.integer("expires_in_seconds", 1, 24 * 60 * 60, 0));
     }
 
     static Map<String, Object> submitted() {

@@ -14,6 +14,7 @@ import dev.forge.economy.ledger.WorkStatus;
 import dev.forge.economy.market.Market;
 import dev.forge.economy.market.ModelTier;
 import dev.forge.economy.market.Offer;
+import dev.forge.economy.work.ChatRequest;
 import dev.forge.economy.work.Check;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
@@ -206,6 +207,34 @@ public final class WorkService implements AutoCloseable {
         return accept(signed, request.input(), "");
     }
 
+    /** A chat order the node signs in custody for the caller, with the key it keeps for it. */
+    public Submitted submitCustodial(Actor actor, SubmitCustodial request) {
+        String agent = agentOf(actor);
+        Ed25519.KeyPair key = custodialKeys.apply(agent).orElseThrow(() -> WorkRefusal.INVALID_ARGUMENT.refuse(
+                agent + " has no key in the node's custody; sign the order yourself"));
+        WorkRefusal.require(request.model().isEmpty() != request.tier().isEmpty(), WorkRefusal.INVALID_ARGUMENT,
+                "name a model or a tier, not both");
+        String tier = request.tier().isEmpty() ? "" : tier(request.tier()).name().toLowerCase(Locale.ROOT);
+        byte[] digest = request.model().isEmpty() ? new byte[Sha256.SIZE] : offeredDigest(request.model(), request.provider());
+        var withTier = new SubmitCustodial(request.model(), tier, request.provider(), request.messages(), request.maxTokens(),
+                request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
+                request.expiresInSeconds());
+        CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digest, audience, clock.millis(), key);
+        return accept(built.order(), built.input(), agent);
+    }
+
+    /** The model digest that the offers of {@code model} (the named provider's, if one is named) agree on. */
+    private byte[] offeredDigest(String model, String provider) {
+        List<String> digests = store.offers().stream().map(StoredOffer::decode).map(StoredOffer::offered)
+                .filter(o -> o.model().equals(model) && (provider.isEmpty() || o.provider().equals(provider)))
+                .map(Offered::modelDigest).distinct().toList();
+        WorkRefusal.require(!digests.isEmpty(), WorkRefusal.NO_OFFER,
+                "no provider offers " + model + (provider.isEmpty() ? "" : " as " + provider) + "; see providers");
+        WorkRefusal.require(digests.size() == 1, WorkRefusal.INVALID_ARGUMENT,
+                "providers offer " + model + " with different digests; name the provider");
+        return HEX.parseHex(digests.getFirst());
+    }
+
     /** The checks every order passes, however it was signed, then the ledger's hold. */
     Submitted accept(SignedWorkOrder signed, byte[] input, String custodian) {
         WorkOrder order = signed.order();
@@ -215,9 +244,19 @@ public final class WorkService implements AutoCloseable {
                 "the order is for " + order.audience() + "; this node is " + audience);
         require(order.openToAny() || store.agentOfAccount(order.provider()).isPresent(), WorkRefusal.UNKNOWN_PROVIDER,
                 "the order names " + order.provider() + ", which is no registered provider here");
+        if (order.kind() == WorkKind.INFERENCE_CHAT) chatRequest(order, input);
         AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
         store.putOrder(accepted.id(), input.clone());
         return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), "open", order.maxPayment(), order.expiresAt());
+    }
+
+    /** A chat order's input is the canonical chat request it names: digest, model and parameters. */
+    private static void chatRequest(WorkOrder order, byte[] input) {
+        try {
+            ChatRequest.orderedBy(order, input);
+        } catch (WorkException e) {
+            throw new dev.forge.node.mcp.ToolException(e.code().code(), e.getMessage());
+        }
     }
 
     public List<OpenOrder> openOrders(Actor actor, OpenOrdersQuery query) {
