@@ -53,22 +53,30 @@ class ProviderIT {
     static String operator;
     static ProviderProcess first;
     static ProviderProcess second;
+    static String thirdToken;
     static McpSyncClient buyer;
+    /** Every provider by its account, for the audit. */
+    static final Map<String, ProviderProcess> providers = new HashMap<>();
 
     /** A {@code forge provide} process as the launcher runs it, with its folder, stderr and the account it announced. */
     record ProviderProcess(Process process, Path folder, Path stderr, int port, String account) implements AutoCloseable {
         static ProviderProcess start(String token, String price) throws Exception {
-            Path folder = Files.createTempDirectory("forge-provider");
+            return start(token, price, Files.createTempDirectory("forge-provider"), NodeProcess.freePort());
+        }
+
+        /** {@code extra} flags, e.g. --once, come last. */
+        static ProviderProcess start(String token, String price, Path folder, int port, String... extra) throws Exception {
             Path tokenFile = folder.resolveSibling(folder.getFileName() + ".token");
             Files.writeString(tokenFile, token);
             Path stderr = Files.createTempFile("forge-provider", ".err");
-            int port = NodeProcess.freePort();
             String app = NodeProcess.JAR.getParent().toString();
-            var command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
                     "-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge", "provide", "--node", address.toString(),
                     "--token-file", tokenFile.toString(), "--model", TestModel.folder().toString(), "--folder", folder.toString(),
                     "--port", String.valueOf(port), "--price-per-1k", price);
+            command = new ArrayList<>(command);
+            command.addAll(List.of(extra));
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String serving = awaitLine(process, stderr, "forge provide: serving ");
@@ -106,6 +114,7 @@ class ProviderIT {
         String buyerToken = createAgent("buyer");
         first = ProviderProcess.start(createAgent("seller-a"), "2");
         second = ProviderProcess.start(createAgent("seller-b"), "3");
+        thirdToken = createAgent("seller-c");
         buyer = client(buyerToken);
     }
 
@@ -139,6 +148,8 @@ class ProviderIT {
             bodies.put(id, new byte[][] {input, output});
         }
         long after = Cu.parse(call("balance", Map.of()).path("balance_cu").asText());
+        providers.put(first.account(), first);
+        providers.put(second.account(), second);
 
         // Deleting a provider's stored bodies makes them unfetchable; the other provider's stay.
         var one = ThirdPartyVerifier.attestation(decode(settled.get(orders.getFirst()).path("attestation").asText()));
@@ -153,11 +164,48 @@ class ProviderIT {
             assertEquals(served, lines, String.join("\n", p.lines()));
             assertTrue(served >= 2, p.account() + " served " + served);
         }
+        // A provider run with --once serves one order and exits; started again on its folder, its chain goes on.
+        Path folder = Files.createTempDirectory("forge-provider");
+        List<ProviderProcess> onceRuns = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            var once = ProviderProcess.start(thirdToken, "1", folder, NodeProcess.freePort(), "--once");
+            assertTrue(once.lines().getFirst().endsWith(", " + run + " attestations in the log"), once.lines().getFirst());
+            long id = submit("A cat sat", once.account(), "0");
+            orders.add(id);
+            assertTrue(once.process().waitFor(180, TimeUnit.SECONDS), "--once exits after its order");
+            assertEquals(0, once.process().exitValue(), String.join("\n", once.lines()));
+            assertTrue(once.lines().getLast().matches("forge provide: order " + id + " settled: .*, log index " + run), once.lines().getLast());
+            JsonNode status = call("order_status", Map.of("order_id", id));
+            settled.put(id, status);
+            var a = ThirdPartyVerifier.attestation(decode(status.path("attestation").asText()));
+            bodies.put(id, new byte[][] {Files.readAllBytes(folder.resolve("bodies").resolve(HexFormat.of().formatHex(a.inputDigest()))),
+                    decode(status.path("output").asText())});
+            onceRuns.add(once);
+        }
+        providers.put(onceRuns.getFirst().account(), onceRuns.getFirst());
+        after = Cu.parse(call("balance", Map.of()).path("balance_cu").asText());
+
         String audience = nodeAudience();
         first.close();
         second.close();
         node.close();
         auditTheLedger(orders, settled, bodies, before, after, audience);
+    }
+
+    /** The launcher runs a provider with the Vector API, as the node: the JVM's one notice of it is not the command's. */
+    @Test
+    void aBadFlagIsOneLineFromTheLauncher() throws Exception {
+        var result = Launcher.run("provide", "--node", address.toString(), "--token", "t", "--model", TestModel.folder().toString(),
+                "--price-per-1k", "1.5e3");
+        assertEquals(1, result.exit());
+        assertEquals(List.of("forge: --price-per-1k: an amount of CU is written like \"12.5\": up to 12 digits, optionally a point "
+                + "and up to 6 decimals"), withoutVectorNotice(result.err()));
+        var noNode = Launcher.run("provide", "--token", "t", "--model", TestModel.folder().toString());
+        assertEquals(List.of("forge: provide needs --node URL (the node's address)"), withoutVectorNotice(noNode.err()));
+    }
+
+    private static List<String> withoutVectorNotice(List<String> lines) {
+        return lines.stream().filter(l -> !l.equals("WARNING: Using incubator modules: jdk.incubator.vector")).toList();
     }
 
     /** With the node stopped: its ledger's settled work, checked leaf by leaf by the third-party verifier. */
@@ -177,7 +225,7 @@ class ProviderIT {
                 String provider = a.provider();
                 List<ThirdPartyVerifier.Attestation> chain = chains.computeIfAbsent(provider, k -> new ArrayList<>());
                 byte[] last = chain.isEmpty() ? new byte[32] : chain.getLast().digest();
-                byte[] providerKey = (provider.equals(first.account()) ? first : second).publicKey();
+                byte[] providerKey = providers.get(provider).publicKey();
                 byte[] orderKey = ledger.account(o.buyer()).orElseThrow().publicKey();
                 boolean reused = !nonces.add(o.buyer() + ":" + HexFormat.of().formatHex(o.nonce()));
                 byte[][] body = bodies.get(work.orderId());
@@ -200,7 +248,8 @@ class ProviderIT {
             assertArrayEquals(ThirdPartyVerifier.merkleRoot(leaves), ledger.merkleRoot());
             assertEquals(before - paid, after, "the buyer paid exactly the attested amounts and rewards");
             assertEquals(after, ledger.account("buyer").orElseThrow().balance());
-            for (ProviderProcess p : List.of(first, second)) {
+            assertEquals(providers.keySet(), chains.keySet());
+            for (ProviderProcess p : providers.values()) {
                 assertEquals(paidTo.get(p.account()), ledger.account(p.account()).orElseThrow().balance());
                 checkLog(p, chains.get(p.account()));
             }
