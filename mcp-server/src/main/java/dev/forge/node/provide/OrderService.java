@@ -101,6 +101,7 @@ final class OrderService {
         try {
             node.call("take_order", Map.of("order_id", open.id()));
         } catch (ProviderException e) {
+            if (e.code().equals("node_unreachable")) seen.remove(open.id()); // not refused: worth asking again
             line(open.id(), "not taken: " + e.code() + ": " + e.getMessage());
             return Outcome.LOST;
         }

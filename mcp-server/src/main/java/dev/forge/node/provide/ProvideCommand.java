@@ -9,6 +9,8 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 /**
  * {@code forge provide}: its flags read strictly (each bad one a {@link ProviderException}
@@ -38,11 +40,21 @@ public final class ProvideCommand {
         } catch (InferenceException e) {
             throw new ProviderException("not_a_model", "the model cannot be loaded: " + e.getMessage(), e);
         }
-        Runtime.getRuntime().addShutdownHook(new Thread(provider::stop));
+        var finished = new CountDownLatch(1);
+        // SIGTERM: the order being served is finished and delivered first (a minute at most), then the process ends.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            provider.stop();
+            try {
+                finished.await(60, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }));
         try {
             return provider.serve();
         } finally {
             provider.close();
+            finished.countDown();
         }
     }
 

@@ -42,6 +42,7 @@ public final class Provider implements AutoCloseable {
     private final OrderService orders;
     private final String account;
     private volatile boolean stopped;
+    private String lastPollFailure;
 
     private Provider(Settings settings, PrintStream status, InstantSource clock) {
         this.settings = settings;
@@ -129,6 +130,7 @@ public final class Provider implements AutoCloseable {
         try {
             JsonNode answer = orders.node().call("open_orders", Map.of("model_digest",
                     HexFormat.of().formatHex(orders.runner().modelDigest()), "limit", ORDERS_PER_POLL));
+            lastPollFailure = null;
             List<OpenOrder> open = new ArrayList<>();
             for (JsonNode entry : answer.path("orders")) {
                 try {
@@ -139,7 +141,9 @@ public final class Provider implements AutoCloseable {
             }
             return open;
         } catch (ProviderException e) {
-            say("open_orders failed: " + e.code() + ": " + e.getMessage());
+            String failure = e.code() + ": " + e.getMessage();
+            if (!failure.equals(lastPollFailure)) say("open_orders failed: " + failure + " (retrying quietly)");
+            lastPollFailure = failure;
             return List.of();
         }
     }
