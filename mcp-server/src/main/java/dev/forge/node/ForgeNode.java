@@ -68,7 +68,7 @@ public final class ForgeNode implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot create the work order folder in " + data, e);
         }
-        return dev.forge.node.work.WorkService.open(data.resolve("orders"), ledger, market, identities::agentKey,
+        return dev.forge.node.work.WorkService.open(data.resolve("orders"), ledger, market, pipeline, identities::agentKey,
                 identities.nodeKey(), clock, 2_000);
     }
 

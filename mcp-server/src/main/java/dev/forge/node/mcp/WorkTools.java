@@ -86,7 +86,8 @@ final class WorkTools {
                         + "returns) or it expires (all returns). Either give `order` (base64 forge/work-order/v1 bytes you "
                         + "signed with your registered key; its buyer is your key's account) and `input` (base64 of the "
                         + "body whose SHA-256 the order names), or describe a chat (model or tier, messages, max_tokens, "
-                        + "max_cost_cu, expires_in_seconds) and the node writes and signs the order for you. Follow it "
+                        + "max_cost_cu, expires_in_seconds) and the node writes and signs the order for you, within your "
+                        + "budget (above your approval threshold you get approval_required, as for chat). Follow it "
                         + "with order_status.")
                 .input(object(optional("order", string("base64 of your signed work order", chars(WorkService.MAX_ORDER_BYTES))),
                         optional("input", string("base64 of the input body", chars(WorkService.MAX_INPUT_BYTES))),
@@ -103,19 +104,26 @@ final class WorkTools {
                         optional("max_cost_cu", cu("a chat: the most the tokens may cost")),
                         optional("reward_cu", cu("a chat: paid on top when the work verifies (default 0)")),
                         optional("expires_in_seconds", integer("a chat: how long providers have", 1,
-                                24 * 60 * 60))))
+                                24 * 60 * 60)),
+                        optional("approval_id", string("a chat above your approval threshold, once the operator "
+                                + "approved it: the id approval_required gave, with the same arguments", 64))))
                 .output(submitted())
                 .handler(call -> {
                     Args a = call.args();
                     if (a.has("order") || a.has("input")) {
+                        for (String chat : CUSTODIAL_ARGUMENTS) {
+                            if (a.has(chat)) throw ToolException.invalid("give order and input, or a chat, not both (" + chat + ")");
+                        }
                         return submitted(work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(
                                 base64(a, "order", WorkService.MAX_ORDER_BYTES), base64(a, "input", WorkService.MAX_INPUT_BYTES))));
                     }
-                    return submitted(work.submitCustodial(call.actor(), custodial(a)));
+                    return submitted(work.submitCustodial(call.actor(), custodial(a), a.string("approval_id", 64, null)));
                 });
     }
 
     private static final int MAX_MESSAGES = 64;
+    private static final List<String> CUSTODIAL_ARGUMENTS = List.of("model", "tier", "provider", "messages", "max_tokens",
+            "temperature", "seed", "stop", "max_cost_cu", "reward_cu", "expires_in_seconds", "approval_id");
 
     private static WorkCalls.SubmitCustodial custodial(Args a) {
         List<WorkCalls.Message> messages = new ArrayList<>();

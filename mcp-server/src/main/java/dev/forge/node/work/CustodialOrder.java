@@ -53,6 +53,18 @@ final class CustodialOrder {
         }
     }
 
+    /**
+     * What an approval of a custodial order binds: every argument but the fresh nonce (and the
+     * expiry, which counts from each call), so that the approved call made again matches it.
+     */
+    static String argumentsDigest(WorkCalls.SubmitCustodial request) {
+        var replay = new Replay(request.maxTokens(), request.temperatureMilli(), request.seed(), request.stop());
+        byte[] chat = ChatRequest.chat(request.model(), messages(request.messages()), replay).digest();
+        return dev.forge.policies.SpendRequest.digestOf(new dev.forge.economy.codec.CanonicalWriter(160)
+                .string("forge/custodial-order-arguments/v1").fixed(chat, Sha256.SIZE).string(request.tier())
+                .string(request.provider()).i64(request.maxCost()).i64(request.reward()).i64(request.expiresInSeconds()));
+    }
+
     private static List<ChatRequest.Message> messages(List<WorkCalls.Message> messages) {
         List<ChatRequest.Message> out = new ArrayList<>(messages.size());
         for (WorkCalls.Message m : messages) {

@@ -25,7 +25,14 @@ import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.WorkVerifier;
 import dev.forge.node.work.WorkCalls.*;
+import dev.forge.node.SpendGate;
 import dev.forge.policies.Actor;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
+import dev.forge.policies.Spend;
+import dev.forge.policies.SpendAction;
+import dev.forge.policies.SpendPipeline;
+import dev.forge.policies.SpendRequest;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -57,20 +64,24 @@ public final class WorkService implements AutoCloseable {
 
     private final Ledger ledger;
     private final Market market;
+    private final SpendPipeline pipeline;
     private final WorkStore store;
     private final Function<String, Optional<Ed25519.KeyPair>> custodialKeys;
     private final String audience;
     private final InstantSource clock;
     private final ScheduledExecutorService sweeper;
+    private final Object[] deliveryLocks = new Object[64];
 
-    private WorkService(Ledger ledger, Market market, WorkStore store, Function<String, Optional<Ed25519.KeyPair>> custodialKeys,
-                        String audience, InstantSource clock) {
+    private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, WorkStore store,
+                        Function<String, Optional<Ed25519.KeyPair>> custodialKeys, String audience, InstantSource clock) {
         this.ledger = ledger;
         this.market = market;
+        this.pipeline = pipeline;
         this.store = store;
         this.custodialKeys = custodialKeys;
         this.audience = audience;
         this.clock = clock;
+        for (int i = 0; i < deliveryLocks.length; i++) deliveryLocks[i] = new Object();
         this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "forge-work-expiry");
             t.setDaemon(true);
@@ -82,12 +93,14 @@ public final class WorkService implements AutoCloseable {
      * Opens the work store in {@code folder} (which exists), re-offers the agents' offers and starts the sweep
      * that voids expired orders every {@code sweepMillis}.
      *
+     * @param pipeline the safety pipeline every custodial order passes, as a chat does
      * @param custodialKeys the key the node keeps for an agent, for orders it signs in custody
      */
-    public static WorkService open(Path folder, Ledger ledger, Market market,
+    public static WorkService open(Path folder, Ledger ledger, Market market, SpendPipeline pipeline,
                                    Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey,
                                    InstantSource clock, long sweepMillis) {
-        var service = new WorkService(ledger, market, WorkStore.open(folder), custodialKeys, audienceOf(nodeKey), clock);
+        var service = new WorkService(ledger, market, pipeline, WorkStore.open(folder), custodialKeys, audienceOf(nodeKey),
+                clock);
         service.restoreOffers();
         service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         return service;
@@ -204,11 +217,19 @@ public final class WorkService implements AutoCloseable {
                 "an order you sign yourself has signer 1 (buyer); use the custodial form to have the node sign");
         require(signed.verifies(Ed25519.PublicKey.decode(key.publicKey())), WorkRefusal.INVALID_SIGNATURE,
                 "the order's signature does not verify with your registered key");
-        return accept(signed, request.input(), "");
+        check(signed, request.input());
+        // The key's holder signed this spend itself: no budget of the node's applies, but the kill switch does.
+        PolicyException.require(!pipeline.killState().active(), Refusal.KILL_SWITCH, "spending is frozen by the kill switch");
+        return hold(signed, request.input(), "");
     }
 
-    /** A chat order the node signs in custody for the caller, with the key it keeps for it. */
-    public Submitted submitCustodial(Actor actor, SubmitCustodial request) {
+    /**
+     * A chat order the node signs in custody for the caller, with the key it keeps for it. It
+     * passes the safety pipeline as a chat does (kill switch, budgets, velocity, approval above
+     * the threshold: {@code approvalId} resumes an approved one); the budget is charged the
+     * most the order can cost, since what it costs is known only when it is delivered.
+     */
+    public Submitted submitCustodial(Actor actor, SubmitCustodial request, String approvalId) {
         String agent = agentOf(actor);
         Ed25519.KeyPair key = custodialKeys.apply(agent).orElseThrow(() -> WorkRefusal.INVALID_ARGUMENT.refuse(
                 agent + " has no key in the node's custody; sign the order yourself"));
@@ -220,7 +241,12 @@ public final class WorkService implements AutoCloseable {
                 request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
                 request.expiresInSeconds());
         CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digest, audience, clock.millis(), key);
-        return accept(built.order(), built.input(), agent);
+        check(built.order(), built.input());
+        WorkOrder order = built.order().order();
+        var spend = new SpendRequest(agent, dev.forge.node.ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
+                "work:" + HEX.formatHex(order.nonce()), CustodialOrder.argumentsDigest(withTier));
+        Spend opened = new SpendGate(pipeline).open(actor, spend, approvalId, null);
+        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), agent));
     }
 
     /** The model digest that the offers of {@code model} (the named provider's, if one is named) agree on. */
@@ -235,8 +261,8 @@ public final class WorkService implements AutoCloseable {
         return HEX.parseHex(digests.getFirst());
     }
 
-    /** The checks every order passes, however it was signed, then the ledger's hold. */
-    Submitted accept(SignedWorkOrder signed, byte[] input, String custodian) {
+    /** The checks every order passes, however it was signed. */
+    private void check(SignedWorkOrder signed, byte[] input) {
         WorkOrder order = signed.order();
         require(Arrays.equals(Sha256.hash(input), order.inputDigest()), WorkRefusal.INPUT_MISMATCH,
                 "the input's SHA-256 is not the order's input digest");
@@ -245,6 +271,11 @@ public final class WorkService implements AutoCloseable {
         require(order.openToAny() || store.agentOfAccount(order.provider()).isPresent(), WorkRefusal.UNKNOWN_PROVIDER,
                 "the order names " + order.provider() + ", which is no registered provider here");
         if (order.kind() == WorkKind.INFERENCE_CHAT) chatRequest(order, input);
+    }
+
+    /** The ledger holds the order's most cost plus reward; the node keeps its input for providers. */
+    private Submitted hold(SignedWorkOrder signed, byte[] input, String custodian) {
+        WorkOrder order = signed.order();
         AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
         store.putOrder(accepted.id(), input.clone());
         return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), "open", order.maxPayment(), order.expiresAt());
@@ -301,6 +332,13 @@ public final class WorkService implements AutoCloseable {
         RegisteredKey key = requireKey(actor);
         bounded(request.attestation(), MAX_ATTESTATION_BYTES, "attestation");
         bounded(request.output(), MAX_OUTPUT_BYTES, "output");
+        // One delivery of an order at a time, so that a retry racing its original is recorded once.
+        synchronized (deliveryLocks[(int) Math.floorMod(request.orderId(), (long) deliveryLocks.length)]) {
+            return deliverOne(key, request);
+        }
+    }
+
+    private Delivered deliverOne(RegisteredKey key, Deliver request) {
         AcceptedOrder accepted = knownOrder(request.orderId());
         long orderId = accepted.id();
         require(store.taker(orderId).filter(key.account()::equals).isPresent(), WorkRefusal.ORDER_NOT_TAKEN,

@@ -24,6 +24,8 @@ import dev.forge.economy.work.WorkOrder;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.NodeTestResource;
 import dev.forge.node.TestModel;
+import dev.forge.policies.Actor;
+import dev.forge.policies.BudgetPolicy;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -349,6 +351,29 @@ class WorkOrdersTest {
         assertEquals(10_000_000 - paid, available(account));
         assertEquals(paid, balance(ivyProvider.account));
         assertEquals("settled", ok(sid, "order_status", Map.of("order_id", id)).get("state"), "the buyer's agent sees it");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aCustodialOrderPassesTheSafetyPipelineAsAChatDoes() throws Exception {
+        Agent cara = agent("wo-cara");
+        provider(agent("wo-pia"));
+        long before = available(cara.id());
+        node.pipeline().setPolicy(Actor.operator(), cara.id(), new BudgetPolicy(1_000_000, 200_000_000, 1_000_000_000, 1_000_000_000));
+        assertEquals("budget_request", refused(cara, "submit_order", chatOrder("1", "0.25", 600)), "1.25 CU is above 1 CU a request");
+        assertEquals(before, available(cara.id()), "a refused order holds nothing");
+
+        node.pipeline().setPolicy(Actor.operator(), cara.id(), new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 1_000));
+        McpSchema.CallToolResult held = cara.mcp().callTool(new McpSchema.CallToolRequest("submit_order", chatOrder("1", "0.25", 600)));
+        var body = (Map<String, Object>) held.structuredContent();
+        assertEquals("approval_required", body.get("error"), body.toString());
+        String approval = (String) body.get("approval_id");
+        node.pipeline().approve(Actor.operator(), approval, "fine");
+        Map<String, Object> again = new LinkedHashMap<>(chatOrder("1", "0.25", 600));
+        again.put("approval_id", approval);
+        assertEquals("open", ok(cara, "submit_order", again).get("state"));
+        assertEquals(before - 1_250_000, available(cara.id()), "only the order's hold remains");
+        assertEquals("approval_used", refused(cara, "submit_order", again), "an approval is used once");
     }
 
     private static WorkOrder order(String buyer, byte[] input, Replay replay, byte[] nonce, String audience) {

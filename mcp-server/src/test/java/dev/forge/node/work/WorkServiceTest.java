@@ -1,0 +1,147 @@
+package dev.forge.node.work;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.ledger.Account;
+import dev.forge.economy.ledger.AccountSpec;
+import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.ledger.LedgerConfig;
+import dev.forge.economy.market.Market;
+import dev.forge.economy.market.MarketConfig;
+import dev.forge.economy.work.ModelDigest;
+import dev.forge.node.TestModel;
+import dev.forge.node.mcp.ToolException;
+import dev.forge.policies.Actor;
+import dev.forge.policies.PipelineConfig;
+import dev.forge.policies.SpendPipeline;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+/**
+ * WorkService on real stores in a data folder, without Quarkus: what it keeps survives a
+ * restart (registered keys, agents' offers, orders and who took them), and the expiry sweep
+ * releases an order whose time ran out, on a clock the test moves.
+ */
+class WorkServiceTest {
+    static final String MODEL = "stories260K";
+    final AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    final InstantSource clock = new InstantSource() {
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(now.get());
+        }
+    };
+    final Ed25519.KeyPair nodeKey = Ed25519.generate();
+    final Map<String, Ed25519.KeyPair> custody = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** One node's stores, opened on a folder, closed in the order the node closes them. */
+    final class Stores implements AutoCloseable {
+        final Ledger ledger;
+        final SpendPipeline pipeline;
+        final Market market;
+        final WorkService work;
+
+        Stores(Path data) throws Exception {
+            Files.createDirectories(data.resolve("ledger"));
+            Files.createDirectories(data.resolve("safety"));
+            Files.createDirectories(data.resolve("orders"));
+            ledger = Ledger.open(data.resolve("ledger"), LedgerConfig.defaults().withClock(clock));
+            pipeline = SpendPipeline.open(data.resolve("safety"), ledger, PipelineConfig.defaults().withClock(clock));
+            // As ForgeNode opens it: where a spend's hold waits while the pipeline decides.
+            ledger.openAccount(AccountSpec.system(dev.forge.node.ForgeNode.ESCROW, dev.forge.economy.ledger.AccountKind.ESCROW));
+            market = new Market(ledger, MarketConfig.DEFAULT, clock);
+            work = WorkService.open(data.resolve("orders"), ledger, market, pipeline, id -> Optional.ofNullable(custody.get(id)),
+                    nodeKey, clock, 60_000);
+        }
+
+        Actor agent(String id) {
+            custody.computeIfAbsent(id, k -> Ed25519.generate());
+            ledger.openAccount(AccountSpec.agent(id, custody.get(id).publicKey()));
+            return Actor.agent(id);
+        }
+
+        @Override
+        public void close() {
+            work.close();
+            pipeline.close();
+            ledger.close();
+        }
+    }
+
+    static WorkCalls.SubmitCustodial chat(long expiresInSeconds) {
+        return new WorkCalls.SubmitCustodial(MODEL, "", "", List.of(new WorkCalls.Message("user", "Once upon a time")), 16, 0, 0,
+                List.of(), 1_000_000, 0, expiresInSeconds);
+    }
+
+    @Test
+    void keysOffersAndTakenOrdersSurviveARestart() throws Exception {
+        Path data = Files.createTempDirectory("forge-work-service");
+        var provider = new TestProvider();
+        String digest = HexFormat.of().formatHex(ModelDigest.of(TestModel.folder()));
+        long orderId;
+        try (var node = new Stores(data)) {
+            Actor amy = node.agent("amy");
+            Actor ben = node.agent("ben");
+            provider.account = node.work.registerKey(ben, new WorkCalls.RegisterKey(provider.key.publicKey(), "")).account();
+            node.work.offer(ben, new WorkCalls.AgentOffer(MODEL, digest, "tiny", 2_000_000, List.of(), 6_000));
+            orderId = node.work.submitCustodial(amy, chat(600), null).orderId();
+            assertEquals("taken", node.work.take(ben, orderId).state());
+        }
+        try (var node = new Stores(data)) {
+            Actor amy = Actor.agent("amy");
+            Actor ben = Actor.agent("ben");
+            Actor cleo = node.agent("cleo");
+            var again = node.work.registerKey(ben, new WorkCalls.RegisterKey(provider.key.publicKey(), ""));
+            assertEquals(provider.account, again.account(), "the registered key is still there");
+            var other = assertThrows(ToolException.class,
+                    () -> node.work.registerKey(ben, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), "")));
+            assertEquals("key_exists", other.code());
+            assertTrue(node.market.providers(MODEL).stream().anyMatch(v -> v.offer().provider().equals(provider.account)),
+                    "the agent's offer is listed again");
+            var status = node.work.status(amy, orderId);
+            assertEquals("taken", status.state());
+            assertEquals(provider.account, status.provider());
+            node.work.registerKey(cleo, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), ""));
+            assertEquals("order_taken", assertThrows(ToolException.class, () -> node.work.take(cleo, orderId)).code());
+
+            byte[] order = node.ledger.order(orderId).orElseThrow().signed().encode();
+            var attestation = provider.sign(provider.attest(order, "a fixed output", 5, 11, 2_000_000));
+            var delivered = node.work.deliver(ben, new WorkCalls.Deliver(orderId, attestation.encode(),
+                    "a fixed output".getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            assertEquals(32_000, delivered.paid());
+            assertEquals(32_000, node.ledger.account(provider.account).map(Account::balance).orElseThrow());
+        }
+    }
+
+    @Test
+    void theSweepVoidsAnOrderWhoseTimeRanOut() throws Exception {
+        try (var node = new Stores(Files.createTempDirectory("forge-work-expiry"))) {
+            Actor dora = node.agent("dora");
+            Actor eli = node.agent("eli");
+            node.work.registerKey(eli, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), ""));
+            node.work.offer(eli, new WorkCalls.AgentOffer(MODEL, HexFormat.of().formatHex(new byte[32]).replace('0', 'a'), "tiny",
+                    1_000_000, List.of(), 6_000));
+            long before = node.ledger.account("dora").orElseThrow().available();
+            long id = node.work.submitCustodial(dora, chat(30), null).orderId();
+            assertEquals(before - 1_000_000, node.ledger.account("dora").orElseThrow().available());
+            assertEquals(1, node.work.openOrders(eli, new WorkCalls.OpenOrdersQuery(null, 10)).size());
+            now.addAndGet(30_001);
+            node.work.sweep();
+            assertEquals("void", node.work.status(dora, id).state());
+            assertEquals(before, node.ledger.account("dora").orElseThrow().available(), "the whole hold returned");
+            assertEquals(0, node.work.openOrders(eli, new WorkCalls.OpenOrdersQuery(null, 10)).size());
+            assertEquals("work_order_closed", assertThrows(ToolException.class, () -> node.work.take(eli, id)).code());
+        }
+    }
+}
