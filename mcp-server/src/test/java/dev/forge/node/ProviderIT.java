@@ -164,12 +164,17 @@ class ProviderIT {
             assertEquals(served, lines, String.join("\n", p.lines()));
             assertTrue(served >= 2, p.account() + " served " + served);
         }
-        // A provider run with --once serves one order and exits; started again on its folder, its chain goes on.
+        // A provider run with --once serves one order and exits. Then the state a crash between the node's settle and
+        // the log's append leaves: the attestation only in log/pending. Started again, it asks the node, appends it, goes on.
         Path folder = Files.createTempDirectory("forge-provider");
         List<ProviderProcess> onceRuns = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
             var once = ProviderProcess.start(thirdToken, "1", folder, NodeProcess.freePort(), "--once");
-            assertTrue(once.lines().getFirst().endsWith(", " + run + " attestations in the log"), once.lines().getFirst());
+            assertTrue(once.lines().getFirst().endsWith(", 0 attestations in the log"), once.lines().getFirst());
+            if (run == 1) {
+                awaitLine(once.process(), once.stderr(), "forge provide: order " + orders.getLast()
+                        + " settled (found after a restart), log index 0");
+            }
             long id = submit("A cat sat", once.account(), "0");
             orders.add(id);
             assertTrue(once.process().waitFor(180, TimeUnit.SECONDS), "--once exits after its order");
@@ -181,6 +186,7 @@ class ProviderIT {
             bodies.put(id, new byte[][] {Files.readAllBytes(folder.resolve("bodies").resolve(HexFormat.of().formatHex(a.inputDigest()))),
                     decode(status.path("output").asText())});
             onceRuns.add(once);
+            if (run == 0) crashBeforeTheAppend(folder.resolve("log"), id);
         }
         providers.put(onceRuns.getFirst().account(), onceRuns.getFirst());
         after = Cu.parse(call("balance", Map.of()).path("balance_cu").asText());
@@ -270,6 +276,19 @@ class ProviderIT {
         assertEquals(chain.size(), head.size());
         assertArrayEquals(ThirdPartyVerifier.merkleRoot(digests), head.root());
         assertTrue(ThirdPartyVerifier.ed25519(p.publicKey(), head.signedBytes(), head.signature()));
+    }
+
+    /** Puts the log back to before the append of its one attestation, which waits in log/pending (docs/provider.md). */
+    private static void crashBeforeTheAppend(Path log, long orderId) throws IOException {
+        List<byte[]> attestations = ThirdPartyVerifier.records(log.resolve("attestations"));
+        List<byte[]> heads = ThirdPartyVerifier.records(log.resolve("heads"));
+        assertEquals(1, attestations.size());
+        assertEquals(0, ThirdPartyVerifier.treeHead(heads.getFirst()).size());
+        byte[] attestation = attestations.getFirst();
+        Files.write(log.resolve("pending"), java.nio.ByteBuffer.allocate(8 + attestation.length).putLong(orderId).put(attestation).array());
+        Files.write(log.resolve("attestations"), new byte[0]);
+        byte[] head = heads.getFirst();
+        Files.write(log.resolve("heads"), java.nio.ByteBuffer.allocate(4 + head.length).putInt(head.length).put(head).array());
     }
 
     private static long submit(String prompt, String provider, String reward) {
