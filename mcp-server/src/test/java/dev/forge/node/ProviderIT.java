@@ -35,6 +35,9 @@ import java.util.concurrent.TimeUnit;
 import org.bouncycastle.crypto.params.Ed25519PrivateKeyParameters;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.TestMethodOrder;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -44,6 +47,7 @@ import org.junit.jupiter.api.Test;
  * verifier without Forge's code checks from their bytes alone. A provider whose bodies are
  * deleted can no longer serve them (404).
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ProviderIT {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
@@ -66,6 +70,13 @@ class ProviderIT {
 
         /** {@code extra} flags, e.g. --once, come last. */
         static ProviderProcess start(String token, String price, Path folder, int port, String... extra) throws Exception {
+            ProviderProcess started = launch(token, price, folder, port, extra);
+            String serving = awaitLine(started.process(), started.stderr(), "forge provide: serving ");
+            return new ProviderProcess(started.process(), folder, started.stderr(), port, serving.replaceAll(".* as (\\S+) at .*", "$1"));
+        }
+
+        /** The process as started, before it said anything. */
+        static ProviderProcess launch(String token, String price, Path folder, int port, String... extra) throws Exception {
             Path tokenFile = folder.resolveSibling(folder.getFileName() + ".token");
             Files.writeString(tokenFile, token);
             Path stderr = Files.createTempFile("forge-provider", ".err");
@@ -79,9 +90,7 @@ class ProviderIT {
             command.addAll(List.of(extra));
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            String serving = awaitLine(process, stderr, "forge provide: serving ");
-            String account = serving.replaceAll(".* as (\\S+) at .*", "$1");
-            return new ProviderProcess(process, folder, stderr, port, account);
+            return new ProviderProcess(process, folder, stderr, port, "");
         }
 
         List<String> lines() throws IOException {
@@ -125,6 +134,7 @@ class ProviderIT {
     }
 
     @Test
+    @Order(2) // last: it stops the node to audit its ledger
     void twoProvidersServeOrdersAndEveryAttestationVerifiesFromItsBytesAlone() throws Exception {
         assertNotEquals(first.account(), second.account());
         long before = Cu.parse(call("balance", Map.of()).path("balance_cu").asText());
@@ -200,6 +210,7 @@ class ProviderIT {
 
     /** The launcher runs a provider with the Vector API, as the node: the JVM's one notice of it is not the command's. */
     @Test
+    @Order(1)
     void aBadFlagIsOneLineFromTheLauncher() throws Exception {
         var result = Launcher.run("provide", "--node", address.toString(), "--token", "t", "--model", TestModel.folder().toString(),
                 "--price-per-1k", "1.5e3");
@@ -208,6 +219,17 @@ class ProviderIT {
                 + "and up to 6 decimals"), withoutVectorNotice(result.err()));
         var noNode = Launcher.run("provide", "--token", "t", "--model", TestModel.folder().toString());
         assertEquals(List.of("forge: provide needs --node URL (the node's address)"), withoutVectorNotice(noNode.err()));
+    }
+
+    @Test
+    @Order(1)
+    void aTokenTheNodeRefusesEndsTheProviderInOneLine() throws Exception {
+        try (var refused = ProviderProcess.launch("forge_ag_wrong", "1", Files.createTempDirectory("forge-provider"), 0)) {
+            assertTrue(refused.process().waitFor(180, TimeUnit.SECONDS));
+            assertEquals(1, refused.process().exitValue());
+            assertEquals(List.of("forge: unauthorized: the node at " + address + " does not accept this token (check --token-file)"),
+                    refused.lines());
+        }
     }
 
     private static List<String> withoutVectorNotice(List<String> lines) {

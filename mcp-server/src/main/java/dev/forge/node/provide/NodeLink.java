@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.client.transport.McpHttpClientTransportAuthorizationException;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.net.URI;
@@ -36,16 +37,30 @@ public final class NodeLink implements AutoCloseable {
             throw e;
         } catch (RuntimeException first) {
             closeClient(); // an expired session or a restarted node: one fresh session, then give up
+            if (unauthorized(first)) throw refusedToken(first);
             try {
                 return answer(client().callTool(new McpSchema.CallToolRequest(tool, arguments)));
             } catch (ProviderException e) {
                 throw e;
             } catch (RuntimeException e) {
                 closeClient();
+                if (unauthorized(e)) throw refusedToken(e);
                 throw new ProviderException("node_unreachable", "the node at " + node + " did not answer " + tool + ": "
                         + e.getMessage(), e);
             }
         }
+    }
+
+    /** The node answered 401 or 403: the token is wrong or revoked, and asking again will not help. */
+    private static boolean unauthorized(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof McpHttpClientTransportAuthorizationException) return true;
+        }
+        return false;
+    }
+
+    private ProviderException refusedToken(RuntimeException e) {
+        return new ProviderException("unauthorized", "the node at " + node + " does not accept this token (check --token-file)", e);
     }
 
     private static JsonNode answer(McpSchema.CallToolResult result) {
