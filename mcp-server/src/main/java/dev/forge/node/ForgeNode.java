@@ -18,6 +18,8 @@ import dev.forge.inference.LocalModel;
 import dev.forge.inference.ModelCatalog;
 import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
+import dev.forge.node.work.RegisteredKey;
+import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PipelineConfig;
 import dev.forge.policies.PolicyException;
@@ -43,7 +45,7 @@ public final class ForgeNode implements AutoCloseable {
     private final Lending lending;
     private final InferenceEngine engine;
     private final Statements statements;
-    private final dev.forge.node.work.WorkService work;
+    private final WorkService work;
 
     private ForgeNode(NodeSettings settings, InstantSource clock) {
         this.settings = settings;
@@ -53,29 +55,34 @@ public final class ForgeNode implements AutoCloseable {
         this.identities = Identities.open(data);
         this.ledger = openLedger(data, clock);
         this.pipeline = openPipeline(data, ledger, clock);
-        seal(data);
         this.market = new Market(ledger, MarketConfig.DEFAULT, clock);
+        this.work = openWork(data, clock); // before the seal, which makes its files the owner's only
+        seal(data);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
-        this.work = openWork(data, clock);
     }
 
-    private dev.forge.node.work.WorkService openWork(Path data, InstantSource clock) {
+    /** The work orders' store, or a one-line refusal; the stores opened before are closed again. */
+    private WorkService openWork(Path data, InstantSource clock) {
         try {
             DataFolder.createPrivate(data.resolve("orders"));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot create the work order folder in " + data, e);
+            return WorkService.open(data.resolve("orders"), ledger, market, pipeline, identities::agentKey,
+                    identities.nodeKey(), clock, 2_000);
+        } catch (java.io.IOException | RuntimeException e) {
+            closeQuietly(pipeline);
+            closeQuietly(ledger);
+            throw new NodeStartException("the work order store in " + data.resolve("orders") + " cannot be opened: "
+                    + oneLine(e), e);
         }
-        return dev.forge.node.work.WorkService.open(data.resolve("orders"), ledger, market, pipeline, identities::agentKey,
-                identities.nodeKey(), clock, 2_000);
     }
 
     private void seal(Path data) {
         try {
             DataFolder.sealAfterOpen(data, heads());
         } catch (RuntimeException e) {
+            work.close();
             pipeline.close();
             ledger.close();
             throw e;
@@ -173,7 +180,7 @@ public final class ForgeNode implements AutoCloseable {
         return statements;
     }
 
-    public dev.forge.node.work.WorkService work() {
+    public WorkService work() {
         return work;
     }
 
@@ -200,7 +207,7 @@ public final class ForgeNode implements AutoCloseable {
     private static boolean agentId(String id) {
         return AccountSpec.validId(id) && !id.equals(PROVIDER) && !id.equals(ESCROW) && !id.startsWith("pool:")
                 && !id.startsWith("escrow:")
-                && !id.startsWith(dev.forge.node.work.RegisteredKey.ACCOUNT_PREFIX);
+                && !id.startsWith(RegisteredKey.ACCOUNT_PREFIX);
     }
 
     /** The kill switch, for whoever still has the right to pull it (the operator can take it from an agent). */

@@ -12,14 +12,11 @@ import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.WorkRefusedException;
 import dev.forge.economy.ledger.WorkStatus;
 import dev.forge.economy.market.Market;
-import dev.forge.economy.market.ModelTier;
-import dev.forge.economy.market.Offer;
 import dev.forge.economy.work.ChatRequest;
 import dev.forge.economy.work.Check;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.Verification;
-import dev.forge.economy.work.VerificationRate;
 import dev.forge.economy.work.WorkException;
 import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
@@ -33,7 +30,6 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
 import dev.forge.policies.SpendRequest;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -63,9 +59,9 @@ public final class WorkService implements AutoCloseable {
     private static final HexFormat HEX = HexFormat.of();
 
     private final Ledger ledger;
-    private final Market market;
     private final SpendPipeline pipeline;
     private final WorkStore store;
+    private final ProviderRegistry providers;
     private final Function<String, Optional<Ed25519.KeyPair>> custodialKeys;
     private final String audience;
     private final InstantSource clock;
@@ -75,9 +71,9 @@ public final class WorkService implements AutoCloseable {
     private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, WorkStore store,
                         Function<String, Optional<Ed25519.KeyPair>> custodialKeys, String audience, InstantSource clock) {
         this.ledger = ledger;
-        this.market = market;
         this.pipeline = pipeline;
         this.store = store;
+        this.providers = new ProviderRegistry(store, ledger, market, audience, clock);
         this.custodialKeys = custodialKeys;
         this.audience = audience;
         this.clock = clock;
@@ -101,7 +97,7 @@ public final class WorkService implements AutoCloseable {
                                    InstantSource clock, long sweepMillis) {
         var service = new WorkService(ledger, market, pipeline, WorkStore.open(folder), custodialKeys, audienceOf(nodeKey),
                 clock);
-        service.restoreOffers();
+        service.providers.restoreOffers();
         service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         return service;
     }
@@ -115,91 +111,20 @@ public final class WorkService implements AutoCloseable {
         return audience;
     }
 
-    // ---- keys and offers ----
+    // ---- keys and offers: the registry's ----
 
-    public synchronized KeyRegistered registerKey(Actor actor, RegisterKey request) {
-        String agent = agentOf(actor);
-        byte[] key = request.publicKey();
-        require(key != null && Ed25519.PublicKey.decode(key) != null, WorkRefusal.INVALID_ARGUMENT,
-                "public_key must be the base64 of a valid 32-byte Ed25519 public key");
-        String url = bodiesUrl(request.bodiesUrl());
-        Optional<RegisteredKey> existing = store.key(agent);
-        if (existing.isPresent()) {
-            require(Arrays.equals(existing.get().publicKey(), key), WorkRefusal.KEY_EXISTS,
-                    agent + " registered another key (" + existing.get().keyId() + "); a key cannot be replaced yet");
-            if (!existing.get().bodiesUrl().equals(url)) store.putKey(new RegisteredKey(agent, key, url, clock.millis()));
-            return registered(store.key(agent).orElseThrow());
-        }
-        String account = RegisteredKey.accountOf(key);
-        require(store.agentOfAccount(account).isEmpty(), WorkRefusal.KEY_EXISTS, "another agent registered this key");
-        ledger.openAccount(AccountSpec.provider(account, key));
-        var registered = new RegisteredKey(agent, key, url, clock.millis());
-        store.putKey(registered);
-        return registered(registered);
-    }
-
-    private KeyRegistered registered(RegisteredKey key) {
-        return new KeyRegistered(key.account(), key.publicKey(), key.keyId(), audience, key.bodiesUrl());
-    }
-
-    private static String bodiesUrl(String url) {
-        if (url == null || url.isEmpty()) return "";
-        require(url.length() <= MAX_URL_CHARS, WorkRefusal.INVALID_ARGUMENT, "bodies_url is longer than " + MAX_URL_CHARS);
-        try {
-            URI uri = new URI(url);
-            boolean http = "http".equals(uri.getScheme()) || "https".equals(uri.getScheme());
-            require(http && uri.getHost() != null && uri.getUserInfo() == null && uri.getQuery() == null
-                    && uri.getFragment() == null, WorkRefusal.INVALID_ARGUMENT,
-                    "bodies_url must be an http(s) URL with a host and no user, query or fragment");
-            return url;
-        } catch (java.net.URISyntaxException e) {
-            throw WorkRefusal.INVALID_ARGUMENT.refuse("bodies_url is not a URL");
-        }
+    public KeyRegistered registerKey(Actor actor, RegisterKey request) {
+        return providers.register(agentOf(actor), request);
     }
 
     /** The caller's registered key, or the refusal that says to register one. */
     public RegisteredKey requireKey(Actor actor) {
-        return store.key(agentOf(actor)).orElseThrow(() -> WorkRefusal.KEY_NOT_REGISTERED.refuse(
-                "register your own Ed25519 public key first (register_key); the node never holds it"));
+        return providers.requireKey(agentOf(actor));
     }
 
     /** An agent offers its own work: the market lists it under the account of its registered key. */
     public Offered offer(Actor actor, AgentOffer offer) {
-        RegisteredKey key = requireKey(actor);
-        require(offer.modelDigest() != null && offer.modelDigest().matches("[0-9a-f]{64}"), WorkRefusal.INVALID_ARGUMENT,
-                "model_digest must be 64 lowercase hex characters");
-        ModelTier tier = tier(offer.tier());
-        List<String> kinds = offer.kinds().isEmpty() ? List.of(WorkKind.INFERENCE_CHAT.code()) : List.copyOf(offer.kinds());
-        require(kinds.size() <= WorkKind.values().length, WorkRefusal.INVALID_ARGUMENT, "too many kinds");
-        for (String kind : kinds) kind(kind);
-        market.offer(new Offer(key.account(), offer.model(), tier, offer.pricePerKiloToken(), offer.tokensPerMinute()));
-        var offered = new Offered(key.account(), offer.model(), offer.modelDigest(), kinds);
-        store.putOffer(key.account(), offer.model(), new StoredOffer(offered, tier, offer.pricePerKiloToken(),
-                offer.tokensPerMinute()).encode());
-        return offered;
-    }
-
-    private void restoreOffers() {
-        for (byte[] bytes : store.offers()) {
-            StoredOffer o = StoredOffer.decode(bytes);
-            market.offer(new Offer(o.offered().provider(), o.offered().model(), o.tier(), o.pricePerKiloToken(), o.tokensPerMinute()));
-        }
-    }
-
-    private static ModelTier tier(String name) {
-        try {
-            return ModelTier.valueOf(name.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            throw WorkRefusal.INVALID_ARGUMENT.refuse("tier must be one of tiny, small, medium, large");
-        }
-    }
-
-    private static WorkKind kind(String code) {
-        try {
-            return WorkKind.ofCode(code);
-        } catch (WorkException e) {
-            throw WorkRefusal.INVALID_ARGUMENT.refuse("kinds: unknown work kind; this node knows inference.chat.v1 and eval.v1");
-        }
+        return providers.offer(requireKey(actor), offer);
     }
 
     // ---- orders ----
@@ -235,8 +160,8 @@ public final class WorkService implements AutoCloseable {
                 agent + " has no key in the node's custody; sign the order yourself"));
         WorkRefusal.require(request.model().isEmpty() != request.tier().isEmpty(), WorkRefusal.INVALID_ARGUMENT,
                 "name a model or a tier, not both");
-        String tier = request.tier().isEmpty() ? "" : tier(request.tier()).name().toLowerCase(Locale.ROOT);
-        byte[] digest = request.model().isEmpty() ? new byte[Sha256.SIZE] : offeredDigest(request.model(), request.provider());
+        String tier = request.tier().isEmpty() ? "" : ProviderRegistry.tier(request.tier()).name().toLowerCase(Locale.ROOT);
+        byte[] digest = request.model().isEmpty() ? new byte[Sha256.SIZE] : providers.offeredDigest(request.model(), request.provider());
         var withTier = new SubmitCustodial(request.model(), tier, request.provider(), request.messages(), request.maxTokens(),
                 request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
                 request.expiresInSeconds());
@@ -247,18 +172,6 @@ public final class WorkService implements AutoCloseable {
                 "work:" + HEX.formatHex(order.nonce()), CustodialOrder.argumentsDigest(withTier));
         Spend opened = new SpendGate(pipeline).open(actor, spend, approvalId, null);
         return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), agent));
-    }
-
-    /** The model digest that the offers of {@code model} (the named provider's, if one is named) agree on. */
-    private byte[] offeredDigest(String model, String provider) {
-        List<String> digests = store.offers().stream().map(StoredOffer::decode).map(StoredOffer::offered)
-                .filter(o -> o.model().equals(model) && (provider.isEmpty() || o.provider().equals(provider)))
-                .map(Offered::modelDigest).distinct().toList();
-        WorkRefusal.require(!digests.isEmpty(), WorkRefusal.NO_OFFER,
-                "no provider offers " + model + (provider.isEmpty() ? "" : " as " + provider) + "; see providers");
-        WorkRefusal.require(digests.size() == 1, WorkRefusal.INVALID_ARGUMENT,
-                "providers offer " + model + " with different digests; name the provider");
-        return HEX.parseHex(digests.getFirst());
     }
 
     /** The checks every order passes, however it was signed. */
@@ -445,16 +358,7 @@ public final class WorkService implements AutoCloseable {
     /** Anyone may ask: a provider's reputation is public. */
     public ProviderRate verify(String provider) {
         require(AccountSpec.validId(provider), WorkRefusal.INVALID_ARGUMENT, "provider must be an account id");
-        VerificationRate rate = VerificationRate.none();
-        List<Failure> failures = new ArrayList<>();
-        for (DeliveryRecord d : store.deliveries(provider)) {
-            rate = rate.withChecked(d.verified(), d.value());
-            if (d.verified()) rate = rate.withCompleted();
-            Check failed = d.firstFailure();
-            if (failed != null) failures.addFirst(new Failure(d.orderId(), failed.name(), failed.code(), d.at()));
-        }
-        return new ProviderRate(provider, rate.ppm(), rate.describe(), rate.chains(), rate.verifying(), rate.completed(),
-                List.copyOf(failures.subList(0, Math.min(MAX_FAILURES_SHOWN, failures.size()))));
+        return ProviderRates.of(provider, store.deliveries(provider), MAX_FAILURES_SHOWN);
     }
 
     // ---- expiry ----

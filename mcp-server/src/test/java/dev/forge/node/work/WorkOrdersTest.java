@@ -276,6 +276,19 @@ class WorkOrdersTest {
         assertEquals("order_expired", refused(hal, "deliver", delivery(expiring, inTime, OUTPUT)));
         assertEquals("void", ok(bob, "order_status", Map.of("order_id", expiring)).get("state"));
 
+        Agent mallory = agent("wo-mallory");
+        provider(mallory);
+        assertEquals("order_not_taken", refused(mallory, "deliver", delivery(forged, honestForForged, OUTPUT)),
+                "only the taker delivers");
+        assertEquals("malformed_work_record", refused(hal, "deliver", Map.of("order_id", forged, "attestation",
+                TestProvider.base64("not an attestation"), "output", TestProvider.base64(OUTPUT))));
+        assertEquals("invalid_argument", refused(hal, "deliver", Map.of("order_id", forged, "attestation",
+                TestProvider.base64(honestForForged.encode()).replace("=", ""), "output", TestProvider.base64(OUTPUT))),
+                "base64 without its padding is refused");
+        assertEquals("invalid_argument", refused(hal, "deliver", Map.of("order_id", forged, "attestation",
+                "A".repeat(4_000), "output", TestProvider.base64(OUTPUT))), "an attestation over 2,048 bytes is refused");
+        assertEquals("invalid_argument", refused(hal, "open_orders", Map.of("limit", 51)));
+
         assertEquals(0, balance(provider.account), "no refused delivery paid anything");
         assertEquals(bobBefore, balance(bob.id()), "the buyer paid nothing");
         assertEquals(bobBefore - 3 * 1_250_000, available(bob.id()), "the expired order's hold is released, the others stay");
