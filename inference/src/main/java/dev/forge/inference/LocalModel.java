@@ -97,6 +97,11 @@ public final class LocalModel implements AutoCloseable {
         return tier;
     }
 
+    /** The type jlama multiplies this model's activations in (e.g. F32): part of an attestation's kernel path. */
+    public String workingType() {
+        return model.getWorkingDType().name();
+    }
+
     public int contextLength() {
         return model.getConfig().contextLength;
     }
