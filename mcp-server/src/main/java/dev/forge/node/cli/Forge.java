@@ -4,6 +4,8 @@ import dev.forge.inference.CatalogEntry;
 import dev.forge.inference.ModelCatalog;
 import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
+import dev.forge.node.provide.ProvideCommand;
+import dev.forge.node.provide.ProviderException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -21,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = ForgeVersion.class,
         description = "Forge: a compute economy for AI agents.",
         subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Policy.class, Forge.Kill.class, Forge.Release.class,
-                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class})
+                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class})
 public final class Forge {
     public static void main(String[] args) {
         QuietLogging.apply(); // before any library makes an SLF4J logger
@@ -263,6 +265,49 @@ public final class Forge {
         @Override
         public Integer call() throws Exception {
             return connection.post("/v1/forge/approvals/" + id + "/deny", Map.of());
+        }
+    }
+
+    @Command(name = "provide", mixinStandardHelpOptions = true,
+            description = {"Sells this machine's compute to a node: registers this folder's own key, offers the --model, "
+                    + "takes open orders for it, runs them with jlama here, signs and delivers (one status line per order on stderr).",
+                    "The folder keeps the private key (provider.key, 0600; never sent), the log of settled attestations and "
+                            + "the bodies, served at http://127.0.0.1:PORT/bodies/<sha256>. See docs/provider.md."})
+    static final class Provide implements Callable<Integer> {
+        @Option(names = "--node", paramLabel = "URL", description = "the node's address, e.g. http://127.0.0.1:3000")
+        String node;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "the agent's API token (visible in ps: prefer --token-file)")
+        String token;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the agent's API token")
+        Path tokenFile;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "the model folder to sell")
+        Path model;
+
+        @Option(names = "--folder", paramLabel = "DIR", description = "the provider's folder (default: ${DEFAULT-VALUE})",
+                defaultValue = "${sys:user.home}/.forge/provider")
+        Path folder;
+
+        @Option(names = "--port", paramLabel = "N", description = "the bodies' port on 127.0.0.1 (default: ${DEFAULT-VALUE}; 0: any)",
+                defaultValue = "3100")
+        String port;
+
+        @Option(names = "--price-per-1k", paramLabel = "CU", description = "the price per 1,000 tokens (default: ${DEFAULT-VALUE})",
+                defaultValue = "1")
+        String price;
+
+        @Option(names = "--once", description = "serve one order, then exit (1 if its delivery was refused)")
+        boolean once;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                return ProvideCommand.run(ProvideCommand.settings(node, token, tokenFile, model, folder, port, price, once), System.err);
+            } catch (ProviderException e) {
+                throw new CliException(e.code().equals(ProvideCommand.BAD_FLAG) ? e.getMessage() : e.code() + ": " + e.getMessage());
+            }
         }
     }
 

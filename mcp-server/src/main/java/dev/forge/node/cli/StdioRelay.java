@@ -35,6 +35,8 @@ import reactor.core.scheduler.Schedulers;
  */
 final class StdioRelay {
     private static final Duration NODE_RESTART_WAIT = Duration.ofSeconds(60);
+    /** How long the client's person has to answer an approval question the relay passes on. */
+    static final Duration APPROVAL_WAIT = Duration.ofMinutes(5);
     /** What the SDK's client session says once its transport to the node has closed. */
     private static final String SESSION_TERMINATED = "MCP session with server terminated";
     private final URI node;
@@ -67,6 +69,8 @@ final class StdioRelay {
                 .toList();
         McpServer.sync(new StdioServerTransportProvider(mapper))
                 .serverInfo("forge", "0.1.0")
+                // A person answering an approval question needs minutes, not the SDK's default 10 s.
+                .requestTimeout(APPROVAL_WAIT)
                 .instructions(initialized.instructions())
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(false).resources(false, false).build())
                 .validateToolInputs(false)

@@ -1,0 +1,235 @@
+package dev.forge.node.provide;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.SignedAttestation;
+import dev.forge.economy.work.WorkException;
+import dev.forge.economy.work.WorkKind;
+import dev.forge.economy.work.WorkOrder;
+import dev.forge.inference.ChatMessage;
+import dev.forge.inference.Completion;
+import dev.forge.inference.InferenceException;
+import dev.forge.inference.Prompt;
+import java.io.PrintStream;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One order from open to delivered: checks that it can be served here and at this price,
+ * takes it, runs it, attests, stores both bodies, holds the attestation as pending, delivers,
+ * and appends it to the log once the node settled it. Each order gets one status line.
+ */
+final class OrderService {
+    /** What became of an order. */
+    enum Outcome {
+        /** Seen before: nothing done. */
+        SEEN,
+        /** Not for this provider, or not worth its price: not taken. */
+        SKIPPED,
+        /** Another provider took it first. */
+        LOST,
+        SETTLED,
+        REFUSED,
+        /** Delivered, and the node did not answer: the pending attestation is resolved later. */
+        UNANSWERED;
+
+        boolean delivered() {
+            return this == SETTLED || this == REFUSED || this == UNANSWERED;
+        }
+    }
+
+    /** Why an order is not taken: a stable code and a sentence. */
+    private record Skip(String code, String message) {
+    }
+
+    private static final int REMEMBERED = 10_000;
+    private final String account;
+    private final NodeLink node;
+    private final ChatRunner runner;
+    private final Attester attester;
+    private final BodyStore store;
+    private final AttestationLog log;
+    private final InstantSource clock;
+    private final PrintStream status;
+    private final Map<Long, Boolean> seen = new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+            return size() > REMEMBERED;
+        }
+    };
+
+    OrderService(String account, NodeLink node, ChatRunner runner, Attester attester, BodyStore store, AttestationLog log,
+                 InstantSource clock, PrintStream status) {
+        this.account = account;
+        this.node = node;
+        this.runner = runner;
+        this.attester = attester;
+        this.store = store;
+        this.log = log;
+        this.clock = clock;
+        this.status = status;
+    }
+
+    NodeLink node() {
+        return node;
+    }
+
+    ChatRunner runner() {
+        return runner;
+    }
+
+    Outcome serve(OpenOrder open) {
+        if (seen.put(open.id(), Boolean.TRUE) != null) return Outcome.SEEN;
+        WorkOrder order = open.order().order();
+        ChatRequest request;
+        Prompt prompt;
+        try {
+            request = ChatRequest.orderedBy(order, open.input());
+            prompt = prompt(request);
+        } catch (WorkException e) {
+            return skipped(open.id(), new Skip(e.code().code(), e.getMessage()));
+        } catch (InferenceException e) {
+            return skipped(open.id(), new Skip(e.code().code(), e.getMessage()));
+        }
+        Skip skip = check(order, prompt);
+        if (skip != null) return skipped(open.id(), skip);
+        try {
+            node.call("take_order", Map.of("order_id", open.id()));
+        } catch (ProviderException e) {
+            if (e.code().equals("node_unreachable")) seen.remove(open.id()); // not refused: worth asking again
+            line(open.id(), "not taken: " + e.code() + ": " + e.getMessage());
+            return Outcome.LOST;
+        }
+        return run(open, prompt);
+    }
+
+    void skipMalformed(long orderId, String message) {
+        if (seen.put(orderId, Boolean.TRUE) == null) skipped(orderId, new Skip("malformed_work_record", message));
+    }
+
+    /** Whether this provider can serve the order at its price: the model, the audience of one, the context and the worst case. */
+    private Skip check(WorkOrder order, Prompt prompt) {
+        if (order.kind() != WorkKind.INFERENCE_CHAT) return new Skip("kind_not_served", "only inference.chat.v1 is served here");
+        if (!order.openToAny() && !order.provider().equals(account)) return new Skip("wrong_provider", "the order is for " + order.provider());
+        if (order.model().isEmpty() || !Arrays.equals(order.modelDigest(), runner.modelDigest())) {
+            return new Skip("model_mismatch", "the order is not for this model folder's digest");
+        }
+        if (clock.millis() >= order.expiresAt()) return new Skip("order_expired", "the order has expired");
+        int promptTokens;
+        try {
+            promptTokens = runner.promptTokens(prompt);
+        } catch (InferenceException e) {
+            return new Skip(e.code().code(), e.getMessage());
+        }
+        if ((long) promptTokens + order.replay().maxTokens() > runner.contextLength()) {
+            return new Skip("prompt_too_long", promptTokens + " prompt tokens plus " + order.replay().maxTokens()
+                    + " max tokens exceed the context of " + runner.contextLength());
+        }
+        long worst = attester.worstCase(promptTokens, order.replay().maxTokens());
+        if (worst > order.maxCost()) {
+            return new Skip("price_above_max", "at " + Cu.format(attester.pricePerKiloToken()) + " CU per 1,000 tokens this "
+                    + "run may cost " + Cu.format(worst) + " CU, the order allows " + Cu.format(order.maxCost()));
+        }
+        return null;
+    }
+
+    private Outcome run(OpenOrder open, Prompt prompt) {
+        WorkOrder order = open.order().order();
+        long startedAt = clock.millis();
+        Completion completion;
+        try {
+            completion = runner.run(prompt, order.replay());
+        } catch (InferenceException e) {
+            line(open.id(), "failed to run: " + e.code().code() + ": " + e.getMessage());
+            return Outcome.REFUSED;
+        }
+        long finishedAt = Math.max(startedAt, clock.millis());
+        if (finishedAt > order.expiresAt()) {
+            line(open.id(), "not delivered: order_expired: the run finished after the order expired");
+            return Outcome.REFUSED;
+        }
+        var attested = attester.attest(open.order(), completion, startedAt, finishedAt, log.tip());
+        // Stored before delivery: the node may fetch them to check the attestation on arrival.
+        store.put(open.input());
+        store.put(attested.output());
+        log.holdPending(open.id(), attested.attestation());
+        return deliver(open.id(), attested);
+    }
+
+    private Outcome deliver(long orderId, Attester.Attested attested) {
+        var base64 = Base64.getEncoder();
+        SignedAttestation attestation = attested.attestation();
+        JsonNode answer;
+        try {
+            answer = node.call("deliver", Map.of("order_id", orderId, "attestation", base64.encodeToString(attestation.encode()),
+                    "output", base64.encodeToString(attested.output())));
+        } catch (ProviderException e) {
+            if (e.code().equals("node_unreachable")) {
+                line(orderId, "delivered, no answer: " + e.getMessage() + " (asked again before the next order)");
+                return Outcome.UNANSWERED;
+            }
+            log.dropPending();
+            line(orderId, "refused: " + e.code() + ": " + e.getMessage());
+            return Outcome.REFUSED;
+        }
+        log.append(attestation);
+        var a = attestation.attestation();
+        line(orderId, "settled: " + a.promptTokens() + "+" + a.completionTokens() + " tokens, " + a.finishReason() + ", paid "
+                + answer.path("paid_cu").asText() + " CU, log index " + a.logIndex());
+        return Outcome.SETTLED;
+    }
+
+    /**
+     * Settles the question a crash or a lost answer left: was the pending attestation settled?
+     * The node's order status says; settled with these bytes → appended, anything else → dropped.
+     *
+     * @return false while the node cannot be asked: no order is taken until the chain tip is known
+     */
+    boolean resolvePending() {
+        var pending = log.pending();
+        if (pending.isEmpty()) return true;
+        long orderId = pending.get().orderId();
+        JsonNode answer;
+        try {
+            answer = node.call("order_status", Map.of("order_id", orderId));
+        } catch (ProviderException e) {
+            if (e.code().equals("node_unreachable")) return false;
+            log.dropPending();
+            line(orderId, "pending attestation dropped: " + e.code() + ": " + e.getMessage());
+            return true;
+        }
+        byte[] delivered = pending.get().attestation().encode();
+        String settled = answer.path("attestation").asText("");
+        if (answer.path("state").asText().equals("settled") && settled.equals(Base64.getEncoder().encodeToString(delivered))) {
+            log.append(pending.get().attestation());
+            line(orderId, "settled (found after a restart), log index " + pending.get().attestation().attestation().logIndex());
+        } else {
+            log.dropPending();
+            line(orderId, "pending attestation dropped: the order is " + answer.path("state").asText("unknown"));
+        }
+        return true;
+    }
+
+    static Prompt prompt(ChatRequest request) {
+        return switch (request.input()) {
+            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream()
+                    .map(message -> new ChatMessage(ChatMessage.Role.valueOf(message.role().name()), message.content(), null))
+                    .toList(), List.of());
+            case ChatRequest.Text t -> new Prompt.Text(t.text());
+        };
+    }
+
+    private Outcome skipped(long orderId, Skip skip) {
+        line(orderId, "skipped: " + skip.code() + ": " + skip.message());
+        return Outcome.SKIPPED;
+    }
+
+    private void line(long orderId, String text) {
+        status.println("forge provide: order " + orderId + " " + text);
+    }
+}
