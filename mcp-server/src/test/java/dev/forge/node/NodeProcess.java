@@ -30,11 +30,14 @@ final class NodeProcess implements AutoCloseable {
         return start(data, model, 0);
     }
 
-    static NodeProcess start(Path data, String model, int port) throws IOException {
+    /** {@code properties}: more {@code -Dname=value} settings, e.g. a short {@code forge.verify.period}. */
+    static NodeProcess start(Path data, String model, int port, String... properties) throws IOException {
         Path stderr = Files.createTempFile("forge-node", ".err");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model, "-jar", JAR.toString()));
+                "-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model));
+        command.addAll(List.of(properties));
+        command.addAll(List.of("-jar", JAR.toString()));
         var process = new ProcessBuilder(command).redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new NodeProcess(data, stderr, process);

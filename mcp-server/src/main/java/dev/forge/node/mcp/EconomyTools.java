@@ -15,7 +15,9 @@ import dev.forge.economy.market.Route;
 import dev.forge.economy.market.RouteMode;
 import dev.forge.economy.market.RouteRequest;
 import dev.forge.economy.market.TierPrice;
+import dev.forge.economy.market.ProviderFilter;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.work.BuyerFilters;
 import dev.forge.policies.Actor;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -84,14 +86,25 @@ final class EconomyTools {
         return ForgeTool.named("providers").title("Providers").readOnly()
                 .description("Who sells which model: price per 1,000 tokens, reputation (0-1000, from verified trades) "
                         + "and load. Free to call; use route to have one chosen for you.")
-                .input(object(optional("model", string("only offers of this model", 64))))
+                .input(object(optional("model", string("only offers of this model", 64)), MIN_RATE, MIN_COMPLETED))
                 .output(object(required("providers", Schema.array("offers, cheapest first", Schema.anyObject("offer")))))
                 .handler(call -> {
                     String model = call.args().string("model", 64, null);
                     List<Map<String, Object>> list = new ArrayList<>();
-                    for (ProviderView v : node.market().providers(model)) list.add(view(v));
+                    for (ProviderView v : node.market().providers(model, filter(call.args()))) list.add(view(v));
                     return Out.of().put("providers", list).map();
                 });
+    }
+
+    // The buyer's filters of docs/verification.md: the rate as a decimal string, like amounts in CU.
+    private static final Schema.Property MIN_RATE = optional("min_verification_rate", string("only providers whose "
+            + "verification rate (with the prior for new ones) is at least this, \"0\" to \"1\", e.g. \"0.9\" for 90%", 8));
+    private static final Schema.Property MIN_COMPLETED = optional("min_completed",
+            integer("only providers with at least this many orders delivered and paid", 0, BuyerFilters.MAX_COMPLETED));
+
+    private static ProviderFilter filter(Args a) {
+        return BuyerFilters.of(a.string("min_verification_rate", 8, null),
+                a.integer("min_completed", 0, BuyerFilters.MAX_COMPLETED, 0));
     }
 
     private ForgeTool route() {
@@ -103,7 +116,7 @@ final class EconomyTools {
                         optional("prompt_tokens", integer("tokens in your prompt", 0, 10_000_000)),
                         optional("max_tokens", integer("the most tokens to generate", 1, 10_000_000)),
                         optional("mode", Schema.choice("how to choose", "cost", "quality", "balanced")),
-                        optional("max_price_cu", cu("the most you pay per 1,000 tokens"))))
+                        optional("max_price_cu", cu("the most you pay per 1,000 tokens")), MIN_RATE, MIN_COMPLETED))
                 .output(object(required("provider", string("the chosen provider")), required("reason", string("why")),
                         required("candidates", Schema.array("every candidate, best first", Schema.anyObject("candidate")))))
                 .handler(call -> {
@@ -111,7 +124,7 @@ final class EconomyTools {
                     RouteMode mode = RouteMode.valueOf(a.string("mode", 16, "balanced").toUpperCase(Locale.ROOT));
                     Route r = node.market().route(new RouteRequest(a.string("model", 64),
                             (int) a.integer("prompt_tokens", 0, 10_000_000, 0), (int) a.integer("max_tokens", 1, 10_000_000, 256),
-                            mode, a.has("max_price_cu") ? a.cu("max_price_cu") : 0));
+                            mode, a.has("max_price_cu") ? a.cu("max_price_cu") : 0, filter(a)));
                     List<Map<String, Object>> candidates = new ArrayList<>();
                     for (Route.Candidate c : r.candidates()) {
                         candidates.add(Out.of().put("provider", c.provider()).cu("price_per_1k_cu", c.pricePerKiloToken())

@@ -1,6 +1,8 @@
 package dev.forge.node.provide;
 
 import dev.forge.economy.crypto.Ed25519;
+import dev.forge.economy.merkle.ConsistencyProof;
+import dev.forge.economy.merkle.InclusionProof;
 import dev.forge.economy.merkle.MerkleHash;
 import dev.forge.economy.merkle.MerkleLog;
 import dev.forge.economy.work.SignedAttestation;
@@ -46,7 +48,7 @@ public final class AttestationLog {
     private final MerkleLog tree = new MerkleLog();
     private final List<SignedAttestation> attestations = new ArrayList<>();
     private WorkVerifier.ChainTip tip = WorkVerifier.ChainTip.empty();
-    private TreeHead head;
+    private volatile TreeHead head; // read by the body server's threads
 
     private AttestationLog(Path folder, String provider, Ed25519.KeyPair key, InstantSource clock) {
         this.folder = folder;
@@ -111,6 +113,18 @@ public final class AttestationLog {
 
     public TreeHead head() {
         return head;
+    }
+
+    /** The audit path of the attestation at {@code index} in the first {@code size}, or empty when the log has no such. */
+    public Optional<InclusionProof> inclusion(long index, long size) {
+        if (index < 0 || index >= size || size > tree.size()) return Optional.empty();
+        return Optional.of(tree.proof(index, size));
+    }
+
+    /** That the first {@code oldSize} attestations start the first {@code newSize}, or empty when the log has not that many. */
+    public Optional<ConsistencyProof> consistency(long oldSize, long newSize) {
+        if (oldSize < 0 || oldSize > newSize || newSize > tree.size()) return Optional.empty();
+        return Optional.of(tree.consistency(oldSize, newSize));
     }
 
     public List<SignedAttestation> attestations() {

@@ -10,18 +10,25 @@ import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
  * Serves the stored bodies at {@code GET /bodies/<hex sha256>} on 127.0.0.1: 200 with the raw
- * bytes, 404 when the body is not (or no longer) here. Read-only, a few threads, no other path.
+ * bytes, 404 when the body is not (or no longer) here; and the log under the same URL, as the
+ * node's live checks ask for it (docs/verification.md, "What a provider serves"):
+ * {@code /bodies/log/head}, {@code /bodies/log/inclusion/<index>/<size>},
+ * {@code /bodies/log/consistency/<old>/<new>}. Read-only, a few threads, no other path.
  */
 public final class BodyServer implements AutoCloseable {
     public static final String PATH = "/bodies/";
     private final HttpServer server;
     private final ExecutorService threads = Executors.newFixedThreadPool(2);
     private final BodyStore store;
+    private static final Pattern LOG = Pattern.compile("log/(inclusion|consistency)/([0-9]{1,18})/([0-9]{1,18})");
+    private volatile AttestationLog log;
 
     private BodyServer(HttpServer server, BodyStore store) {
         this.server = server;
@@ -42,6 +49,11 @@ public final class BodyServer implements AutoCloseable {
         }
     }
 
+    /** Serves this log's head and proofs from now on (the log opens after registering, which needs the URL). */
+    public void serveLog(AttestationLog log) {
+        this.log = log;
+    }
+
     /** Where the node and verifiers fetch bodies: append the hex digest. */
     public URI bodiesUrl() {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/bodies");
@@ -56,7 +68,8 @@ public final class BodyServer implements AutoCloseable {
                 return;
             }
             String path = exchange.getRequestURI().getRawPath();
-            Optional<byte[]> body = path.startsWith(PATH) ? store.get(path.substring(PATH.length())) : Optional.empty();
+            String name = path.startsWith(PATH) ? path.substring(PATH.length()) : "";
+            Optional<byte[]> body = name.startsWith("log/") ? logRecord(name) : path.startsWith(PATH) ? store.get(name) : Optional.empty();
             if (body.isEmpty()) {
                 reply(exchange, 404, "body_not_found", "no body with that digest is stored here");
                 return;
@@ -73,6 +86,24 @@ public final class BodyServer implements AutoCloseable {
             // A store that cannot be read is this provider's fault, said in a fixed sentence.
             reply(exchange, 500, "internal_error", "the body store cannot be read");
         }
+    }
+
+    /** The head's canonical bytes, or a proof's hashes concatenated (32 bytes each); empty when the log has none. */
+    private Optional<byte[]> logRecord(String name) {
+        AttestationLog served = log;
+        if (served == null) return Optional.empty();
+        if (name.equals("log/head")) return Optional.of(served.head().encode());
+        Matcher m = LOG.matcher(name);
+        if (!m.matches()) return Optional.empty();
+        long a = Long.parseLong(m.group(2));
+        long b = Long.parseLong(m.group(3));
+        var hashes = m.group(1).equals("inclusion") ? served.inclusion(a, b).map(p -> p.path())
+                : served.consistency(a, b).map(p -> p.path());
+        return hashes.map(list -> {
+            var out = new java.io.ByteArrayOutputStream();
+            list.forEach(out::writeBytes);
+            return out.toByteArray();
+        });
     }
 
     private static void reply(HttpExchange exchange, int status, String code, String message) throws IOException {

@@ -56,6 +56,7 @@ public final class Provider implements AutoCloseable {
             var node = keep(new NodeLink(settings.node(), settings.token()));
             this.account = register(node, key, bodies.bodiesUrl());
             var log = AttestationLog.open(folder.resolve("log"), account, key, clock);
+            bodies.serveLog(log);
             offer(node, runner);
             var attester = new Attester(account, key, runner.modelDigest(), runner.engine(), settings.pricePerKiloToken());
             this.orders = new OrderService(account, node, runner, attester, store, log, clock, status);
