@@ -44,7 +44,8 @@ final class HttpLogProofs implements LogProofs {
 
     @Override
     public Optional<InclusionProof> inclusion(String provider, long index, long treeSize) throws Bodies.Unreachable {
-        return get(provider, "log/inclusion/" + index + "/" + treeSize, MAX_PROOF_BYTES).flatMap(hashes(path -> new InclusionProof(index, treeSize, path)));
+        return get(provider, "log/inclusion/" + index + "/" + treeSize, MAX_PROOF_BYTES)
+                .flatMap(hashes(path -> new InclusionProof(index, treeSize, path)));
     }
 
     @Override

@@ -26,7 +26,7 @@ final class ProviderRates {
             failures.add(new WorkCalls.Failure(orderIds.applyAsLong(provider, f.logIndex()), f.logIndex(), f.check().name(),
                     f.check().code(), f.check().reason(), f.at()));
         }
-        for (DeliveryRecord d : deliveries) {
+        for (DeliveryRecord d : deliveries.reversed()) { // newest first, so that the stable sort keeps ties so
             Check failed = d.firstFailure();
             if (failed != null) {
                 failures.add(new WorkCalls.Failure(d.orderId(), -1, failed.name(), failed.code(), failed.reason(), d.at()));

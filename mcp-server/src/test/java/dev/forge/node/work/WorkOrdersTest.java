@@ -229,11 +229,13 @@ class WorkOrdersTest {
         assertEquals("unauthorized", refused(stranger, "order_status", Map.of("order_id", 999_999)),
                 "a missing order answers the same");
 
+        // Its bodies_url answers nothing (port 9): the live checks prove nothing yet, so the chain is not counted.
         Map<String, Object> rate = ok(stranger, "verify", Map.of("provider", provider.account));
-        assertEquals(1, ((Number) rate.get("checked")).intValue());
-        assertEquals(1, ((Number) rate.get("passed")).intValue());
+        assertEquals(0, ((Number) rate.get("checked")).intValue(), rate.toString());
+        assertEquals(0, ((Number) rate.get("passed")).intValue());
         assertEquals(1, ((Number) rate.get("completed")).intValue());
-        assertEquals("100.0% of 1 chains verifiable, 1 completed", rate.get("text"));
+        assertEquals("no chains checked yet, 1 completed", rate.get("text"));
+        assertEquals(500_000, ((Number) rate.get("rate_ppm")).longValue(), "the prior alone");
 
         var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         HttpResponse<String> viaRest = http.send(HttpRequest.newBuilder(base.resolve("/v1/forge/verify/" + provider.account))
@@ -308,8 +310,9 @@ class WorkOrdersTest {
         assertEquals(bobBefore - paid, balance(bob.id()));
 
         Map<String, Object> rate = ok(bob, "verify", Map.of("provider", provider.account));
-        assertEquals(6, ((Number) rate.get("checked")).intValue(), rate.toString());
-        assertEquals(1, ((Number) rate.get("passed")).intValue());
+        // Refused deliveries were never paid: they are no chains and do not count, but verify lists them.
+        assertEquals(0, ((Number) rate.get("checked")).intValue(), rate.toString());
+        assertEquals(1, ((Number) rate.get("completed")).intValue());
         var codes = ((List<?>) rate.get("failures")).stream().map(f -> ((Map<?, ?>) f).get("code")).toList();
         assertEquals(List.of("nonce_reused", "order_expired", "invalid_signature", "amount_exceeds_order", "output_mismatch"), codes);
         assertNotEquals(1.0, ((Number) rate.get("rate")).doubleValue());
