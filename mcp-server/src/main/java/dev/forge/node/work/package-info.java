@@ -4,5 +4,9 @@
  * machines and deliver the output with a signed attestation, and the ledger pays only what a
  * verified attestation states. {@link dev.forge.node.work.WorkService} owns every rule; the MCP
  * tools and the REST resource are thin adapters over it. The contract is {@code docs/work.md}.
+ * {@link dev.forge.node.work.LiveVerification} checks every paid chain again, live, against what
+ * its provider serves now ({@code HttpBodies}, {@code HttpLogProofs}) and, sampled, by a replay on
+ * the node's engine ({@link dev.forge.node.work.NodeReexecution}): the rates the market routes by
+ * ({@code docs/verification.md}).
  */
 package dev.forge.node.work;
