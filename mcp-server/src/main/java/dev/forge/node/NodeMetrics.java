@@ -36,7 +36,7 @@ public final class NodeMetrics {
         }
         Gauge.builder("forge_kill_switch_active", node, n -> n.pipeline().killState().active() ? 1 : 0)
                 .description("1 while spending is frozen").register(REGISTRY);
-        Gauge.builder("forge_ledger_trades", node, n -> n.ledger().tradeCount()).description("trades in the ledger").register(REGISTRY);
+        Gauge.builder("forge_ledger_trades", node, n -> n.ledger().logSize()).description("entries in the Merkle log: trades and settled work").register(REGISTRY);
     }
 
     /** A settled chat. */

@@ -58,7 +58,7 @@ public class OpenAiResource {
             model.put("created", 0);
             model.put("owned_by", ForgeNode.PROVIDER);
             model.put("x_forge", Map.of("tier", m.tier().name().toLowerCase(Locale.ROOT),
-                    "price_per_1k_cu", Cu.format(new ChatService(node).price(m.name()))));
+                    "price_per_1k_cu", Cu.format(node.chats().price(m.name()))));
             data.add(model);
         }
         return Map.of("object", "list", "data", data);
@@ -74,7 +74,7 @@ public class OpenAiResource {
         GenerationRequest request = request(body);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
-        var chats = new ChatService(node);
+        var chats = node.chats();
         // A held spend, once approved, is resumed by sending its id back: {"x_forge": {"approval_id": "..."}}.
         String approval = body.path("x_forge").path("approval_id").isTextual() ? body.path("x_forge").path("approval_id").asText() : null;
         if (!body.path("stream").asBoolean(false)) {

@@ -69,9 +69,11 @@ public class OperatorResource {
 
     @GET
     @Path("/approvals")
+    @SuppressWarnings("unchecked")
     public List<Map<String, Object>> approvals(@Context ContainerRequestContext context) {
         requireOperator(context, "see the approval queue");
-        return node.pipeline().pendingApprovals().stream().map(dev.forge.node.mcp.SafetyTools::approval).toList();
+        return node.safety().pendingApprovals().stream()
+                .map(a -> (Map<String, Object>) dev.forge.node.mcp.ToolSchemas.JSON.convertValue(a, Map.class)).toList();
     }
 
     @POST
