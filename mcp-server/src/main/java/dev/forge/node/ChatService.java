@@ -38,9 +38,7 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -103,7 +101,7 @@ public final class ChatService {
         public GenerationRequest generation() {
             if ((prompt == null) == (messages == null)) throw new IllegalArgumentException("give either prompt or messages");
             Prompt text = prompt != null ? new Prompt.Text(prompt)
-                    : new Prompt.Chat(messages.stream().map(m -> message(m.role().code(), m.content())).toList(), List.of());
+                    : new Prompt.Chat(chatMessages(messages), List.of());
             return new GenerationRequest(text, maxTokensOrDefault(), temperature == null ? 0 : temperature.floatValue(),
                     seed == null ? 0 : seed, List.of());
         }
@@ -145,24 +143,13 @@ public final class ChatService {
         return ChatAnswer.of(chat(actor, request.model(), request.generation(), request.approvalId(), askHuman, listener));
     }
 
-    /**
-     * A chat's messages as every surface receives them (decoded JSON): each an object with a
-     * role and a text content. Anything else is an IllegalArgumentException ({@code invalid_argument}).
-     */
-    public static List<ChatMessage> messages(List<?> items) {
-        List<ChatMessage> messages = new ArrayList<>(items.size());
-        for (Object item : items) {
-            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || !(m.get("content") instanceof String content)) {
-                throw new IllegalArgumentException("each message needs a role and a text content");
-            }
-            if (java.util.Arrays.stream(Role.values()).noneMatch(r -> r.code().equals(role))) {
-                // The sentence the chat tool's schema check gives, so that every surface refuses alike.
-                throw new IllegalArgumentException("messages[" + messages.size() + "].role must be one of "
-                        + "[\"system\",\"user\",\"assistant\"]");
-            }
-            messages.add(message(role, content));
-        }
-        return messages;
+    /** A chat's messages alone, as OpenAI's completions send them; read by the same schema as the chat tool's. */
+    public record Messages(@Size(max = MAX_MESSAGES) @JsonPropertyDescription("the chat") List<Message> messages) {
+    }
+
+    /** The engine's messages for a chat's. */
+    public static List<ChatMessage> chatMessages(List<Message> messages) {
+        return messages.stream().map(m -> message(m.role().code(), m.content())).toList();
     }
 
     /** One message of a chat: its role is system, user or assistant, anything else is an IllegalArgumentException. */

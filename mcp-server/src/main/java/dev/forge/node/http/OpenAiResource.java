@@ -1,6 +1,5 @@
 package dev.forge.node.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
@@ -10,6 +9,7 @@ import dev.forge.inference.LocalModel;
 import dev.forge.inference.Prompt;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.ForgeMcp;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,8 +41,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiResource {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
-    };
 
     @Inject
     ForgeNode node;
@@ -133,14 +131,17 @@ public class OpenAiResource {
         List<Object> items = new ArrayList<>();
         for (JsonNode m : messages) {
             if (!m.isObject()) {
-                items.add(m); // not a message: ChatService.messages refuses it
+                items.add(m); // not a message: the schema check refuses it
                 continue;
             }
-            Map<String, Object> item = JSON.convertValue(m, MESSAGE);
-            if ("developer".equals(item.get("role"))) item.put("role", "system"); // OpenAI's newer name for system
+            // Only the parts a Forge chat reads: OpenAI clients may send more (a name) that changes nothing here.
+            Map<String, Object> item = new LinkedHashMap<>();
+            if (m.has("role")) item.put("role", "developer".equals(m.path("role").asText()) ? "system" : JSON.convertValue(m.get("role"), Object.class));
+            if (m.has("content")) item.put("content", JSON.convertValue(m.get("content"), Object.class));
             items.add(item);
         }
-        List<ChatMessage> chat = ChatService.messages(items);
+        // Read by the chat tool's own schema and record, so that both surfaces refuse a chat alike.
+        List<ChatMessage> chat = ChatService.chatMessages(ForgeMcp.read(ChatService.Messages.class, Map.of("messages", items)).messages());
         String max = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         int maxTokens = (int) JsonArgs.integer(body, max, 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
         double temperature = JsonArgs.number(body, "temperature", 0, ChatService.MAX_TEMPERATURE, 0);
