@@ -28,9 +28,9 @@ import java.util.Set;
 @Path("/v1/forge")
 @Produces(MediaType.APPLICATION_JSON)
 public class EconomyResource {
-    private static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
+    public static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
             "pool", "credit", "route");
-    private static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
+    public static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
 
     @Inject
     ForgeNode node;

@@ -2,6 +2,7 @@ package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -50,7 +51,22 @@ public final class ToolSchemas {
 
     /** The JSON Schema of a record as the tools read or write it. */
     public static ObjectNode of(Class<?> type) {
-        return GENERATOR.generateSchema(type);
+        ObjectNode schema = GENERATOR.generateSchema(type);
+        wholeBounds(schema);
+        return schema;
+    }
+
+    /** Bounds that are whole numbers written as such (10000000, not 1E+7), for every client and reader. */
+    private static void wholeBounds(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            for (String bound : new String[] {"minimum", "maximum"}) {
+                JsonNode value = object.get(bound);
+                if (value != null && value.isBigDecimal() && value.decimalValue().stripTrailingZeros().scale() <= 0) {
+                    object.put(bound, value.decimalValue().toBigIntegerExact());
+                }
+            }
+        }
+        node.forEach(ToolSchemas::wholeBounds);
     }
 
     /** A validator of JSON against a schema (networknt, draft 2020-12). */
