@@ -69,15 +69,17 @@ public final class ChatService {
     private final SpendGate gate;
     private final Ledger ledger;
     private final Identities identities;
+    private final NodeMetrics metrics;
 
     public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate, Ledger ledger,
-                       Identities identities) {
+                       Identities identities, NodeMetrics metrics) {
         this.engine = engine;
         this.market = market;
         this.pipeline = pipeline;
         this.gate = gate;
         this.ledger = ledger;
         this.identities = identities;
+        this.metrics = metrics;
     }
 
     /** A chat as the MCP tool takes it: a prompt or messages, and the parameters that change what runs. */
@@ -281,7 +283,7 @@ public final class ChatService {
             throw e;
         }
         long balance = ledger.account(actor.id()).orElseThrow().balance();
-        NodeMetrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
+        metrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
         return new ChatOutcome(model, completion, price, cost, balance, trade.id());
     }

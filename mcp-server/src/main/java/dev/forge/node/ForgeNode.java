@@ -39,6 +39,7 @@ public final class ForgeNode implements AutoCloseable {
     public static final String ESCROW = "escrow";
 
     private final NodeSettings settings;
+    private final NodeMetrics metrics;
     private final Identities identities;
     private final Ledger ledger;
     private final SpendPipeline pipeline;
@@ -54,8 +55,9 @@ public final class ForgeNode implements AutoCloseable {
     private final ChatService chats;
     private final ForgeMcp tools;
 
-    private ForgeNode(NodeSettings settings, InstantSource clock) {
+    private ForgeNode(NodeSettings settings, InstantSource clock, NodeMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         Path data = settings.data();
         DataFolder.checkBeforeOpen(data);
         DataFolder.createPrivateOrRefuse(data);
@@ -74,8 +76,8 @@ public final class ForgeNode implements AutoCloseable {
         this.marketService = new MarketService(ledger, market, engine);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
-        this.chats = new ChatService(engine, market, pipeline, gate, ledger, identities);
-        this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService);
+        this.chats = new ChatService(engine, market, pipeline, gate, ledger, identities, metrics);
+        this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, metrics);
     }
 
     private void seal(Path data) {
@@ -127,7 +129,12 @@ public final class ForgeNode implements AutoCloseable {
     }
 
     public static ForgeNode open(NodeSettings settings, InstantSource clock) {
-        ForgeNode node = new ForgeNode(settings, clock);
+        return open(settings, clock, new NodeMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    }
+
+    /** Opens the node counting into {@code metrics}, whose gauges then read it. */
+    public static ForgeNode open(NodeSettings settings, InstantSource clock, NodeMetrics metrics) {
+        ForgeNode node = new ForgeNode(settings, clock, metrics);
         try {
             node.start();
             return node;
@@ -149,6 +156,10 @@ public final class ForgeNode implements AutoCloseable {
             market.offer(new Offer(PROVIDER, name, ModelTier.valueOf(loaded.tier().name()), 0, settings.tokensPerMinute()));
         }
         lending.start();
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     public Identities identities() {

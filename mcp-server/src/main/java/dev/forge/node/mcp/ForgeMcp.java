@@ -2,6 +2,7 @@ package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.node.ChatService;
+import dev.forge.node.NodeMetrics;
 import dev.forge.node.app.AccountService;
 import dev.forge.node.app.LendingService;
 import dev.forge.node.app.MarketService;
@@ -30,9 +31,11 @@ public final class ForgeMcp {
     private static final Map<Class<?>, Arguments> READERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<ForgeTool> tools = new ArrayList<>();
+    private final NodeMetrics metrics;
 
     public ForgeMcp(AccountService accounts, MarketService market, ChatService chats, SafetyService safety,
-                    LendingService lending) {
+                    LendingService lending, NodeMetrics metrics) {
+        this.metrics = metrics;
         tools.addAll(new EconomyTools(accounts, market).tools());
         tools.add(new ChatTool(chats).tool());
         tools.addAll(new SafetyTools(safety).tools());
@@ -76,7 +79,7 @@ public final class ForgeMcp {
                 .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
     }
 
-    private static McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    private McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         try {
             Actor actor = (Actor) exchange.transportContext().get(ACTOR);
             if (actor == null) throw new ToolException("unauthorized", "no valid bearer token came with this session");
@@ -89,8 +92,8 @@ public final class ForgeMcp {
     }
 
     /** A refusal as a tool error: the code and fields as structured content, and the same JSON as text. */
-    static McpSchema.CallToolResult error(Exception e) {
-        Map<String, Object> body = Refused.of(e).report(e, "tool").body();
+    private McpSchema.CallToolResult error(Exception e) {
+        Map<String, Object> body = Refused.of(e).report(e, "tool", metrics).body();
         String text;
         try {
             text = JSON.writeValueAsString(body);
