@@ -43,34 +43,37 @@ public final class NodeBenchmark {
         String operator = Files.readString(data.resolve("operator_token")).strip();
         String modelName = model.getFileName().toString();
 
-        List<McpSyncClient> clients = new ArrayList<>();
-        for (int i = 0; i < 16; i++) clients.add(client(node, createAgent(node, operator, "bench" + System.nanoTime() + i)));
-        long[] one = balanceLatencies(clients.subList(0, 1), 3_000);
-        long[] sixteen = balanceLatencies(clients, 500);
-        System.out.printf("balance, 1 client:   p50 %.2f ms, p99 %.2f ms (%d calls)%n", ms(one, 50), ms(one, 99), one.length);
-        System.out.printf("balance, 16 clients: p50 %.2f ms, p99 %.2f ms (%d calls), %.0f calls/s%n",
-                ms(sixteen, 50), ms(sixteen, 99), sixteen.length, sixteen.length / (sum(sixteen) / 16 / 1e9));
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 16; i++) tokens.add(createAgent(node, operator, "bench" + System.nanoTime() + i));
+        List<McpSyncClient> clients = tokens.stream().map(token -> client(node, token)).toList();
+        List<Runnable> mcp = clients.stream().<Runnable>map(c -> () -> balance(c)).toList();
+        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<Runnable> rest = tokens.stream().<Runnable>map(token -> () -> restBalance(http, node, token)).toList();
+        report("balance over MCP, 1 client  ", latencies(mcp.subList(0, 1), 3_000), 1);
+        report("GET /v1/forge/balance, 1 client", latencies(rest.subList(0, 1), 3_000), 1);
+        report("balance over MCP, 16 clients", latencies(mcp, 500), 16);
+        report("GET /v1/forge/balance, 16 clients", latencies(rest, 500), 16);
 
-        int tokens = 200;
+        int length = 200;
         int chats = 20;
-        for (int i = 0; i < 5; i++) chat(clients.get(2 + i % 2), modelName, tokens); // warm up
+        for (int i = 0; i < 5; i++) chat(clients.get(2 + i % 2), modelName, length); // warm up
         long nodeTokens = 0;
         long start = System.nanoTime();
-        for (int i = 0; i < chats; i++) nodeTokens += chat(clients.get(i % 2), modelName, tokens);
+        for (int i = 0; i < chats; i++) nodeTokens += chat(clients.get(i % 2), modelName, length);
         double nodeRate = nodeTokens / ((System.nanoTime() - start) / 1e9);
 
         try (var engine = new InferenceEngine(Files.createTempDirectory("forge-bench-engine"), 1)) {
             engine.load(modelName, model);
-            for (int i = 0; i < 5; i++) engine.generate(modelName, GenerationRequest.greedy("Once upon a time", tokens), t -> { }, () -> false);
+            for (int i = 0; i < 5; i++) engine.generate(modelName, GenerationRequest.greedy("Once upon a time", length), t -> { }, () -> false);
             long engineTokens = 0;
             start = System.nanoTime();
             for (int i = 0; i < chats; i++) {
-                engineTokens += engine.generate(modelName, GenerationRequest.greedy("Once upon a time", tokens), t -> { },
+                engineTokens += engine.generate(modelName, GenerationRequest.greedy("Once upon a time", length), t -> { },
                         () -> false).completionTokens();
             }
             double engineRate = engineTokens / ((System.nanoTime() - start) / 1e9);
             System.out.printf("chat, %d × %d tokens: node over MCP %.0f tokens/s, engine in process %.0f tokens/s, ratio %.2f%n",
-                    chats, tokens, nodeRate, engineRate, nodeRate / engineRate);
+                    chats, length, nodeRate, engineRate, nodeRate / engineRate);
         }
         clients.forEach(McpSyncClient::closeGracefully);
     }
@@ -82,16 +85,22 @@ public final class NodeBenchmark {
         return ((Number) ((Map<?, ?>) result.structuredContent()).get("completion_tokens")).longValue();
     }
 
-    private static long[] balanceLatencies(List<McpSyncClient> clients, int callsEach) throws Exception {
-        for (McpSyncClient c : clients) for (int i = 0; i < 200; i++) balance(c); // warm up
-        ExecutorService threads = Executors.newFixedThreadPool(clients.size());
+    private static void report(String what, long[] sorted, int clients) {
+        System.out.printf("%s: p50 %.2f ms, p99 %.2f ms (%d calls), %.0f calls/s%n", what, ms(sorted, 50), ms(sorted, 99),
+                sorted.length, sorted.length / (sum(sorted) / clients / 1e9));
+    }
+
+    /** Each caller on its own thread, all at once, after 200 warm-up calls each; every latency, sorted. */
+    private static long[] latencies(List<Runnable> callers, int callsEach) throws Exception {
+        for (Runnable call : callers) for (int i = 0; i < 200; i++) call.run();
+        ExecutorService threads = Executors.newFixedThreadPool(callers.size());
         List<Future<long[]>> futures = new ArrayList<>();
-        for (McpSyncClient c : clients) {
+        for (Runnable call : callers) {
             futures.add(threads.submit(() -> {
                 long[] times = new long[callsEach];
                 for (int i = 0; i < callsEach; i++) {
                     long t = System.nanoTime();
-                    balance(c);
+                    call.run();
                     times[i] = System.nanoTime() - t;
                 }
                 return times;
@@ -106,6 +115,16 @@ public final class NodeBenchmark {
     private static void balance(McpSyncClient client) {
         var result = client.callTool(new McpSchema.CallToolRequest("balance", Map.of()));
         if (Boolean.TRUE.equals(result.isError())) throw new IllegalStateException("balance failed: " + result.content());
+    }
+
+    private static void restBalance(HttpClient http, URI node, String token) {
+        try {
+            var response = http.send(HttpRequest.newBuilder(node.resolve("/v1/forge/balance"))
+                    .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) throw new IllegalStateException("GET balance failed: " + response.body());
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException("GET balance failed", e);
+        }
     }
 
     private static McpSyncClient client(URI node, String token) {

@@ -3,8 +3,6 @@ package dev.forge.node;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
-import dev.forge.economy.codec.CanonicalWriter;
-import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.market.Market;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.node.app.Amount;
@@ -30,7 +28,6 @@ import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.LocalModel;
 import dev.forge.inference.Prompt;
-import dev.forge.inference.ToolSpec;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -38,6 +35,7 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -67,17 +65,15 @@ public final class ChatService {
     private final Market market;
     private final SpendPipeline pipeline;
     private final SpendGate gate;
-    private final Ledger ledger;
     private final Identities identities;
     private final NodeMetrics metrics;
 
-    public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate, Ledger ledger,
+    public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate,
                        Identities identities, NodeMetrics metrics) {
         this.engine = engine;
         this.market = market;
         this.pipeline = pipeline;
         this.gate = gate;
-        this.ledger = ledger;
         this.identities = identities;
         this.metrics = metrics;
     }
@@ -104,7 +100,7 @@ public final class ChatService {
             if ((prompt == null) == (messages == null)) throw new IllegalArgumentException("give either prompt or messages");
             Prompt text = prompt != null ? new Prompt.Text(prompt)
                     : new Prompt.Chat(chatMessages(messages), List.of());
-            return new GenerationRequest(text, maxTokensOrDefault(), temperature == null ? 0 : temperature.floatValue(),
+            return new GenerationRequest(text, maxTokensOrDefault(), ChatRequests.temperature(temperature == null ? 0 : temperature),
                     seed == null ? 0 : seed, List.of());
         }
     }
@@ -200,28 +196,11 @@ public final class ChatService {
     }
 
     /**
-     * What an approval of a chat binds besides its cost: the model and every argument that
-     * changes what runs. Texts enter as their hashes, so any length fits.
+     * What an approval of a chat binds besides its cost: the hex of its canonical request digest
+     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its trade names.
      */
     static String digest(String model, GenerationRequest request) {
-        var w = new CanonicalWriter(256).string("forge/chat/v1").string(model);
-        switch (request.prompt()) {
-            case Prompt.Text text -> w.u8(0).fixed(Sha256.hashText(text.text()), Sha256.SIZE);
-            case Prompt.Chat chat -> {
-                w.u8(1).i32(chat.messages().size());
-                for (ChatMessage m : chat.messages()) {
-                    w.string(m.role().text()).bool(m.content() != null)
-                            .fixed(Sha256.hashText(m.content() == null ? "" : m.content()), Sha256.SIZE)
-                            .fixed(Sha256.hashText(String.valueOf(m.toolCall())), Sha256.SIZE);
-                }
-                w.i32(chat.tools().size());
-                for (ToolSpec tool : chat.tools()) w.fixed(Sha256.hashText(tool.toString()), Sha256.SIZE);
-            }
-        }
-        w.i32(request.maxTokens()).i32(Float.floatToIntBits(request.temperature())).i64(request.seed())
-                .i32(request.stop().size());
-        for (String stop : request.stop()) w.string(stop);
-        return SpendRequest.digestOf(w);
+        return HexFormat.of().formatHex(ChatRequests.of(model, request).digest());
     }
 
     /** A chat whose cost is held and which may now run, once. */
@@ -282,7 +261,7 @@ public final class ChatService {
             pipeline.cancel(actor, spend, "the trade could not settle: " + e.getMessage());
             throw e;
         }
-        long balance = ledger.account(actor.id()).orElseThrow().balance();
+        long balance = trade.consumerBalance(); // as of this settle: a concurrent spend does not show in it
         metrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
         return new ChatOutcome(model, completion, price, cost, balance, trade.id());
@@ -294,7 +273,7 @@ public final class ChatService {
                 Refusal.UNAUTHORIZED, agent + " has no key on this node"));
         long now = System.currentTimeMillis();
         var authorization = new Authorization(agent, ForgeNode.PROVIDER, model, spend.request().amount(),
-                Sha256.hashText(model + "\n" + request), spend.holdId(), now + 10 * 60_000);
+                ChatRequests.of(model, request).digest(), spend.holdId(), now + 10 * 60_000);
         byte[] consumerSignature = SignedTrade.authorize(authorization, agentKey);
         var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature),
                 completion.promptTokens(), completion.completionTokens(), price, cost,

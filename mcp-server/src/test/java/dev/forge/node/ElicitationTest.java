@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.forge.economy.ledger.HoldStatus;
 import dev.forge.economy.lending.LendingConfig;
 import dev.forge.policies.Actor;
 import dev.forge.policies.BudgetPolicy;
@@ -28,8 +27,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A spend above the threshold, from a client that supports elicitation (the MCP SDK's own
- * client), of an agent the operator marked attended: the node asks the person, and goes on
- * or stops by the answer; for chat, lend, borrow and repay alike.
+ * client), of an agent the operator marked attended: the node asks the person for lend, borrow
+ * and repay as for chat, and without the operator's setting asks nobody. A chat approved and
+ * declined runs over both transports in {@link dev.forge.node.transport.McpTransportsIT}.
  */
 @QuarkusTest
 @QuarkusTestResource(NodeTestResource.class)
@@ -74,47 +74,6 @@ class ElicitationTest {
         var result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
         JsonNode body = JSON.readTree(((McpSchema.TextContent) result.content().getFirst()).text());
         return Boolean.TRUE.equals(result.isError()) ? ((ObjectNode) body).put("isError", true) : body;
-    }
-
-    McpSchema.CallToolResult chat(McpSyncClient client) {
-        return client.callTool(new McpSchema.CallToolRequest("chat",
-                Map.of("model", "stories260K", "prompt", "Once upon a time", "max_tokens", 10)));
-    }
-
-    @Test
-    void theUserApprovesWhenAskedAndTheChatRuns() throws Exception {
-        List<String> questions = new CopyOnWriteArrayList<>();
-        McpSyncClient client = client(agentWithLowThreshold("ella"), true, questions);
-        try {
-            var result = chat(client);
-            assertEquals(Boolean.FALSE, result.isError(), result.toString());
-            assertEquals(1, questions.size());
-            assertTrue(questions.getFirst().contains("ella asks to spend up to") && questions.getFirst().contains("stories260K"),
-                    questions.getFirst());
-            assertEquals(10, ((Map<?, ?>) result.structuredContent()).get("completion_tokens"));
-        } finally {
-            client.closeGracefully();
-        }
-    }
-
-    @Test
-    void theUserDeclinesAndTheHoldIsVoided() throws Exception {
-        List<String> questions = new CopyOnWriteArrayList<>();
-        McpSyncClient client = client(agentWithLowThreshold("ezra"), false, questions);
-        try {
-            long trades = node.ledger().tradeCount();
-            var result = chat(client);
-            assertEquals(Boolean.TRUE, result.isError());
-            String text = ((McpSchema.TextContent) result.content().getFirst()).text();
-            assertEquals("approval_denied", JSON.readTree(text).get("error").asText(), text);
-            assertEquals(trades, node.ledger().tradeCount());
-            assertEquals(node.ledger().account("ezra").orElseThrow().balance(), node.ledger().account("ezra").orElseThrow().available(),
-                    "nothing is held any more");
-            var denied = node.ledger().findTransfer(node.ledger().transferCount()).orElseThrow();
-            assertEquals(HoldStatus.VOIDED, node.ledger().holdStatus(denied.pendingId()).orElseThrow());
-        } finally {
-            client.closeGracefully();
-        }
     }
 
     @Test

@@ -1,11 +1,14 @@
 package dev.forge.node;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.Replay;
 import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import dev.langchain4j.model.chat.response.StreamingChatResponseHandler;
@@ -19,6 +22,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -101,6 +105,11 @@ class OpenAiApiTest {
         assertEquals(Cu.format(trade.amount()), forge.get("cost_cu").asText());
         assertEquals(usage.get("completion_tokens").asInt(), trade.signed().delivery().completionTokens());
         assertEquals(usage.get("prompt_tokens").asInt(), trade.signed().delivery().promptTokens());
+        assertEquals(Cu.format(trade.consumerBalance()), forge.get("balance_cu").asText(), "the settle's own balance");
+        // The request hash is the canonical chat request's digest, which anyone can recompute (docs/ledger.md).
+        var request = ChatRequest.chat(MODEL, List.of(new ChatRequest.Message(ChatRequest.Role.USER, "Once upon a time")),
+                new Replay(12, 0, 0, List.of()));
+        assertArrayEquals(request.digest(), trade.signed().authorization().requestHash());
     }
 
     @Test

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code ./forge mcp} as Claude Code runs it, driven by the MCP SDK's stdio client: it starts a node
  * (serving the embedded model) when none answers for --data, answers a wrong token with one MCP
- * error line, and keeps a session across a restart of the node without losing a call.
+ * error line, keeps a session across a restart of the node without losing a call, and answers a
+ * call the node never comes back for with the code {@code node_unreachable}.
  */
 class StdioRelayIT {
     @org.junit.jupiter.api.BeforeAll
@@ -83,6 +84,14 @@ class StdioRelayIT {
 
                 var balance = call(agent, "balance", Map.of());
                 assertEquals(chat.path("balance_cu").asText(), balance.path("balance_cu").asText(), balance.toString());
+
+                restarted.close();
+                restarted = null;
+                var gone = agent.client().callTool(new McpSchema.CallToolRequest("balance", Map.of()));
+                assertEquals(Boolean.TRUE, gone.isError(), gone.toString());
+                var body = JSON.valueToTree(gone.structuredContent());
+                assertEquals("node_unreachable", body.path("error").asText(), gone.toString());
+                assertEquals(JSON.readTree(((McpSchema.TextContent) gone.content().getFirst()).text()), body, "the text is the same JSON");
             }
         } finally {
             if (restarted != null) restarted.close();

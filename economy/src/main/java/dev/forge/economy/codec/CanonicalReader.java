@@ -40,7 +40,23 @@ public final class CanonicalReader {
     }
 
     public String string() {
-        byte[] raw = bytes();
+        return decodeUtf8(bytes());
+    }
+
+    /**
+     * Reads a {@link CanonicalWriter#text} field: an unsigned 32-bit byte count, then that many
+     * bytes of valid UTF-8. A count above {@code maxBytes} is refused before anything is read.
+     */
+    public String text(int maxBytes) {
+        if (maxBytes < 0 || maxBytes > CanonicalWriter.MAX_TEXT_BYTES) {
+            throw new IllegalArgumentException("text bound out of range: " + maxBytes);
+        }
+        long length = Integer.toUnsignedLong(i32());
+        if (length > maxBytes) throw new MalformedEncodingException("text of " + length + " bytes, at most " + maxBytes);
+        return decodeUtf8(take((int) length));
+    }
+
+    private static String decodeUtf8(byte[] raw) {
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)

@@ -1,6 +1,9 @@
 package dev.forge.economy.codec;
 
 import java.io.ByteArrayOutputStream;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -8,6 +11,9 @@ import java.nio.charset.StandardCharsets;
  * length-prefixed UTF-8 strings, fixed-size byte fields. One value has exactly one encoding.
  */
 public final class CanonicalWriter {
+    /** The most bytes any {@link #text} field may hold, whatever its record allows: 16 MiB. */
+    public static final int MAX_TEXT_BYTES = 16 * 1024 * 1024;
+
     private final ByteArrayOutputStream out;
 
     public CanonicalWriter() {
@@ -50,6 +56,34 @@ public final class CanonicalWriter {
         out.write(value.length);
         out.writeBytes(value);
         return this;
+    }
+
+    /**
+     * A long text (a chat message's content): its UTF-8 bytes prefixed by their count as an
+     * unsigned 32-bit integer, at most {@code maxBytes} (itself at most {@link #MAX_TEXT_BYTES}).
+     * A string that is not valid Unicode (an unpaired surrogate) has no UTF-8 form and is refused,
+     * rather than silently written as '?'.
+     */
+    public CanonicalWriter text(String value, int maxBytes) {
+        byte[] bytes = utf8(value);
+        if (maxBytes < 0 || maxBytes > MAX_TEXT_BYTES) throw new IllegalArgumentException("text bound out of range: " + maxBytes);
+        if (bytes.length > maxBytes) throw new IllegalArgumentException("text longer than " + maxBytes + " bytes");
+        return block(bytes);
+    }
+
+    /** The UTF-8 bytes of {@code value}; an unpaired surrogate is an IllegalArgumentException. */
+    public static byte[] utf8(String value) {
+        try {
+            var encoded = StandardCharsets.UTF_8.newEncoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .encode(CharBuffer.wrap(value));
+            byte[] bytes = new byte[encoded.remaining()];
+            encoded.get(bytes);
+            return bytes;
+        } catch (CharacterCodingException e) {
+            throw new IllegalArgumentException("text is not valid Unicode (an unpaired surrogate)");
+        }
     }
 
     /** A byte field whose size both sides know (hashes, keys, signatures). */

@@ -304,7 +304,8 @@ final class LedgerState {
         LedgerException.require(now <= authorization.expiresAt(), LedgerError.AUTHORIZATION_EXPIRED,
                 "the authorization expired at " + authorization.expiresAt() + ", it is now " + now);
         Transfer payment = applyTransfer(paymentFor(signed, holdId, now), now);
-        Trade trade = new Trade(merkle.size() + 1, signed, payment.id(), now);
+        Trade trade = new Trade(merkle.size() + 1, signed, payment.id(), now, balance(authorization.consumer()),
+                balance(authorization.provider()));
         nonces.put(nonce, trade);
         undo.push(() -> nonces.remove(nonce));
         // The last step, and the only one that cannot be undone: nothing may fail after it.
@@ -313,7 +314,12 @@ final class LedgerState {
         return trade;
     }
 
-    private void requireParties(Authorization authorization) {
+    /** An account's posted balance as this step leaves it: what a settlement reports as "balance after". */
+    private long balance(String account) {
+        return accounts.get(account).balance();
+    }
+
+        private void requireParties(Authorization authorization) {
         Account consumer = account(authorization.consumer(), "consumer");
         Account provider = account(authorization.provider(), "provider");
         LedgerException.require(consumer.hasPublicKey() && provider.hasPublicKey(), LedgerError.INVALID_SIGNATURE,
@@ -418,7 +424,8 @@ final class LedgerState {
                 LedgerError.ORDER_EXPIRED, "order " + orderId + " expired at " + accepted.expiresAt());
         Transfer payment = pay(accepted, provider.id(), attestation.amount() + accepted.order().reward(), now);
         advanceChain(provider.id(), signed);
-        return recordSettled(new SettledWork(merkle.size() + 1, orderId, accepted.signed(), signed, payment.id(), now));
+        return recordSettled(new SettledWork(merkle.size() + 1, orderId, accepted.signed(), signed, payment.id(), now,
+                balance(accepted.buyer()), balance(provider.id())));
     }
 
     private WorkVerifier.Context context(String provider, String audience, long now) {

@@ -12,12 +12,14 @@ import dev.forge.economy.work.SignedWorkOrder;
  * @param id 1, 2, 3, ... in commit order, from the same sequence as {@link Trade#id()}: leaf {@code id - 1}
  * @param orderId the {@link AcceptedOrder#id()} it settled
  * @param transferId the transfer that paid the provider; when it was owed nothing, the void of the hold
+ * @param buyerBalance the buyer's posted balance right after the settlement, µCU, computed in the same writer step
+ * @param providerBalance the provider's posted balance right after it, likewise
  */
 public record SettledWork(long id, long orderId, SignedWorkOrder order, SignedAttestation attestation, long transferId,
-                          long settledAt) {
+                          long settledAt, long buyerBalance, long providerBalance) {
     static final String TAG = "forge/settled-work/v1";
 
-    /** The canonical bytes of the Merkle leaf; both records are self-delimiting, so no lengths. */
+    /** The canonical bytes of the Merkle leaf; both records are self-delimiting, so no lengths. The balances are not in it. */
     public byte[] leafBytes() {
         byte[] orderBytes = order.encode();
         byte[] attestationBytes = attestation.encode();

@@ -8,11 +8,15 @@ import dev.forge.economy.merkle.MerkleHash;
  * for it, its place in the Merkle tree and when it was settled.
  *
  * @param id 1, 2, 3, ... in commit order; leaf {@code id - 1} of the Merkle tree
+ * @param consumerBalance the consumer's posted balance right after this trade's payment, µCU: computed in
+ *     the writer's step that applied it, so no other entry (a concurrent spend) shows in it
+ * @param providerBalance the provider's posted balance right after the payment, likewise
  */
-public record Trade(long id, SignedTrade signed, long transferId, long settledAt) {
+public record Trade(long id, SignedTrade signed, long transferId, long settledAt, long consumerBalance,
+                    long providerBalance) {
     static final String TAG = "forge/settled-trade/v1";
 
-    /** The canonical bytes of the Merkle leaf: anyone with the trade can recompute its hash. */
+    /** The canonical bytes of the Merkle leaf: anyone with the trade can recompute its hash. The balances are not in it. */
     public byte[] leafBytes() {
         var out = new CanonicalWriter(600).string(TAG).i64(id).i64(transferId).i64(settledAt);
         return signed.write(out).toByteArray();

@@ -9,6 +9,7 @@ import dev.forge.economy.ledger.SignedTrade;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
 import dev.forge.economy.ledger.TransferCode;
+import dev.forge.economy.work.VerificationRate;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,6 +19,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Offers, prices, reputation and routes over one ledger.
@@ -33,6 +35,7 @@ public final class Market {
     private final Ledger ledger;
     private final MarketConfig config;
     private final InstantSource clock;
+    private final Function<String, VerificationRate> verification;
     private final Map<String, Offer> offers = new LinkedHashMap<>();
     private final Map<ModelTier, UtilizationMeter> tierMeters = new EnumMap<>(ModelTier.class);
     private final Map<String, UtilizationMeter> offerMeters = new HashMap<>();
@@ -43,9 +46,18 @@ public final class Market {
     private long transfersSeen;
 
     public Market(Ledger ledger, MarketConfig config, InstantSource clock) {
+        this(ledger, config, clock, provider -> VerificationRate.none());
+    }
+
+    /**
+     * @param verification each provider's verification rate now (the node's {@code ChainBook::rate});
+     *     a provider it knows nothing of is {@link VerificationRate#none()}
+     */
+    public Market(Ledger ledger, MarketConfig config, InstantSource clock, Function<String, VerificationRate> verification) {
         this.ledger = ledger;
         this.config = config;
         this.clock = clock;
+        this.verification = verification;
         this.origin = ledger.account("treasury").map(Account::createdAt).orElse(0L);
         for (ModelTier tier : ModelTier.values()) {
             tierMeters.put(tier, new UtilizationMeter(config, origin, config.startUtilizationPpm()));
@@ -72,6 +84,15 @@ public final class Market {
 
     /** Every offer (of {@code model}, or all when null), cheapest first. */
     public synchronized List<ProviderView> providers(String model) {
+        return providers(model, ProviderFilter.NONE);
+    }
+
+    /** The offers of providers that meet the buyer's filter, cheapest first. */
+    public synchronized List<ProviderView> providers(String model, ProviderFilter filter) {
+        return offers(model).stream().filter(v -> filter.refusal(v.verification()) == null).toList();
+    }
+
+    private List<ProviderView> offers(String model) {
         sync();
         long now = clock.millis();
         List<ProviderView> views = new ArrayList<>();
@@ -79,7 +100,7 @@ public final class Market {
             if (model != null && !o.model().equals(model)) continue;
             long load = offerMeters.get(key(o.provider(), o.model())).utilizationPpm(now, o.capacityPerPeriod(config.periodMillis()));
             views.add(new ProviderView(o, Math.max(o.floorPerKiloToken(), price(o.tier(), now).pricePerKiloToken()),
-                    reputation(o.provider()).score(), load));
+                    reputation(o.provider()).score(), load, rate(o.provider())));
         }
         views.sort(Comparator.comparingLong(ProviderView::pricePerKiloToken).thenComparing(v -> v.offer().provider()));
         return views;
@@ -104,7 +125,7 @@ public final class Market {
     }
 
     public synchronized Route route(RouteRequest request) {
-        return Router.route(request, providers(request.model()));
+        return Router.route(request, offers(request.model()));
     }
 
     public synchronized Reputation reputation(String provider) {
@@ -166,6 +187,11 @@ public final class Market {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    private VerificationRate rate(String provider) {
+        VerificationRate rate = verification.apply(provider);
+        return rate == null ? VerificationRate.none() : rate;
     }
 
     private TierPrice price(ModelTier tier, long now) {

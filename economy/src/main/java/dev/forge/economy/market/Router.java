@@ -14,22 +14,26 @@ final class Router {
         long tokens = (long) request.promptTokens() + request.maxTokens();
         long max = request.maxPricePerKiloToken();
         long cheapest = offers.stream().filter(o -> max == 0 || o.pricePerKiloToken() <= max)
+                .filter(o -> request.filter().refusal(o.verification()) == null)
                 .mapToLong(ProviderView::pricePerKiloToken).min().orElse(0);
         List<Route.Candidate> eligible = new ArrayList<>();
         List<Route.Candidate> excluded = new ArrayList<>();
         for (ProviderView o : offers) {
             long price = o.pricePerKiloToken();
             long cost = Cu.cost(tokens, price);
+            String refused = request.filter().refusal(o.verification());
             if (max > 0 && price > max) {
                 excluded.add(new Route.Candidate(o.offer().provider(), price, cost, o.reputation(), o.loadPpm(), 0,
                         "price " + Cu.format(price) + " CU per 1k tokens is above your max of " + Cu.format(max)));
+            } else if (refused != null) {
+                excluded.add(new Route.Candidate(o.offer().provider(), price, cost, o.reputation(), o.loadPpm(), 0, refused));
             } else {
                 eligible.add(new Route.Candidate(o.offer().provider(), price, cost, o.reputation(), o.loadPpm(),
                         score(request.mode(), price, cheapest, o.reputation()), null));
             }
         }
-        MarketException.require(!eligible.isEmpty(), MarketException.Code.NO_ROUTE, "every offer for " + request.model()
-                + " is above your max price of " + Cu.format(max) + " CU per 1k tokens");
+        MarketException.require(!eligible.isEmpty(), MarketException.Code.NO_ROUTE, "no offer for " + request.model()
+                + " meets your limits: " + excluded.stream().map(c -> c.provider() + ": " + c.excluded()).toList());
         eligible.sort(Comparator.comparingLong(Route.Candidate::scorePpm).reversed()
                 .thenComparing(tieBreak(request.mode()))
                 .thenComparingLong(Route.Candidate::loadPpm).thenComparing(Route.Candidate::provider));

@@ -14,6 +14,14 @@ public record Check(String name, Verdict verdict, String code, String reason) {
         return new Check(name, Verdict.PASS, "", "");
     }
 
+    static Check fail(String name, String code, String reason) {
+        return new Check(name, Verdict.FAIL, code, reason);
+    }
+
+    static Check inconclusive(String name, String code, String reason) {
+        return new Check(name, Verdict.INCONCLUSIVE, code, reason);
+    }
+
     static Check of(String name, boolean passed, String code, String reason) {
         return passed ? pass(name) : new Check(name, Verdict.FAIL, code, reason);
     }

@@ -2,6 +2,7 @@ package dev.forge.economy.work;
 
 import dev.forge.economy.codec.CanonicalReader;
 import dev.forge.economy.codec.CanonicalWriter;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,40 @@ public record Replay(int maxTokens, int temperatureMilli, long seed, List<String
             WorkException.require(bytes >= 1 && bytes <= MAX_STOP_BYTES, "a stop string is 1 to " + MAX_STOP_BYTES + " bytes");
         }
         stop = List.copyOf(stop);
+    }
+
+    /** The temperature a model runs at: {@code temperatureMilli / 1000f}, the float nearest the decimal. */
+    public float temperature() {
+        return temperatureMilli / 1000f;
+    }
+
+    /**
+     * A temperature as an API gives it, in thousandths, strictly: the number is taken as the
+     * shortest decimal that reads back as the same double (what JSON wrote: 0.7 is 0.7, not
+     * 0.6999…), and it must have at most three decimal places and lie in 0 to 2. Nothing is
+     * rounded: 0.7 → 700, 1e-3 → 1, 0.0005 is refused.
+     */
+    public static int temperatureMilli(double temperature) {
+        WorkException.require(Double.isFinite(temperature), "temperature must be a finite number");
+        return milli(new BigDecimal(Double.toString(temperature)));
+    }
+
+    /**
+     * The same rule for a temperature already held as a float (the inference engine's type):
+     * the shortest decimal that reads back as the same float. Every value this accepts gives
+     * back the same float from {@link #temperature()}.
+     */
+    public static int temperatureMilli(float temperature) {
+        WorkException.require(Float.isFinite(temperature), "temperature must be a finite number");
+        return milli(new BigDecimal(Float.toString(temperature)));
+    }
+
+    private static int milli(BigDecimal temperature) {
+        BigDecimal milli = temperature.movePointRight(3).stripTrailingZeros();
+        WorkException.require(milli.scale() <= 0, "temperature has at most 3 decimal places, got " + temperature.toPlainString());
+        WorkException.require(milli.signum() >= 0 && milli.compareTo(BigDecimal.valueOf(MAX_TEMPERATURE_MILLI)) <= 0,
+                "temperature must be 0 to " + MAX_TEMPERATURE_MILLI / 1000 + ", got " + temperature.toPlainString());
+        return milli.intValueExact();
     }
 
     CanonicalWriter write(CanonicalWriter out) {

@@ -37,12 +37,16 @@ public record VerificationRate(long chains, long verifying, long value, long ver
         return good.multiply(BigInteger.valueOf(1_000_000)).divide(all).longValueExact();
     }
 
-    /** The share as the market shows it: "99.2% of 500 chains verifiable, 500 completed". */
+    /**
+     * The share as the market shows it: "99.2% of 500 chains verifiable, 500 completed". The
+     * share is the value-weighted one without the prior, rounded down to a tenth of a percent,
+     * so "100.0%" means that every checked chain verifies.
+     */
     public String describe() {
-        long rawPerMille = chains == 0 ? 0 : (verifyingValue * 1000L + value / 2) / Math.max(1, value);
-        String share = chains == 0 ? "no chains checked yet" : (rawPerMille / 10) + "." + (rawPerMille % 10) + "% of " + chains
-                + " chains verifiable";
-        return share + ", " + completed + " completed";
+        if (chains == 0) return "no chains checked yet, " + completed + " completed";
+        long perMille = value == 0 ? verifying * 1000 / chains
+                : BigInteger.valueOf(verifyingValue).multiply(BigInteger.valueOf(1000)).divide(BigInteger.valueOf(value)).longValueExact();
+        return (perMille / 10) + "." + (perMille % 10) + "% of " + chains + " chains verifiable, " + completed + " completed";
     }
 
     public VerificationRate withChecked(boolean verified, long amount) {

@@ -5,7 +5,11 @@ public final class WorkException extends RuntimeException {
     /** Stable codes, written as text wherever they leave the process. */
     public enum Code {
         MALFORMED("malformed_work_record"),
-        INVALID_FIELD("invalid_argument");
+        INVALID_FIELD("invalid_argument"),
+        /** A chat request is not the one the order names: its digest, model or parameters differ. */
+        INPUT_MISMATCH("input_mismatch"),
+        REPLAY_MISMATCH("replay_mismatch"),
+        MODEL_MISMATCH("model_mismatch");
 
         private final String code;
 

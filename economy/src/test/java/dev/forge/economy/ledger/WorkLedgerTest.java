@@ -109,6 +109,8 @@ class WorkLedgerTest {
 
         assertEquals(FREE + 40_000, balance("carol"));
         assertEquals(FREE - 40_000, balance("alice"));
+        assertEquals(FREE - 40_000, work.buyerBalance(), "the settle's own figure, after escrow paid on");
+        assertEquals(FREE + 40_000, work.providerBalance());
         assertEquals(0, balance(AcceptedOrder.ESCROW));
         assertEquals(0, ledger.account(AcceptedOrder.ESCROW).orElseThrow().creditsPending());
         Transfer payment = ledger.findTransfer(work.transferId()).orElseThrow();

@@ -7,6 +7,7 @@ import static dev.forge.economy.ledger.WorkDeals.order;
 import static dev.forge.economy.ledger.WorkDeals.sign;
 import static dev.forge.economy.ledger.WorkDeals.with;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -14,6 +15,11 @@ import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.Attestation;
+import dev.forge.economy.work.Chain;
+import dev.forge.economy.work.ChainBook;
+import dev.forge.economy.work.Replay;
+import dev.forge.economy.work.Verification;
+import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.WorkVerifier;
@@ -35,7 +41,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Random accepts, honest and cheating deliveries, voids, clock jumps past expiry and reopens,
  * checked after every step against a small model: the ledger's sums balance, each provider
  * holds exactly what its verified attestations state, a refusal changes nothing, and an
- * independent audit of the log re-verifies every attestation that was paid.
+ * independent audit of the log re-verifies every attestation that was paid. Every delivery is
+ * also judged by an independent verifier over the test's own model of the state: the ledger pays
+ * exactly the deliveries that verify on a live order, and every cheat is refused with its code.
  */
 class WorkPropertyTest {
     private static final int OPERATIONS = 1_000;
@@ -51,10 +59,13 @@ class WorkPropertyTest {
     final Map<String, Long> paidBy = new HashMap<>();
     final Map<Long, ModelOrder> orders = new HashMap<>();
     final List<Long> orderIds = new ArrayList<>();
+    final Map<String, WorkVerifier.ChainTip> tips = new HashMap<>();
+    final Set<String> settledNonces = new HashSet<>();
+    final ChainBook book = new ChainBook();
     Random random;
     Ledger ledger;
     long nextNonce;
-    int refusals, settlements;
+    int refusals, settlements, unverifiedRefused;
 
     static final class ModelOrder {
         final SignedWorkOrder signed;
@@ -86,7 +97,16 @@ class WorkPropertyTest {
             reopen();
             checkSums("after the last reopen");
             audit();
-            assertTrue(settlements > 100 && refusals > 100, settlements + " settled, " + refusals + " refused");
+            assertTrue(settlements > 100 && refusals > 100 && unverifiedRefused > 100,
+                    settlements + " settled, " + refusals + " refused, " + unverifiedRefused + " of them unverified");
+            long chains = 0;
+            for (String id : PROVIDERS) {
+                var rate = book.rate(id);
+                assertEquals(rate.completed(), rate.verifying(), id + ": every paid chain verified: " + rate.describe());
+                assertTrue(rate.describe().startsWith("100.0% of " + rate.completed() + " chains"), rate.describe());
+                chains += rate.completed();
+            }
+            assertEquals(settlements, chains, "every settlement is one chain in the book");
         } finally {
             ledger.close();
         }
@@ -95,7 +115,7 @@ class WorkPropertyTest {
     private void step() {
         int choice = random.nextInt(100);
         if (choice < 30) accept();
-        else if (choice < 55) deliverHonestly();
+        else if (choice < 58) deliverHonestly();
         else if (choice < 75) deliverCheating();
         else if (choice < 82) voidOne();
         else if (choice < 88) replayNonce();
@@ -129,18 +149,7 @@ class WorkPropertyTest {
         if (id == null) return;
         ModelOrder order = orders.get(id);
         String provider = order.signed.order().openToAny() ? PROVIDERS.get(random.nextInt(2)) : order.signed.order().provider();
-        SignedAttestation attestation = sign(honestWithin(order.signed, provider), keys.get(provider));
-        if (!live(order)) {
-            refused(whyNot(order), () -> ledger.settleWork(id, attestation, NODE));
-            return;
-        }
-        SettledWork work = ledger.settleWork(id, attestation, NODE);
-        long paid = attestation.attestation().amount() + order.signed.order().reward();
-        assertEquals(paid, work.paid());
-        paidTo.merge(provider, paid, Long::sum);
-        paidBy.merge(order.signed.order().buyer(), paid, Long::sum);
-        close(order, WorkStatus.SETTLED);
-        settlements++;
+        attempt(id, sign(honestWithin(order.signed, provider), keys.get(provider)), NODE, null);
     }
 
     /** Tokens and a price such that the cost fits the order: 1 to 49 tokens. */
@@ -156,21 +165,87 @@ class WorkPropertyTest {
         Long id = pickOrder();
         if (id == null) return;
         ModelOrder order = orders.get(id);
-        String provider = order.signed.order().openToAny() ? PROVIDERS.get(random.nextInt(2)) : order.signed.order().provider();
+        WorkOrder o = order.signed.order();
+        String provider = o.openToAny() ? PROVIDERS.get(random.nextInt(2)) : o.provider();
         Attestation good = honestWithin(order.signed, provider);
         byte[] forged = Sha256.hashText("forged " + random.nextLong());
-        SignedAttestation cheat;
-        LedgerError code;
-        switch (random.nextInt(7)) {
-            case 0 -> { cheat = sign(with(good, forged, null, null, null, null, null, null), keys.get(provider)); code = LedgerError.ORDER_MISMATCH; }
-            case 1 -> { cheat = sign(with(good, null, null, forged, null, null, null, null), keys.get(provider)); code = LedgerError.INPUT_MISMATCH; }
-            case 2 -> { cheat = sign(with(good, null, null, null, order.signed.order().maxCost() + 1, null, null, null), keys.get(provider)); code = LedgerError.AMOUNT_EXCEEDS_ORDER; }
-            case 3 -> { cheat = sign(good, keys.get(BUYERS.get(random.nextInt(2)))); code = LedgerError.INVALID_SIGNATURE; }
-            case 4 -> { cheat = sign(with(good, null, null, null, null, null, null, forged), keys.get(provider)); code = LedgerError.CHAIN_BROKEN; }
-            case 5 -> { cheat = sign(with(good, null, null, null, null, null, good.logIndex() + 1 + random.nextInt(3), null), keys.get(provider)); code = LedgerError.CHAIN_GAP; }
-            default -> { cheat = sign(with(good, null, null, null, null, order.expiresAt() + 1 + random.nextInt(1000), null, null), keys.get(provider)); code = LedgerError.ORDER_EXPIRED; }
+        Ed25519.KeyPair key = keys.get(provider);
+        switch (random.nextInt(13)) {
+            case 0 -> attempt(id, sign(with(good, forged, null, null, null, null, null, null), key), NODE, LedgerError.ORDER_MISMATCH);
+            case 1 -> attempt(id, sign(with(good, null, null, forged, null, null, null, null), key), NODE, LedgerError.INPUT_MISMATCH);
+            case 2 -> attempt(id, sign(with(good, null, null, null, o.maxCost() + 1, null, null, null), key), NODE, LedgerError.AMOUNT_EXCEEDS_ORDER);
+            case 3 -> attempt(id, sign(good, keys.get(BUYERS.get(random.nextInt(2)))), NODE, LedgerError.INVALID_SIGNATURE);
+            case 4 -> attempt(id, sign(with(good, null, null, null, null, null, null, forged), key), NODE, LedgerError.CHAIN_BROKEN);
+            case 5 -> attempt(id, sign(with(good, null, null, null, null, null, good.logIndex() + 1 + random.nextInt(3), null), key), NODE, LedgerError.CHAIN_GAP);
+            case 6 -> attempt(id, sign(with(good, null, null, null, null, order.expiresAt() + 1 + random.nextInt(1000), null, null), key), NODE, LedgerError.ORDER_EXPIRED);
+            case 7 -> attempt(id, sign(with(good, null, forged, null, null, null, null, null), key), NODE, LedgerError.MODEL_MISMATCH);
+            case 8 -> attempt(id, sign(withReplay(good, new Replay(o.replay().maxTokens(), o.replay().temperatureMilli(),
+                    o.replay().seed() + 1, o.replay().stop())), key), NODE, LedgerError.REPLAY_MISMATCH);
+            case 9 -> attempt(id, sign(honest(order.signed, provider, ledger.chainTip(provider), 1, o.replay().maxTokens() + 1, 0,
+                    clock.millis()), key), NODE, LedgerError.TOKENS_EXCEED_ORDER);
+            case 10 -> {
+                long more = good.amount() + 1;
+                attempt(id, sign(with(good, null, null, null, more, null, null, null), key), NODE,
+                        more > o.maxCost() ? LedgerError.AMOUNT_EXCEEDS_ORDER : LedgerError.AMOUNT_MISMATCH);
+            }
+            case 11 -> attempt(id, sign(good, key), "node-b", LedgerError.WRONG_AUDIENCE);
+            default -> {
+                if (o.openToAny()) return;
+                String other = PROVIDERS.get(1 - PROVIDERS.indexOf(provider));
+                attempt(id, sign(honestWithin(order.signed, other), keys.get(other)), NODE, LedgerError.WRONG_PROVIDER);
+            }
         }
-        refused(live(order) ? code : null, () -> ledger.settleWork(id, cheat, NODE));
+    }
+
+    /**
+     * One delivery, judged twice: by an independent {@link WorkVerifier} run with this test's own
+     * model of the state (its chain tips, the nonces of settled orders, the clock), and by the
+     * ledger. The ledger pays exactly when the verdict verifies and the order is live; a cheat
+     * never verifies; a live order refuses with the verdict's first failing code.
+     */
+    private void attempt(long id, SignedAttestation attestation, String audience, LedgerError cheat) {
+        ModelOrder order = orders.get(id);
+        String provider = attestation.attestation().provider();
+        Verification verdict = verdict(order, attestation, audience);
+        if (cheat != null) {
+            assertFalse(verdict.verified(), "a cheat (" + cheat.code() + ") verified");
+            if (live(order)) assertEquals(cheat.code(), verdict.firstFailure().orElseThrow().code());
+        }
+        if (!verdict.verified() || !live(order)) {
+            LedgerError expected = live(order) ? LedgerError.ofCode(verdict.firstFailure().orElseThrow().code())
+                    : cheat == null ? whyNot(order) : null;
+            refused(expected, () -> ledger.settleWork(id, attestation, audience));
+            if (!verdict.verified()) unverifiedRefused++;
+            return;
+        }
+        SettledWork work = ledger.settleWork(id, attestation, audience);
+        long paid = attestation.attestation().amount() + order.signed.order().reward();
+        assertEquals(paid, work.paid());
+        paidTo.merge(provider, paid, Long::sum);
+        paidBy.merge(order.signed.order().buyer(), paid, Long::sum);
+        tips.put(provider, tips.getOrDefault(provider, WorkVerifier.ChainTip.empty()).after(attestation));
+        assertEquals(tips.get(provider).nextIndex(), ledger.chainTip(provider).nextIndex(), "the ledger's tip is the verifier's");
+        settledNonces.add(WorkVerifier.nonceKey(order.signed.order()));
+        Chain chain = new Chain(order.signed, attestation, paid, work.settledAt());
+        book.add(chain);
+        book.record(chain, verdict, clock.millis());
+        close(order, WorkStatus.SETTLED);
+        settlements++;
+    }
+
+    private Verification verdict(ModelOrder order, SignedAttestation attestation, String audience) {
+        String provider = attestation.attestation().provider();
+        var buyerKey = Ed25519.PublicKey.decode(ledger.account(order.signed.order().buyer()).orElseThrow().publicKey());
+        var providerKey = Ed25519.PublicKey.decode(ledger.account(provider).orElseThrow().publicKey());
+        var context = new WorkVerifier.Context(clock.millis(), audience, settledNonces::contains,
+                tips.getOrDefault(provider, WorkVerifier.ChainTip.empty()));
+        return WorkVerifier.verify(order.signed, attestation, buyerKey, providerKey, context);
+    }
+
+    private static Attestation withReplay(Attestation a, Replay replay) {
+        return new Attestation(a.orderDigest(), a.provider(), a.modelDigest(), a.engine(), replay, a.inputDigest(),
+                a.outputDigest(), a.promptTokens(), a.completionTokens(), a.finishReason(), a.pricePerKiloToken(), a.amount(),
+                a.startedAt(), a.finishedAt(), a.logIndex(), a.previousDigest());
     }
 
     /** Why an order that is not live refuses an honest delivery, as docs/ledger.md gives the order of the checks. */

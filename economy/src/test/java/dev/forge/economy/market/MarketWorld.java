@@ -7,9 +7,11 @@ import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.TransferCode;
 import dev.forge.economy.ledger.TransferRequest;
+import dev.forge.economy.work.VerificationRate;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /** A real ledger and market with agents and providers that hold keys, on a clock the test moves. */
 public final class MarketWorld implements AutoCloseable {
@@ -26,6 +28,12 @@ public final class MarketWorld implements AutoCloseable {
     MarketWorld(Path dir, MarketConfig config) {
         ledger = Fixtures.open(dir, clock);
         market = new Market(ledger, config, clock);
+    }
+
+    /** A market whose verification rates come from {@code verification} (a node's {@code ChainBook::rate}). */
+    public MarketWorld(Path dir, Function<String, VerificationRate> verification) {
+        ledger = Fixtures.open(dir, clock);
+        market = new Market(ledger, MarketConfig.DEFAULT, clock, verification);
     }
 
     /** Opens an agent account (with the 1,000 CU free tier). */

@@ -1,7 +1,8 @@
 package dev.forge.node.cli;
 
+import dev.forge.node.mcp.Refused;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
-import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.server.McpServer;
 import io.modelcontextprotocol.server.McpServerFeatures;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * {@code forge mcp}: an MCP server on stdio (what Claude Code and Cursor start, one per session)
@@ -39,7 +42,7 @@ final class StdioRelay {
     private final JacksonMcpJsonMapper mapper = new JacksonMcpJsonMapper(new com.fasterxml.jackson.databind.ObjectMapper());
     private final Map<Object, McpSyncServerExchange> callsByProgressToken = new ConcurrentHashMap<>();
     private final AtomicReference<McpSyncServerExchange> lastExchange = new AtomicReference<>();
-    private McpSyncClient upstream;
+    private McpAsyncClient upstream;
     private McpSchema.InitializeResult initialized;
 
     StdioRelay(URI node, String token) {
@@ -55,11 +58,11 @@ final class StdioRelay {
             StdioRefusal.answerInitialize(refusal);
             return 1;
         }
-        var tools = withNode(McpSyncClient::listTools).tools().stream().map(tool -> McpServerFeatures.SyncToolSpecification.builder()
+        var tools = withNode(McpAsyncClient::listTools).tools().stream().map(tool -> McpServerFeatures.SyncToolSpecification.builder()
                 .tool(tool).callHandler(this::relay).build()).toList();
-        var prompts = withNode(McpSyncClient::listPrompts).prompts().stream().map(prompt -> new McpServerFeatures.SyncPromptSpecification(
+        var prompts = withNode(McpAsyncClient::listPrompts).prompts().stream().map(prompt -> new McpServerFeatures.SyncPromptSpecification(
                 prompt, (exchange, request) -> withNode(c -> c.getPrompt(request)))).toList();
-        var resources = withNode(McpSyncClient::listResources).resources().stream().map(resource ->
+        var resources = withNode(McpAsyncClient::listResources).resources().stream().map(resource ->
                 new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> withNode(c -> c.readResource(request))))
                 .toList();
         McpServer.sync(new StdioServerTransportProvider(mapper))
@@ -90,36 +93,53 @@ final class StdioRelay {
         try {
             return withNode(c -> c.callTool(request));
         } catch (RuntimeException e) {
-            return McpSchema.CallToolResult.builder().isError(true)
-                    .addTextContent("{\"error\":\"node_unreachable\",\"message\":\"the node at " + node + " did not answer: "
-                            + String.valueOf(e.getMessage()).replace('"', '\'') + "\"}").build();
+            return unreachable(e);
         } finally {
             if (progressToken != null) callsByProgressToken.remove(progressToken);
         }
     }
 
-    /** One request to the node; if the node never saw it (restarted or down), a new session and one more try. */
-    private <T> T withNode(Function<McpSyncClient, T> request) {
+    /** A tool error as the node's own refusals are: the code and message as structured content, and the same JSON as text. */
+    private McpSchema.CallToolResult unreachable(RuntimeException e) {
+        var body = new Refused("node_unreachable", "the node at " + node + " did not answer: " + e.getMessage(), Map.of(), 503).body();
+        String text;
         try {
-            return request.apply(session());
+            text = mapper.writeValueAsString(body);
+        } catch (java.io.IOException impossible) {
+            throw new java.io.UncheckedIOException(impossible);
+        }
+        return McpSchema.CallToolResult.builder().isError(true).structuredContent(body).addTextContent(text).build();
+    }
+
+    /** One request to the node; if the node never saw it (restarted or down), a new session and one more try. */
+    private <T> T withNode(Function<McpAsyncClient, Mono<T>> request) {
+        try {
+            return request.apply(session()).block();
         } catch (RuntimeException e) {
             if (!neverReachedTheNode(e)) throw e;
             dropSession();
             awaitNode();
-            return request.apply(session());
+            return request.apply(session()).block();
         }
     }
 
-    private synchronized McpSyncClient session() {
+    /**
+     * The session with the node. Asynchronous so that a progress notification is forwarded on the
+     * thread that reads it, before the node's next message (the answer) is read: the SDK's sync
+     * client runs each one on a pool thread, where they overtook each other (StdioRelayWireIT saw
+     * 16 before 8) and one that lost the race to its call's answer was dropped.
+     */
+    private synchronized McpAsyncClient session() {
         if (upstream == null) {
-            var client = McpClient.sync(McpCall.transport(node, token, mapper))
+            var client = McpClient.async(McpCall.transport(node, token, mapper))
                     .clientInfo(new McpSchema.Implementation("forge-mcp", "0.1.0"))
                     .requestTimeout(Duration.ofMinutes(10))
                     .capabilities(McpSchema.ClientCapabilities.builder().elicitation().build())
-                    .elicitation(this::askClient)
-                    .progressConsumer(this::forwardProgress)
+                    // Waits for a person: off the reading thread, as the sync client would run it.
+                    .elicitation(request -> Mono.fromCallable(() -> askClient(request)).subscribeOn(Schedulers.boundedElastic()))
+                    .progressConsumer(progress -> Mono.fromRunnable(() -> forwardProgress(progress)))
                     .build();
-            initialized = client.initialize();
+            initialized = client.initialize().block();
             upstream = client;
         }
         return upstream;

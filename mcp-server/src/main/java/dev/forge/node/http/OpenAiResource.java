@@ -7,6 +7,7 @@ import dev.forge.inference.ChatMessage;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.LocalModel;
 import dev.forge.inference.Prompt;
+import dev.forge.node.ChatRequests;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
@@ -149,7 +150,7 @@ public class OpenAiResource {
         JsonNode s = body.path("stop");
         if (s.isTextual()) stop.add(s.asText());
         else if (s.isArray()) s.forEach(item -> stop.add(item.asText()));
-        return new GenerationRequest(new Prompt.Chat(chat, List.of()), maxTokens, (float) temperature,
+        return new GenerationRequest(new Prompt.Chat(chat, List.of()), maxTokens, ChatRequests.temperature(temperature),
                 JsonArgs.integer(body, "seed", 0, Long.MAX_VALUE, 0), stop);
     }
 
