@@ -46,7 +46,7 @@ public class McpEndpoint implements ServletContextListener {
                 .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
                         request.getAttribute(ForgeMcp.ACTOR), ForgeMcp.CLIENT_GONE, ClientConnection.goneFor(request))))
                 .build();
-        var tools = new ForgeMcp(node);
+        var tools = node.tools();
         var texts = new dev.forge.node.mcp.PromptsAndResources(node);
         server = McpServer.sync(transport)
                 .serverInfo("forge", "0.1.0")
