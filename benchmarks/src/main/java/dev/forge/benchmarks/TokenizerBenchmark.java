@@ -26,12 +26,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * (TokenizerBenchmarkTest), so both do the same work. Score: milliseconds per prompt.
  *
  * <p>jlama's loop is quadratic, so it runs only the sizes where one call stays in seconds
- * ({@link JlamaInput}); Forge's runs every size ({@link ForgeInput}).
+ * ({@link JlamaInput}); Forge's runs every size ({@link ForgeInput}). Five warm-up iterations:
+ * with two, JIT compilation under load was still in the measured ones.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 2, time = 2)
-@Measurement(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2)
+@Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED"})
 public class TokenizerBenchmark {
 
