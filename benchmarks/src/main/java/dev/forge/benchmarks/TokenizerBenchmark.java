@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Encoding one prompt with Forge's BPE merge loop ({@code BpeEncoder}) and with jlama 0.8.4's
  * own ({@code AbstractModel.encodePrompt}), on the same loaded model (FORGE_TEST_MODEL, default
- * models/stories260K), in one run. Both give the same tokens for these inputs
+ * models/stories260K), in one run. On every input both are timed on, both give the same tokens
  * (TokenizerBenchmarkTest), so both do the same work. Score: milliseconds per prompt.
  *
  * <p>jlama's loop is quadratic, so it runs only the sizes where one call stays in seconds
