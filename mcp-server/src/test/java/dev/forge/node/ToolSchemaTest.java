@@ -92,11 +92,12 @@ class ToolSchemaTest {
             assertTrue(repaid.has("paid_cu"), repaid.toString());
             answer(lender, "safety", Map.of());
             answer(operator, "safety", Map.of());
+            workTools(lender, borrower);
             answer(lender, "kill", Map.of("reason", "schema test"));
             node.pipeline().release(Actor.operator(), "schema test over");
             assertEquals(outputs.keySet(), checked, "every tool was called and its answer checked");
 
-            refusal(lender, "offer", Map.of("model", MODEL), "unauthorized");
+            refusal(lender, "offer", Map.of("model", MODEL), "key_not_registered");
             refusal(lender, "balance", Map.of("account", "someone-else"), "unauthorized");
             refusal(lender, "lend", Map.of("amount_cu", "12.1234567"), "invalid_argument");
             refusal(lender, "trades", Map.of("limit", 5, "colour", "red"), "invalid_argument");
@@ -106,6 +107,28 @@ class ToolSchemaTest {
             lender.closeGracefully();
             borrower.closeGracefully();
         }
+    }
+
+    /** The work-order tools: a key, an agent's offer, a chat order, taken and delivered with a real attestation. */
+    void workTools(McpSyncClient buyer, McpSyncClient seller) {
+        var provider = new dev.forge.node.work.TestProvider();
+        provider.account = answer(seller, "register_key", Map.of("public_key", provider.publicKeyBase64(),
+                "bodies_url", "http://127.0.0.1:9/bodies")).get("account").asText();
+        String digest = java.util.HexFormat.of().formatHex(dev.forge.economy.work.ModelDigest.of(TestModel.folder()));
+        answer(seller, "offer", Map.of("model", MODEL, "model_digest", digest, "tier", "tiny", "price_per_1k_cu", "2"));
+        long id = answer(buyer, "submit_order", Map.of("model", MODEL, "provider", provider.account, "messages",
+                java.util.List.of(Map.of("role", "user", "content", "Once upon a time")), "max_tokens", 16, "max_cost_cu", "1",
+                "expires_in_seconds", 600)).get("order_id").asLong();
+        JsonNode open = answer(seller, "open_orders", Map.of("model_digest", digest, "limit", 50));
+        String order = java.util.stream.StreamSupport.stream(open.get("orders").spliterator(), false)
+                .filter(o -> o.get("order_id").asLong() == id).findFirst().orElseThrow().get("order").asText();
+        answer(seller, "take_order", Map.of("order_id", id));
+        String output = "Once upon a time there was a schema.";
+        var attestation = provider.sign(provider.attest(java.util.Base64.getDecoder().decode(order), output, 5, 11, 2_000_000));
+        answer(seller, "deliver", Map.of("order_id", id, "attestation", dev.forge.node.work.TestProvider.base64(attestation.encode()),
+                "output", dev.forge.node.work.TestProvider.base64(output)));
+        assertEquals("settled", answer(buyer, "order_status", Map.of("order_id", id)).get("state").asText());
+        answer(buyer, "verify", Map.of("provider", provider.account));
     }
 
     JsonNode answer(McpSyncClient client, String tool, Map<String, Object> arguments) {
