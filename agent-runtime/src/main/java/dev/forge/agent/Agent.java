@@ -40,6 +40,7 @@ public final class Agent implements AutoCloseable {
     private Observer observer;
     private KeyWallet wallet;
     private long repaid;
+    private long lent;
     private volatile boolean stopped;
 
     private Agent(AgentSettings settings, PrintStream status, InstantSource clock) {
@@ -123,14 +124,21 @@ public final class Agent implements AutoCloseable {
         while (!stopped) {
             Snapshot seen;
             try {
-                seen = observer.look(wallet);
+                seen = observer.look(wallet, lent);
             } catch (Refusal r) {
                 if (!pause(backoff, task, "could not look: " + r.code() + ": " + r.getMessage())) return stop(task, "the node stayed unreachable");
                 continue;
             }
-            Decision decision = pending != null ? pending.decision()
-                    : guard.check(settings.planner().decide(seen, task, ahead, new Planner.RuledOut(offersOut, kindsOut)));
+            Decision proposed = pending != null ? pending.decision()
+                    : settings.planner().decide(seen, task, ahead, new Planner.RuledOut(offersOut, kindsOut));
+            Decision decision = pending != null ? proposed : guard.check(proposed);
             status.show(number, settings.tasks().size(), seen, guard.spent(), decision);
+            if (decision != proposed && decision.kind() == Decision.Kind.SKIP && sideStep(proposed)) {
+                // The guard declined a loan or a deposit: the task goes on without it.
+                record(task, seen, decision, "declined: " + proposed.reason(), "");
+                kindsOut.add(proposed.kind());
+                continue;
+            }
             switch (decision.kind()) {
                 case WAIT -> {
                     record(task, seen, decision, "waiting", "");
@@ -185,6 +193,10 @@ public final class Agent implements AutoCloseable {
         return new Outcome(End.STOPPED, "stopped by its owner");
     }
 
+    private static boolean sideStep(Decision d) {
+        return d.kind() == Decision.Kind.LEND || d.kind() == Decision.Kind.BORROW;
+    }
+
     private Outcome stop(Task task, String why) {
         journal.write(clock.millis(), task.id(), Map.of("decided", "stop", "why", why));
         return new Outcome(End.STOPPED, why);
@@ -228,9 +240,10 @@ public final class Agent implements AutoCloseable {
                 yield "repaid " + Cu.format(paid) + " CU of " + d.loanId() + ", now " + loan.path("status").asText();
             }
             case LEND -> {
-                JsonNode lent = node.call("lend", args);
+                JsonNode deposit = node.call("lend", args);
                 guard.carriedOut(d, d.amount());
-                yield "lent " + lent.path("deposited_cu").asText() + " CU, " + lent.path("in_pool_cu").asText() + " CU in the pool";
+                lent += d.amount();
+                yield "lent " + deposit.path("deposited_cu").asText() + " CU, " + deposit.path("in_pool_cu").asText() + " CU in the pool";
             }
             default -> throw new IllegalStateException(d.kind() + " is not an action");
         };

@@ -18,11 +18,13 @@ import java.util.TreeMap;
  */
 public final class EconomicPlanner implements Planner {
     /** How the planner weighs loans and idle CU. All money in µCU. */
-    public record Settings(int lookahead, int loanTermDays, long repayMarginMillis, long lendReserve, long minimumLend) {
-        public static final Settings DEFAULT = new Settings(5, 7, 24 * 3_600_000L, 5_000_000L, 1_000_000L);
+    public record Settings(int lookahead, int loanTermDays, long repayMarginMillis, long lendReserve, long minimumLend,
+                           long maximumLend) {
+        public static final Settings DEFAULT = new Settings(5, 7, 24 * 3_600_000L, 5_000_000L, 1_000_000L, 10_000_000L);
 
         public Settings {
-            if (lookahead < 1 || loanTermDays < 1 || repayMarginMillis < 0 || lendReserve < 0 || minimumLend < 1) {
+            if (lookahead < 1 || loanTermDays < 1 || repayMarginMillis < 0 || lendReserve < 0 || minimumLend < 1
+                    || maximumLend < minimumLend) {
                 throw new IllegalArgumentException("planner settings out of range");
             }
         }
@@ -102,10 +104,11 @@ public final class EconomicPlanner implements Planner {
 
     private Optional<Decision> lend(Snapshot seen, RuledOut ruledOut) {
         if (ruledOut.kind(Decision.Kind.LEND) || !seen.activeLoans().isEmpty()) return Optional.empty();
-        long idle = seen.available() - settings.lendReserve();
+        long idle = Math.min(seen.available() - settings.lendReserve(), settings.maximumLend() - seen.lent());
         if (idle < settings.minimumLend()) return Optional.empty();
         return Optional.of(Decision.lend(idle, "lend " + cu(idle) + " CU to the pool: it is idle in my agent account (orders are "
-                + "paid from my key account), and I keep " + cu(settings.lendReserve()) + " CU for collateral"));
+                + "paid from my key account); I keep " + cu(settings.lendReserve()) + " CU for collateral and lend at most "
+                + cu(settings.maximumLend()) + " CU a run"));
     }
 
     /** The cheapest offer of each tier, best worth-minus-cost first (the higher tier on a tie). */

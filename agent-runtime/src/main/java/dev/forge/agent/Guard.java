@@ -47,6 +47,10 @@ public final class Guard {
                     + " times in a row (" + proposed.kind().name().toLowerCase(java.util.Locale.ROOT) + "); a loop, so the task is given up");
         }
         boolean windDown = spent >= limits.softLimit();
+        if (proposed.kind() == Decision.Kind.LEND && (windDown || spent + proposed.amount() > limits.maxSpend())) {
+            return Decision.of(Decision.Kind.SKIP, "guard: no lending " + (windDown ? "while winding down"
+                    : "past this run's ceiling of " + cu(limits.maxSpend()) + " CU (spent " + cu(spent) + ")"));
+        }
         if (proposed.kind().spends() && windDown) {
             return Decision.of(Decision.Kind.STOP, "guard: spent " + cu(spent) + " CU, past the soft limit of "
                     + cu(limits.softLimit()) + " CU: winding down");

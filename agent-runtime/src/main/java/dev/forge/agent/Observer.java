@@ -25,7 +25,7 @@ final class Observer {
         this.clock = clock;
     }
 
-    Snapshot look(KeyWallet wallet) {
+    Snapshot look(KeyWallet wallet, long lent) {
         JsonNode balance = node.call("balance", Map.of());
         tierPrices = tiers(node.call("pricing", Map.of()));
         JsonNode credit = node.call("credit", Map.of());
@@ -33,7 +33,7 @@ final class Observer {
         JsonNode loans = node.call("loans", Map.of());
         JsonNode safety = node.call("safety", Map.of());
         JsonNode kill = safety.path("kill_switch");
-        return new Snapshot(clock.millis(), cu(balance, "available_cu"), wallet.spendable(), wallet.earned(),
+        return new Snapshot(clock.millis(), cu(balance, "available_cu"), wallet.spendable(), wallet.earned(), lent,
                 credit.path("score").asInt(), credit.path("may_borrow").asBoolean(false),
                 (int) Math.round(credit.path("rate_percent").asDouble() * 100), cu(pool, "cash_cu"),
                 pool.path("collateral_percent").asInt(100), pool.path("max_term_days").asInt(1), loans(loans), offers(),

@@ -15,9 +15,10 @@ import java.util.List;
  * @param poolCash the pool's cash not lent out
  * @param collateralPercent the collateral a loan needs, in percent of the amount
  * @param maxTermDays the longest loan term
+ * @param lent what the agent deposited in the pool this run
  * @param offers the offers the agent could order from (not its own)
  */
-public record Snapshot(long now, long available, long spendable, long earned, int creditScore, boolean mayBorrow, int rateBps,
+public record Snapshot(long now, long available, long spendable, long earned, long lent, int creditScore, boolean mayBorrow, int rateBps,
                        long poolCash, int collateralPercent, int maxTermDays, List<Loan> loans, List<Offer> offers,
                        boolean killSwitch, String killReason) {
     public Snapshot {

@@ -25,7 +25,7 @@ class EconomicPlannerTest {
 
     static Snapshot seen(long available, long spendable, boolean mayBorrow, int rateBps, int collateralPercent, List<Loan> loans,
                          boolean kill) {
-        return new Snapshot(NOW, available, spendable, spendable, mayBorrow ? 400 : 250, mayBorrow, rateBps, 100_000_000,
+        return new Snapshot(NOW, available, spendable, spendable, 0, mayBorrow ? 400 : 250, mayBorrow, rateBps, 100_000_000,
                 collateralPercent, 30, loans, List.of(TINY, LARGE), kill, kill ? "runaway" : "");
     }
 
@@ -83,7 +83,7 @@ class EconomicPlannerTest {
     void noLoanWhenTheInterestEatsTheGain() {
         // Worth 2.04 CU: large nets 0.44, tiny 0.51 − 0.08 = 0.43, a gain of 0.01 CU on this one order.
         Task thin = new Task("thin", "Once upon a time", 48, ModelTier.LARGE, 2_040_000);
-        var oneAhead = new EconomicPlanner(new EconomicPlanner.Settings(1, 7, DAY, 5_000_000, 1_000_000));
+        var oneAhead = new EconomicPlanner(new EconomicPlanner.Settings(1, 7, DAY, 5_000_000, 1_000_000, 10_000_000));
         Decision d = oneAhead.decide(seen(3_000_000, 1_000_000, true, 5_000, 50, List.of(), false), thin, List.of(),
                 Planner.RuledOut.none());
         assertEquals(Decision.Kind.BUY, d.kind());
@@ -131,9 +131,13 @@ class EconomicPlannerTest {
 
     @Test
     void lendsWhatIsIdleAboveItsReserveAndNothingWhileInDebt() {
-        Decision d = decide(seen(20_000_000, 2_000_000), HARD);
+        Decision d = decide(seen(12_000_000, 2_000_000), HARD);
         assertEquals(Decision.Kind.LEND, d.kind());
-        assertEquals(15_000_000, d.amount(), "20 CU less the 5 CU reserve");
+        assertEquals(7_000_000, d.amount(), "12 CU less the 5 CU reserve");
+        assertEquals(10_000_000, decide(seen(100_000_000, 2_000_000), HARD).amount(), "at most 10 CU a run");
+        Snapshot lentAlready = new Snapshot(NOW, 100_000_000, 2_000_000, 2_000_000, 9_500_000, 400, true, 1_200, 100_000_000, 150, 30,
+                List.of(), List.of(TINY, LARGE), false, "");
+        assertEquals(Decision.Kind.BUY, decide(lentAlready, HARD).kind(), "0.5 CU left to lend is below the 1 CU minimum");
         Loan loan = new Loan("L1", "active", 30_000_000, 30_100_000, 45_000_000, NOW + 5 * DAY);
         assertEquals(Decision.Kind.BUY, decide(seen(20_000_000, 2_000_000, true, 1_200, 150, List.of(loan), false), HARD).kind());
         assertEquals(Decision.Kind.BUY, decide(seen(5_900_000, 2_000_000), HARD).kind(), "0.9 CU idle is below the 1 CU minimum");

@@ -33,7 +33,7 @@ class GuardTest {
         Decision more = guard.check(buy(100_000));
         assertEquals(Decision.Kind.STOP, more.kind());
         assertEquals("guard: spent 5 CU, past the soft limit of 5 CU: winding down", more.reason());
-        assertEquals(Decision.Kind.STOP, guard.check(Decision.lend(1_000_000, "idle")).kind());
+        assertEquals("guard: no lending while winding down", guard.check(Decision.lend(1_000_000, "idle")).reason());
         assertEquals(Decision.Kind.SKIP, guard.check(Decision.borrow(1_000_000, 1_500_000, 7, "planner")).kind());
         Decision repay = Decision.repay("L1", 2_000_000, "planner");
         assertSame(repay, guard.check(repay));
