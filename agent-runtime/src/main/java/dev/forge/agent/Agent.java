@@ -22,7 +22,12 @@ import java.util.Set;
  */
 public final class Agent implements AutoCloseable {
     /** How the run ended. */
-    public record Result(int done, int skipped, boolean stopped, String why, long spent, long earned, long borrowed, long repaid) {
+    /**
+     * @param spent what the guard counted: the orders' most cost and the deposits
+     * @param paid what the settled orders were paid
+     */
+    public record Result(int done, int skipped, boolean stopped, String why, long spent, long paid, long lent, long earned,
+                         long borrowed, long repaid) {
     }
 
     /** An approval the agent waits on: the call that was held and its id, retried with it. */
@@ -101,12 +106,13 @@ public final class Agent implements AutoCloseable {
     }
 
     private Result finish(int done, int skipped, boolean stoppedEarly, String why) {
-        var result = new Result(done, skipped, stoppedEarly, why, guard.spent(), wallet.earned(), guard.borrowed(), repaid);
-        journal.write(clock.millis(), "", Map.of("decided", "end", "why", why, "outcome", done + " done, " + skipped + " skipped, spent "
-                + Cu.format(result.spent()) + " CU, earned " + Cu.format(result.earned()) + " CU"));
-        status.end("forge agent: " + why + ": " + done + " done, " + skipped + " skipped, spent " + Cu.format(result.spent())
-                + " CU, earned " + Cu.format(result.earned()) + " CU, borrowed " + Cu.format(result.borrowed()) + ", repaid "
-                + Cu.format(repaid));
+        var result = new Result(done, skipped, stoppedEarly, why, guard.spent(), wallet.committed(), lent, wallet.earned(),
+                guard.borrowed(), repaid);
+        String summary = done + " done, " + skipped + " skipped; paid " + Cu.format(result.paid()) + " CU for orders, earned "
+                + Cu.format(result.earned()) + " CU, lent " + Cu.format(lent) + ", borrowed " + Cu.format(result.borrowed())
+                + ", repaid " + Cu.format(repaid);
+        journal.write(clock.millis(), "", Map.of("decided", "end", "why", why, "outcome", summary));
+        status.end("forge agent: " + why + ": " + summary);
         return result;
     }
 

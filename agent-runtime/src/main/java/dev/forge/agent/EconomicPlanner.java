@@ -69,7 +69,8 @@ public final class EconomicPlanner implements Planner {
         }
         if (ideal.cost() <= seen.spendable()) {
             return Decision.buy(ideal.offer(), ideal.cost(), describe(ideal) + " for " + task.id() + ": worth " + cu(ideal.value())
-                    + " CU, costs at most " + cu(ideal.cost()) + " CU at " + ideal.offer().provider() + ", net " + cu(ideal.net()) + " CU");
+                    + " CU, costs at most " + cu(ideal.cost()) + " CU at " + ideal.offer().provider() + ", net " + cu(ideal.net()) + " CU"
+                    + unreached(task, priced));
         }
         Optional<Priced> fallback = priced.stream().filter(p -> p.cost() <= seen.spendable() && p.net() > 0).findFirst();
         LoanCase loan = loan(seen, task, ahead, ruledOut, ideal, fallback);
@@ -83,6 +84,12 @@ public final class EconomicPlanner implements Planner {
         Priced cheapest = priced.stream().min(Comparator.comparingLong(Priced::cost)).orElseThrow();
         return Decision.of(Decision.Kind.WAIT, "waiting to earn: the cheapest offer for " + task.id() + " costs up to "
                 + cu(cheapest.cost()) + " CU and I can pay " + cu(seen.spendable()) + "; " + loan.why());
+    }
+
+    /** Said when no offer reaches the tier the task deserves, so a reader sees why it settles for less. */
+    private static String unreached(Task task, List<Priced> priced) {
+        boolean reached = priced.stream().anyMatch(p -> p.offer().tier().compareTo(task.needs()) >= 0);
+        return reached ? "" : " (it deserves the " + task.needs().name().toLowerCase(java.util.Locale.ROOT) + " tier, which no offer reaches)";
     }
 
     private Optional<Decision> repay(Snapshot seen, RuledOut ruledOut) {

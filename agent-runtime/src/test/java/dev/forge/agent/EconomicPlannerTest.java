@@ -56,6 +56,16 @@ class EconomicPlannerTest {
     }
 
     @Test
+    void whenNoOfferReachesTheTierItDeservesItSaysSo() {
+        Snapshot onlyTiny = new Snapshot(NOW, 0, 2_000_000, 2_000_000, 0, 400, true, 1_200, 100_000_000, 150, 30, List.of(),
+                List.of(TINY), false, "");
+        Decision d = decide(onlyTiny, HARD);
+        assertEquals(TINY, d.offer());
+        assertEquals("the tiny tier for hard: worth 1 CU, costs at most 0.08 CU at key:tiny, net 0.92 CU (it deserves the large "
+                + "tier, which no offer reaches)", d.reason());
+    }
+
+    @Test
     void whenShortItDowngradesAndSaysWhyNoLoanHelps() {
         Decision d = decide(seen(3_000_000, 1_000_000), HARD);
         assertEquals(Decision.Kind.BUY, d.kind());

@@ -167,7 +167,7 @@ class AgentIT {
 
         assertTrue(agent.process().waitFor(300, TimeUnit.SECONDS), agent.text());
         assertEquals(0, agent.process().exitValue(), agent.text());
-        assertTrue(agent.text().contains("forge agent: every task handled: "), agent.text());
+        assertTrue(agent.text().contains("forge agent: every task handled: " + TASKS + " done, 0 skipped; paid "), agent.text());
         List<JsonNode> journal = agent.journal();
         long settled = journal.stream().filter(AgentIT::settledBuy).count();
         assertTrue(settled > settledWhenKilled, "it resumed after the release: " + settled + " settled, " + settledWhenKilled
@@ -181,12 +181,13 @@ class AgentIT {
         seller.close();
         agent.close();
         node.close();
-        auditTheLedger(account, settled);
+        String end = journal.getLast().path("outcome").asText();
+        auditTheLedger(account, settled, Cu.parse(end.replaceAll(".*; paid (\\S+) CU for orders.*", "$1")));
         assertTheKeyNeverReachedTheNode(seed);
     }
 
     /** The ledger, read with the node stopped: the agent's key account earned and paid exactly its settled work. */
-    private static void auditTheLedger(String account, long settledBuys) throws Exception {
+    private static void auditTheLedger(String account, long settledBuys, long paidByItsBooks) throws Exception {
         try (Ledger ledger = Ledger.open(data.resolve("ledger"))) {
             long earned = 0;
             long paid = 0;
@@ -208,6 +209,7 @@ class AgentIT {
             assertEquals(3, sold, "it served the buyer's three orders");
             assertEquals(settledBuys, bought, "one settled work per order its journal says settled");
             assertTrue(earned >= 3 * 1_000_000, "three rewards earned: " + Cu.format(earned));
+            assertEquals(paid, paidByItsBooks, "the agent's own book of what its orders cost agrees with the ledger");
             assertEquals(earned - paid, ledger.account(account).orElseThrow().balance(), "its key account is what it earned less what it paid");
             assertEquals(10_000_000, ledger.account("pool:agent").orElseThrow().balance(), "its deposit in the pool");
         }
