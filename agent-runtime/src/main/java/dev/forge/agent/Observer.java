@@ -36,7 +36,8 @@ final class Observer {
         return new Snapshot(clock.millis(), cu(balance, "available_cu"), wallet.spendable(), wallet.earned(), lent,
                 credit.path("score").asInt(), credit.path("may_borrow").asBoolean(false),
                 (int) Math.round(credit.path("rate_percent").asDouble() * 100), cu(pool, "cash_cu"),
-                pool.path("collateral_percent").asInt(100), pool.path("max_term_days").asInt(1), loans(loans), offers(),
+                pool.path("collateral_percent").asInt(100), pool.path("max_term_days").asInt(1),
+                loans(loans, balance.path("account").asText()), offers(),
                 kill.path("active").asBoolean(false), kill.path("reason").asText(""));
     }
 
@@ -51,10 +52,11 @@ final class Observer {
         return prices;
     }
 
-    private List<Loan> loans(JsonNode answer) {
+    /** The loans its agent account took ({@code borrower}); loans it funded are not its debts. */
+    private static List<Loan> loans(JsonNode answer, String borrower) {
         List<Loan> loans = new ArrayList<>();
         for (JsonNode l : answer.path("loans")) {
-            if (!l.path("borrower").asText().equals(account)) continue; // loans it funded are not its debts
+            if (!l.path("borrower").asText().equals(borrower)) continue;
             loans.add(new Loan(l.path("loan_id").asText(), l.path("status").asText(), cu(l, "principal_cu"), cu(l, "owed_cu"),
                     cu(l, "collateral_cu"), l.path("due_at").asLong()));
         }

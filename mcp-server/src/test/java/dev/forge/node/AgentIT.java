@@ -113,8 +113,31 @@ class AgentIT {
         // Deposits above 5 CU wait for the operator: the agent's 10 CU loan to the pool asks for approval.
         post("/v1/forge/policy", Map.of("agent", "agent", "max_per_request_cu", "50", "max_per_hour_cu", "200",
                 "max_lifetime_cu", "1000", "approval_threshold_cu", "5"), operator);
+        loanFromAnEarlierRun(agentToken);
         agent = Party.start(agentToken, "agent", "--tasks", String.valueOf(TASKS), "--price-per-1k", "1", "--max-spend", "20");
     }
+
+    /**
+     * The agent's account trades 2 CU of chats (its credit reaches 300) and borrows 2 CU from the
+     * buyer's deposit, as a run before this one might have: this run finds the loan and repays it.
+     */
+    private static void loanFromAnEarlierRun(String agentToken) {
+        call(buyer, "lend", Map.of("amount_cu", "20"));
+        McpSyncClient before = client(agentToken);
+        try {
+            for (int i = 0; i < 60 && !call(before, "credit", Map.of()).path("may_borrow").asBoolean(); i++) {
+                call(before, "chat", Map.of("model", "stories260K", "prompt", "Once upon a time", "max_tokens", 400));
+            }
+            assertTrue(call(before, "credit", Map.of()).path("may_borrow").asBoolean(), "the agent's credit reached 300");
+            JsonNode loan = call(before, "borrow", Map.of("amount_cu", "2", "term_days", 1, "collateral_cu", "3"));
+            assertEquals("active", loan.path("status").asText());
+            loanId = loan.path("loan_id").asText();
+        } finally {
+            before.closeGracefully();
+        }
+    }
+
+    static String loanId;
 
     @AfterAll
     static void stop() throws Exception {
@@ -126,6 +149,11 @@ class AgentIT {
     void anAgentEarnsSpendsWaitsOutTheKillSwitchAndLeavesNoKeyWithTheNode() throws Exception {
         String account = agent.account();
         assertTrue(account.startsWith("key:"), account);
+        // First the debt it found: the cash covers it, so it repays it in full before anything else.
+        JsonNode repaid = awaitJournal(l -> l.path("decided").asText().equals("repay"), "the repayment");
+        assertEquals(loanId, repaid.path("loan").asText());
+        assertTrue(repaid.path("outcome").asText().matches("repaid 2\\.0[0-9]{5} CU of " + loanId + ", now repaid"), repaid.toString());
+        assertTrue(repaid.path("why").asText().startsWith("repay " + loanId + " in full"), repaid.toString());
 
         // The deposit waits for the operator; the agent records the approval id and waits on it.
         JsonNode approval = await(() -> {
@@ -137,7 +165,9 @@ class AgentIT {
         post("/v1/forge/approvals/" + approval.path("approval_id").asText() + "/approve", Map.of("reason", "fine"), operator);
         awaitJournal(l -> l.path("decided").asText().equals("lend") && l.path("outcome").asText().startsWith("lent 10.000000 CU"),
                 "the approved deposit");
-        awaitJournal(l -> l.path("why").asText().startsWith("waiting to earn"), "the agent waiting to earn");
+        JsonNode waiting = awaitJournal(l -> l.path("why").asText().startsWith("waiting to earn"), "the agent waiting to earn");
+        assertTrue(waiting.path("why").asText().contains("no loan: the pool wants 150% collateral"), "its credit allows a loan, "
+                + "but at 150% collateral a loan cannot add to what it can spend: " + waiting);
 
         // The buyer's orders for the agent's own provider runtime: what it earns pays for its tasks.
         for (String prompt : List.of("Once upon a time", "The little dog", "One day, Lily")) {
@@ -194,6 +224,7 @@ class AgentIT {
             long bought = 0;
             long sold = 0;
             for (long id = 1; id <= ledger.logSize(); id++) {
+                if (ledger.settledWork(id).isEmpty()) continue; // a chat's trade: the log holds both
                 var work = ThirdPartyVerifier.settledWork(ledger.settledWork(id).orElseThrow().leafBytes());
                 long amount = work.attestation().amount() + work.order().reward();
                 if (work.attestation().provider().equals(account)) {
@@ -212,6 +243,12 @@ class AgentIT {
             assertEquals(paid, paidByItsBooks, "the agent's own book of what its orders cost agrees with the ledger");
             assertEquals(earned - paid, ledger.account(account).orElseThrow().balance(), "its key account is what it earned less what it paid");
             assertEquals(10_000_000, ledger.account("pool:agent").orElseThrow().balance(), "its deposit in the pool");
+            boolean released = false;
+            for (long id = 1; id <= ledger.transferCount(); id++) {
+                var t = ledger.findTransfer(id).orElseThrow();
+                if (t.key().equals("~loan:" + loanId + ":release")) released = t.creditAccount().equals("agent") && t.amount() == 3_000_000;
+            }
+            assertTrue(released, "the repayment that cleared " + loanId + " returned its 3 CU of collateral to the agent");
         }
     }
 
@@ -243,8 +280,8 @@ class AgentIT {
         return line.path("decided").asText().equals("buy") && line.path("outcome").asText().startsWith("settled");
     }
 
-    private static void awaitJournal(Predicate<JsonNode> wanted, String what) throws Exception {
-        await(() -> agent.journal().stream().filter(wanted).findFirst().orElse(null), what);
+    private static JsonNode awaitJournal(Predicate<JsonNode> wanted, String what) throws Exception {
+        return await(() -> agent.journal().stream().filter(wanted).findFirst().orElse(null), what);
     }
 
     interface Probe<T> {
@@ -265,7 +302,11 @@ class AgentIT {
     }
 
     private static JsonNode call(String tool, Map<String, Object> args) {
-        var result = buyer.callTool(new McpSchema.CallToolRequest(tool, args));
+        return call(buyer, tool, args);
+    }
+
+    private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
+        var result = client.callTool(new McpSchema.CallToolRequest(tool, args));
         JsonNode body = JSON.valueToTree(result.structuredContent());
         assertTrue(!Boolean.TRUE.equals(result.isError()), tool + " refused: " + body);
         return body;
