@@ -56,6 +56,8 @@ final class AgentCommand {
             }
         } catch (AgentException e) {
             throw new CliException(e.code() + ": " + e.getMessage());
+        } catch (dev.forge.agent.Refusal e) {
+            throw new CliException(e.code() + ": " + e.getMessage());
         } catch (ProviderException e) {
             throw new CliException(e.code() + ": " + e.getMessage());
         }

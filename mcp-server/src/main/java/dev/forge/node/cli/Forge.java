@@ -346,7 +346,7 @@ public final class Forge {
                 defaultValue = "1")
         String price;
 
-        @Option(names = "--max-spend", paramLabel = "CU", description = "the most this run may spend; it winds down at 80% "
+        @Option(names = "--max-spend", paramLabel = "CU", description = "the most this run may spend; it winds down at 80%% "
                 + "(default: ${DEFAULT-VALUE})", defaultValue = "50")
         String maxSpend;
 
