@@ -74,14 +74,14 @@ public final class GridPublisher {
     }
 
     private GridRecord tradeRecord(Trade trade) {
-        return new GridRecord.TradeRecord(trade, key(trade.consumer()), key(trade.provider()));
+        return new GridRecord.TradeRecord(trade.withoutBalances(), key(trade.consumer()), key(trade.provider()));
     }
 
     private GridRecord workRecord(SettledWork work) {
         WorkOrder order = work.order().order();
         String signer = order.signer() == WorkOrder.Signer.BUYER ? order.buyer()
                 : ledger.order(work.orderId()).orElseThrow().custodian();
-        return new GridRecord.WorkRecord(work, key(signer), key(work.provider()));
+        return new GridRecord.WorkRecord(work.withoutBalances(), key(signer), key(work.provider()));
     }
 
     private byte[] key(String account) {

@@ -1,5 +1,18 @@
 package dev.forge.node;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.forge.economy.market.Market;
+import dev.forge.inference.InferenceEngine;
+import dev.forge.node.app.Amount;
+import dev.forge.policies.SpendPipeline;
+import jakarta.annotation.Nullable;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.ledger.Authorization;
@@ -14,6 +27,7 @@ import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.LocalModel;
+import dev.forge.inference.Prompt;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -21,10 +35,8 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -44,26 +56,98 @@ public final class ChatService {
     public static final int DEFAULT_MAX_TOKENS = 256;
     /** Temperatures run from 0 (the most likely text, the default) to this. */
     public static final double MAX_TEMPERATURE = 2;
+    /** The longest prompt or message, in characters. */
+    public static final int MAX_TEXT = 200_000;
+    /** The most messages in one chat. */
+    public static final int MAX_MESSAGES = 200;
 
-    private final ForgeNode node;
+    private final InferenceEngine engine;
+    private final Market market;
+    private final SpendPipeline pipeline;
+    private final SpendGate gate;
+    private final Identities identities;
+    private final NodeMetrics metrics;
 
-    public ChatService(ForgeNode node) {
-        this.node = node;
+    public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate,
+                       Identities identities, NodeMetrics metrics) {
+        this.engine = engine;
+        this.market = market;
+        this.pipeline = pipeline;
+        this.gate = gate;
+        this.identities = identities;
+        this.metrics = metrics;
     }
 
-    /**
-     * A chat's messages as every surface receives them (decoded JSON): each an object with a
-     * role and a text content. Anything else is an IllegalArgumentException ({@code invalid_argument}).
-     */
-    public static List<ChatMessage> messages(List<?> items) {
-        List<ChatMessage> messages = new ArrayList<>(items.size());
-        for (Object item : items) {
-            if (!(item instanceof Map<?, ?> m) || !(m.get("role") instanceof String role) || !(m.get("content") instanceof String content)) {
-                throw new IllegalArgumentException("each message needs a role and a text content");
-            }
-            messages.add(message(role, content));
+    /** A chat as the MCP tool takes it: a prompt or messages, and the parameters that change what runs. */
+    public record ChatRequest(
+            @Size(min = 1, max = 64) @JsonPropertyDescription("a model this node serves (see providers)") String model,
+            @Nullable @Size(min = 1, max = MAX_TEXT) @JsonPropertyDescription("text for the model to continue or answer")
+            String prompt,
+            @Nullable @Size(max = MAX_MESSAGES) @JsonPropertyDescription("a chat instead of a prompt") List<Message> messages,
+            @Nullable @Min(1) @Max(MAX_TOKENS)
+            @JsonPropertyDescription("the most tokens to generate (default " + DEFAULT_MAX_TOKENS + ")") Integer maxTokens,
+            @Nullable @DecimalMin("0") @DecimalMax("2") @JsonPropertyDescription("0 for the most likely text, up to 2 (default 0)")
+            Double temperature,
+            @Nullable @Min(0) @Max(Long.MAX_VALUE) @JsonPropertyDescription("makes sampling repeatable") Long seed,
+            @Nullable @Size(min = 1, max = 64) @JsonPropertyDescription("the approval to spend, after a human approved it")
+            String approvalId) {
+        public int maxTokensOrDefault() {
+            return maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         }
-        return messages;
+
+        /** What the engine runs: exactly one of prompt and messages. */
+        public GenerationRequest generation() {
+            if ((prompt == null) == (messages == null)) throw new IllegalArgumentException("give either prompt or messages");
+            Prompt text = prompt != null ? new Prompt.Text(prompt)
+                    : new Prompt.Chat(chatMessages(messages), List.of());
+            return new GenerationRequest(text, maxTokensOrDefault(), ChatRequests.temperature(temperature == null ? 0 : temperature),
+                    seed == null ? 0 : seed, List.of());
+        }
+    }
+
+    public enum Role {
+        SYSTEM, USER, ASSISTANT;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    public record Message(@JsonPropertyDescription("who speaks") Role role,
+                          @Size(max = MAX_TEXT) @JsonPropertyDescription("what they say") String content) {
+    }
+
+    public record ChatAnswer(
+            @JsonPropertyDescription("the model's answer") String text,
+            @JsonPropertyDescription("the model") String model,
+            @JsonPropertyDescription("end, stop, length or tool_call") String finishReason,
+            @JsonPropertyDescription("tokens read") int promptTokens,
+            @JsonPropertyDescription("tokens written") int completionTokens,
+            @JsonProperty("price_per_1k_cu") @JsonPropertyDescription("price applied") Amount pricePerKiloTokenCu,
+            @JsonPropertyDescription("what you paid") Amount costCu,
+            @JsonPropertyDescription("your balance after") Amount balanceCu,
+            @JsonPropertyDescription("the signed trade") long tradeId) {
+        public static ChatAnswer of(ChatOutcome o) {
+            var c = o.completion();
+            return new ChatAnswer(c.text(), o.model(), c.finishReason().name().toLowerCase(java.util.Locale.ROOT),
+                    c.promptTokens(), c.completionTokens(), Amount.of(o.pricePerKiloToken()), Amount.of(o.cost()),
+                    Amount.of(o.balance()), o.tradeId());
+        }
+    }
+
+    /** A chat of the MCP tool's form: holds its cost, runs it, and answers what it cost. */
+    public ChatAnswer chat(Actor actor, ChatRequest request, Function<String, Optional<Boolean>> askHuman, Listener listener) {
+        return ChatAnswer.of(chat(actor, request.model(), request.generation(), request.approvalId(), askHuman, listener));
+    }
+
+    /** A chat's messages alone, as OpenAI's completions send them; read by the same schema as the chat tool's. */
+    public record Messages(@Size(max = MAX_MESSAGES) @JsonPropertyDescription("the chat") List<Message> messages) {
+    }
+
+    /** The engine's messages for a chat's. */
+    public static List<ChatMessage> chatMessages(List<Message> messages) {
+        return messages.stream().map(m -> message(m.role().code(), m.content())).toList();
     }
 
     /** One message of a chat: its role is system, user or assistant, anything else is an IllegalArgumentException. */
@@ -98,7 +182,7 @@ public final class ChatService {
                      Function<String, Optional<Boolean>> askHuman) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
-        LocalModel local = node.engine().slot(model).model();
+        LocalModel local = engine.slot(model).model();
         int promptTokens = local.encode(request.prompt()).length;
         InferenceException.require(promptTokens + request.maxTokens() <= local.contextLength(),
                 InferenceException.Code.PROMPT_TOO_LONG, "the prompt (" + promptTokens + " tokens) plus max_tokens ("
@@ -107,7 +191,7 @@ public final class ChatService {
         long maxCost = Cu.cost((long) promptTokens + request.maxTokens(), price);
         var spendRequest = new SpendRequest(actor.id(), ForgeNode.PROVIDER, SpendAction.CHAT, model, maxCost,
                 UUID.randomUUID().toString(), digest(model, request));
-        Spend spend = new SpendGate(node.pipeline()).open(actor, spendRequest, approvalId, askHuman);
+        Spend spend = gate.open(actor, spendRequest, approvalId, askHuman);
         return new Held(actor, spend, model, request, price);
     }
 
@@ -141,7 +225,7 @@ public final class ChatService {
 
         /** Gives the hold back when the chat will not run (the client went away first). */
         public void cancel(String reason) {
-            node.pipeline().cancel(actor, spend, reason);
+            pipeline.cancel(actor, spend, reason);
         }
     }
 
@@ -153,7 +237,7 @@ public final class ChatService {
         var clientGone = new AtomicBoolean();
         Completion completion;
         try {
-            completion = node.engine().generate(model, request, piece -> {
+            completion = engine.generate(model, request, piece -> {
                 if (clientGone.get()) return;
                 try {
                     listener.text(piece);
@@ -163,29 +247,29 @@ public final class ChatService {
                 }
             }, () -> cancelled.get() || clientLeft(listener, clientGone));
         } catch (RuntimeException e) {
-            node.pipeline().cancel(actor, spend, "inference failed: " + e.getMessage());
+            pipeline.cancel(actor, spend, "inference failed: " + e.getMessage());
             throw e;
         }
-        PolicyException.require(!cancelled.get(), node.pipeline().killState().active() ? Refusal.KILL_SWITCH
+        PolicyException.require(!cancelled.get(), pipeline.killState().active() ? Refusal.KILL_SWITCH
                 : Refusal.APPROVAL_DENIED, "the spend was cancelled while the model ran: " + spend.cancelReason());
         long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), price);
         Trade trade;
         try {
-            trade = node.pipeline().settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
+            trade = pipeline.settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
         } catch (RuntimeException e) {
             // A spend that cannot settle must not stay active: that would keep its budget reserved until a restart.
-            node.pipeline().cancel(actor, spend, "the trade could not settle: " + e.getMessage());
+            pipeline.cancel(actor, spend, "the trade could not settle: " + e.getMessage());
             throw e;
         }
         long balance = trade.consumerBalance(); // as of this settle: a concurrent spend does not show in it
-        NodeMetrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
+        metrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
         return new ChatOutcome(model, completion, price, cost, balance, trade.id());
     }
 
     private SignedTrade sign(String agent, Spend spend, String model, GenerationRequest request, Completion completion,
                              long price, long cost) {
-        Ed25519.KeyPair agentKey = node.identities().agentKey(agent).orElseThrow(() -> new PolicyException(
+        Ed25519.KeyPair agentKey = identities.agentKey(agent).orElseThrow(() -> new PolicyException(
                 Refusal.UNAUTHORIZED, agent + " has no key on this node"));
         long now = System.currentTimeMillis();
         var authorization = new Authorization(agent, ForgeNode.PROVIDER, model, spend.request().amount(),
@@ -194,12 +278,12 @@ public final class ChatService {
         var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature),
                 completion.promptTokens(), completion.completionTokens(), price, cost,
                 Sha256.hash(completion.text().getBytes(StandardCharsets.UTF_8)), now);
-        return SignedTrade.deliver(authorization, consumerSignature, delivery, node.identities().nodeKey());
+        return SignedTrade.deliver(authorization, consumerSignature, delivery, identities.nodeKey());
     }
 
     /** The node's price for a model now: the market price of its tier, or the node's floor. */
     public long price(String model) {
-        return node.market().providers(model).stream().filter(v -> v.offer().provider().equals(ForgeNode.PROVIDER))
+        return market.providers(model).stream().filter(v -> v.offer().provider().equals(ForgeNode.PROVIDER))
                 .mapToLong(ProviderView::pricePerKiloToken).findFirst()
                 .orElseThrow(() -> new MarketException(MarketException.Code.NO_OFFER, "this node does not offer " + model));
     }

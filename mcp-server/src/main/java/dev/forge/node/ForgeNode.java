@@ -11,6 +11,11 @@ import dev.forge.economy.market.ModelTier;
 import dev.forge.economy.market.Offer;
 import dev.forge.economy.statement.Statements;
 import dev.forge.inference.Completion;
+import dev.forge.node.app.AccountService;
+import dev.forge.node.app.LendingService;
+import dev.forge.node.app.MarketService;
+import dev.forge.node.app.SafetyService;
+import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.inference.DownloadProgress;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.InferenceGuard;
@@ -24,8 +29,6 @@ import dev.forge.node.work.RegisteredKey;
 import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PipelineConfig;
-import dev.forge.policies.PolicyException;
-import dev.forge.policies.Refusal;
 import dev.forge.policies.SpendPipeline;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -40,6 +43,7 @@ public final class ForgeNode implements AutoCloseable {
     public static final String ESCROW = "escrow";
 
     private final NodeSettings settings;
+    private final NodeMetrics metrics;
     private final Identities identities;
     private final Ledger ledger;
     private final SpendPipeline pipeline;
@@ -49,9 +53,17 @@ public final class ForgeNode implements AutoCloseable {
     private final Statements statements;
     private final WorkService work;
     private final ChainBook chains = new ChainBook();
+    private final SpendGate gate;
+    private final AccountService accounts;
+    private final MarketService marketService;
+    private final LendingService lendingService;
+    private final SafetyService safety;
+    private final ChatService chats;
+    private final ForgeMcp tools;
 
-    private ForgeNode(NodeSettings settings, InstantSource clock) {
+    private ForgeNode(NodeSettings settings, InstantSource clock, NodeMetrics metrics) {
         this.settings = settings;
+        this.metrics = metrics;
         Path data = settings.data();
         DataFolder.checkBeforeOpen(data);
         DataFolder.createPrivateOrRefuse(data);
@@ -66,6 +78,14 @@ public final class ForgeNode implements AutoCloseable {
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
+        // The composition root: every service is built once here and handed exactly what it uses.
+        this.gate = new SpendGate(pipeline);
+        this.accounts = new AccountService(ledger);
+        this.marketService = new MarketService(ledger, market, engine);
+        this.lendingService = new LendingService(ledger, lending, pipeline, gate);
+        this.safety = new SafetyService(pipeline, identities);
+        this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics);
+        this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
 
     /** The work orders' store, or a one-line refusal; the stores opened before are closed again. */
@@ -134,7 +154,12 @@ public final class ForgeNode implements AutoCloseable {
     }
 
     public static ForgeNode open(NodeSettings settings, InstantSource clock) {
-        ForgeNode node = new ForgeNode(settings, clock);
+        return open(settings, clock, new NodeMetrics(new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+    }
+
+    /** Opens the node counting into {@code metrics}, whose gauges then read it. */
+    public static ForgeNode open(NodeSettings settings, InstantSource clock, NodeMetrics metrics) {
+        ForgeNode node = new ForgeNode(settings, clock, metrics);
         try {
             node.start();
             return node;
@@ -156,6 +181,10 @@ public final class ForgeNode implements AutoCloseable {
             market.offer(new Offer(PROVIDER, name, ModelTier.valueOf(loaded.tier().name()), 0, settings.tokensPerMinute()));
         }
         lending.start();
+    }
+
+    public NodeMetrics metrics() {
+        return metrics;
     }
 
     public Identities identities() {
@@ -190,6 +219,31 @@ public final class ForgeNode implements AutoCloseable {
         return work;
     }
 
+    public AccountService accounts() {
+        return accounts;
+    }
+
+    public MarketService marketService() {
+        return marketService;
+    }
+
+    public LendingService lendingService() {
+        return lendingService;
+    }
+
+    public SafetyService safety() {
+        return safety;
+    }
+
+    public ChatService chats() {
+        return chats;
+    }
+
+    /** The one table of tools, served over MCP and REST alike. */
+    public ForgeMcp tools() {
+        return tools;
+    }
+
     /**
      * Creates an agent account (with the free tier) and its key; returns its API token. A create
      * that fails leaves no key, no token and no account behind.
@@ -218,9 +272,7 @@ public final class ForgeNode implements AutoCloseable {
 
     /** The kill switch, for whoever still has the right to pull it (the operator can take it from an agent). */
     public void kill(Actor actor, String reason) {
-        PolicyException.require(identities.mayKill(actor), Refusal.UNAUTHORIZED,
-                "the operator has taken " + actor.id() + "'s right to pull the kill switch");
-        pipeline.kill(actor, reason);
+        safety.kill(actor, new SafetyService.KillRequest(reason));
     }
 
     /** Stops in the order that loses nothing: no new work, then the engine, then the stores. */

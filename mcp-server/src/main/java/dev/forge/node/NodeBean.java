@@ -23,6 +23,8 @@ public class NodeBean {
 
     @ConfigProperty(name = "forge.verify.period", defaultValue = "60s")
     Duration verifyPeriod;
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
 
     private ForgeNode node;
     private PriceHistory prices;
@@ -36,15 +38,15 @@ public class NodeBean {
     public synchronized ForgeNode node() {
         if (node == null) {
             node = open(NodeSettings.of(Path.of(data), models.orElse(List.of())).withVerifyPeriod(verifyPeriod));
-            NodeMetrics.register(node); // one node per process: its gauges are the process's
+            node.metrics().register(node);
             prices = new PriceHistory(node, 5_000, 720);
         }
         return node;
     }
 
     /** A refusal to start propagates: {@link Main} says it in two lines, whoever asked first (the servlet or the startup event). */
-    private static ForgeNode open(NodeSettings settings) {
-        return ForgeNode.open(settings);
+    private ForgeNode open(NodeSettings settings) {
+        return ForgeNode.open(settings, java.time.InstantSource.system(), new NodeMetrics(registry));
     }
 
     @Produces

@@ -4,7 +4,6 @@ import dev.forge.inference.LocalModel;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Metrics;
 import io.micrometer.core.instrument.Timer;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
 import java.time.Duration;
@@ -16,43 +15,45 @@ import java.util.Locale;
  * each tier, each model's queue depth and circuit breaker, the kill switch, and the ledger's size.
  */
 public final class NodeMetrics {
-    private static final MeterRegistry REGISTRY = Metrics.globalRegistry;
+    private final MeterRegistry registry;
 
-    private NodeMetrics() {
+    /** Counts into this registry: Quarkus' own when hosted (what {@code /metrics} shows), a private one in tests. */
+    public NodeMetrics(MeterRegistry registry) {
+        this.registry = registry;
     }
 
     /** Registers the gauges that read the node when scraped. */
-    public static void register(ForgeNode node) {
+    public void register(ForgeNode node) {
         for (var tier : dev.forge.economy.market.ModelTier.values()) {
             Gauge.builder("forge_price_cu_per_1k_tokens", node, n -> n.market().pricing().get(tier.ordinal()).pricePerKiloToken() / 1e6)
-                    .tag("tier", tier.name().toLowerCase(Locale.ROOT)).description("price of a tier now").register(REGISTRY);
+                    .tag("tier", tier.name().toLowerCase(Locale.ROOT)).description("price of a tier now").register(registry);
         }
         for (LocalModel model : node.engine().models()) {
             Gauge.builder("forge_queue_depth", node, n -> n.engine().slot(model.name()).queueDepth()).tag("model", model.name())
-                    .description("chats waiting for the model").register(REGISTRY);
+                    .description("chats waiting for the model").register(registry);
             Gauge.builder("forge_circuit_breaker_open", node,
                             n -> n.pipeline().breakers().state(model.name()) == CircuitBreakerState.CLOSED ? 0 : 1)
-                    .tag("model", model.name()).description("1 when the model's breaker is open or half-open").register(REGISTRY);
+                    .tag("model", model.name()).description("1 when the model's breaker is open or half-open").register(registry);
         }
         Gauge.builder("forge_kill_switch_active", node, n -> n.pipeline().killState().active() ? 1 : 0)
-                .description("1 while spending is frozen").register(REGISTRY);
-        Gauge.builder("forge_ledger_trades", node, n -> n.ledger().tradeCount()).description("trades in the ledger").register(REGISTRY);
+                .description("1 while spending is frozen").register(registry);
+        Gauge.builder("forge_ledger_trades", node, n -> n.ledger().logSize()).description("entries in the Merkle log: trades and settled work").register(registry);
     }
 
     /** A settled chat. */
-    static void chat(String model, int promptTokens, int completionTokens, long costMicro, Duration took) {
-        Counter.builder("forge_tokens_total").tag("model", model).tag("kind", "prompt").register(REGISTRY).increment(promptTokens);
-        Counter.builder("forge_tokens_total").tag("model", model).tag("kind", "completion").register(REGISTRY)
+    void chat(String model, int promptTokens, int completionTokens, long costMicro, Duration took) {
+        Counter.builder("forge_tokens_total").tag("model", model).tag("kind", "prompt").register(registry).increment(promptTokens);
+        Counter.builder("forge_tokens_total").tag("model", model).tag("kind", "completion").register(registry)
                 .increment(completionTokens);
-        Counter.builder("forge_trades_total").tag("model", model).register(REGISTRY).increment();
-        Counter.builder("forge_volume_cu_total").tag("model", model).description("CU paid for chats").register(REGISTRY)
+        Counter.builder("forge_trades_total").tag("model", model).register(registry).increment();
+        Counter.builder("forge_volume_cu_total").tag("model", model).description("CU paid for chats").register(registry)
                 .increment(costMicro / 1e6);
         Timer.builder("forge_chat_seconds").tag("model", model).publishPercentileHistogram().description("a chat, hold to settle")
-                .register(REGISTRY).record(took);
+                .register(registry).record(took);
     }
 
     /** A refusal, by its stable code, on any surface. */
-    public static void refusal(String code) {
-        Counter.builder("forge_refusals_total").tag("code", code).register(REGISTRY).increment();
+    public void refusal(String code) {
+        Counter.builder("forge_refusals_total").tag("code", code).register(registry).increment();
     }
 }

@@ -14,7 +14,7 @@ public final class ChatStreamChild {
     public static void main(String[] args) {
         ForgeNode node = ForgeNode.open(NodeSettings.of(Path.of(args[0]), List.of(args[1])));
         if (node.ledger().account("kim").isEmpty()) node.createAgent("kim");
-        var chats = new ChatService(node);
+        var chats = node.chats();
         String model = Path.of(args[1]).getFileName().toString();
         for (int i = 0; ; i++) {
             var outcome = chats.chat(Actor.agent("kim"), model, GenerationRequest.greedy("Once upon a time", 8 + i % 8),

@@ -213,13 +213,19 @@ class DenialOfServiceTest {
     void aPromptTooLongForTheModelIsRefusedAtOnceOverRest() throws Exception {
         String token = node.createAgent("wordy" + System.nanoTime() % 1_000_000);
         long transfers = node.ledger().transferCount();
-        String body = "{\"model\":\"stories260K\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(1_000_000)
+        // Within the chat tool's bound on a message (200,000 characters): the model's context refuses it.
+        String body = "{\"model\":\"stories260K\",\"messages\":[{\"role\":\"user\",\"content\":\"" + "a".repeat(200_000)
                 + "\"}]}";
         long started = System.nanoTime();
         HttpResponse<String> refused = post("v1/chat/completions", token, null, body);
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(IN_TIME) < 0, "refused before tokenizing");
         assertEquals(400, refused.statusCode(), refused.body());
         assertEquals("prompt_too_long", JSON.readTree(refused.body()).path("error").asText(), refused.body());
+        // Beyond it: the same bound as over MCP, refused before anything reads the text.
+        HttpResponse<String> tooLong = post("v1/chat/completions", token, null, body.replace("a".repeat(200_000), "a".repeat(1_000_000)));
+        assertEquals(400, tooLong.statusCode(), tooLong.body());
+        assertEquals("invalid_argument", JSON.readTree(tooLong.body()).path("error").asText(), tooLong.body());
+        assertTrue(tooLong.body().contains("messages[0].content is longer than 200000 characters"), tooLong.body());
         assertEquals(transfers, node.ledger().transferCount(), "nothing was held");
     }
 }

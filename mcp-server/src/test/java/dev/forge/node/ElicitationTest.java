@@ -139,7 +139,7 @@ class ElicitationTest {
     void earnCredit(String agent) {
         var policy = node.pipeline().policyFor(Actor.operator(), agent);
         node.pipeline().setPolicy(Actor.operator(), agent, new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 50_000_000));
-        var chats = new ChatService(node);
+        var chats = node.chats();
         for (int i = 0; i < 200 && node.lending().credit(agent).score() < LendingConfig.DEFAULT.minCreditScore(); i++) {
             chats.chat(Actor.agent(agent), "stories260K", dev.forge.inference.GenerationRequest.greedy("Once upon a time", 200),
                     null, null, ChatService.Listener.NONE);

@@ -19,6 +19,16 @@ public record SettledWork(long id, long orderId, SignedWorkOrder order, SignedAt
                           long settledAt, long buyerBalance, long providerBalance) {
     static final String TAG = "forge/settled-work/v1";
 
+    /** Settled work as its bytes carry it (another node's, say): the settle's balances are not among them. */
+    public SettledWork(long id, long orderId, SignedWorkOrder order, SignedAttestation attestation, long transferId, long settledAt) {
+        this(id, orderId, order, attestation, transferId, settledAt, Trade.UNKNOWN_BALANCE, Trade.UNKNOWN_BALANCE);
+    }
+
+    /** The same settlement without this ledger's balances, as it reads anywhere else. */
+    public SettledWork withoutBalances() {
+        return new SettledWork(id, orderId, order, attestation, transferId, settledAt);
+    }
+
     /** The canonical bytes of the Merkle leaf; both records are self-delimiting, so no lengths. The balances are not in it. */
     public byte[] leafBytes() {
         byte[] orderBytes = order.encode();

@@ -15,6 +15,18 @@ import dev.forge.economy.merkle.MerkleHash;
 public record Trade(long id, SignedTrade signed, long transferId, long settledAt, long consumerBalance,
                     long providerBalance) {
     static final String TAG = "forge/settled-trade/v1";
+    /** The balances of a trade read from its bytes, away from the ledger that settled it: not known there. */
+    public static final long UNKNOWN_BALANCE = -1;
+
+    /** A trade as its bytes carry it (another node's, say): the settle's balances are not among them. */
+    public Trade(long id, SignedTrade signed, long transferId, long settledAt) {
+        this(id, signed, transferId, settledAt, UNKNOWN_BALANCE, UNKNOWN_BALANCE);
+    }
+
+    /** The same trade without this ledger's balances, as it reads anywhere else. */
+    public Trade withoutBalances() {
+        return new Trade(id, signed, transferId, settledAt);
+    }
 
     /** The canonical bytes of the Merkle leaf: anyone with the trade can recompute its hash. The balances are not in it. */
     public byte[] leafBytes() {

@@ -23,7 +23,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = ForgeVersion.class,
         description = "Forge: a compute economy for AI agents.",
         subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Policy.class, Forge.Kill.class, Forge.Release.class,
-                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class})
+                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class, Forge.AgentRun.class})
 public final class Forge {
     public static void main(String[] args) {
         QuietLogging.apply(); // before any library makes an SLF4J logger
@@ -308,6 +308,51 @@ public final class Forge {
             } catch (ProviderException e) {
                 throw new CliException(e.code().equals(ProvideCommand.BAD_FLAG) ? e.getMessage() : e.code() + ": " + e.getMessage());
             }
+        }
+    }
+
+    @Command(name = "agent", mixinStandardHelpOptions = true,
+            description = {"Runs one agent on a node, through MCP only: it registers its own key, works through --tasks tasks "
+                    + "of different difficulty, orders each from the offer its planner chooses (signing the order itself), lends "
+                    + "idle CU, repays its loans, waits out refusals, and writes every step to journal.jsonl in --folder; a "
+                    + "status line on stderr.", "With --model it also sells that model from this process with the same key "
+                    + "(provider.key, 0600, never sent), and what it earns pays for its orders. See docs/agents.md."})
+    static final class AgentRun implements Callable<Integer> {
+        @Option(names = "--node", paramLabel = "URL", description = "the node's address, e.g. http://127.0.0.1:3000")
+        String node;
+
+        @Option(names = "--token", paramLabel = "TOKEN", description = "the agent's API token (visible in ps: prefer --token-file)")
+        String token;
+
+        @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the agent's API token")
+        Path tokenFile;
+
+        @Option(names = "--planner", paramLabel = "NAME", description = "rules (default; the LLM planner is later work)",
+                defaultValue = "rules")
+        String planner;
+
+        @Option(names = "--model", paramLabel = "DIR", description = "the local model to sell and to order")
+        Path model;
+
+        @Option(names = "--folder", paramLabel = "DIR", description = "the agent's folder (default: ${DEFAULT-VALUE})",
+                defaultValue = "${sys:user.home}/.forge/agent")
+        Path folder;
+
+        @Option(names = "--tasks", paramLabel = "N", description = "how many tasks to work through (default: ${DEFAULT-VALUE})",
+                defaultValue = "8")
+        String tasks;
+
+        @Option(names = "--price-per-1k", paramLabel = "CU", description = "the price it sells at (default: ${DEFAULT-VALUE})",
+                defaultValue = "1")
+        String price;
+
+        @Option(names = "--max-spend", paramLabel = "CU", description = "the most this run may spend; it winds down at 80%% "
+                + "(default: ${DEFAULT-VALUE})", defaultValue = "50")
+        String maxSpend;
+
+        @Override
+        public Integer call() throws Exception {
+            return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, model, folder, tasks, price, maxSpend));
         }
     }
 

@@ -11,10 +11,13 @@ import java.util.Map;
 /** Every refusal as {@code {"error": code, "message": sentence}} with its HTTP status, both from {@link Refused}. */
 @Provider
 public class ApiErrors implements ExceptionMapper<Exception> {
+    @jakarta.inject.Inject
+    dev.forge.node.ForgeNode node;
+
     @Override
     public Response toResponse(Exception e) {
         if (e instanceof WebApplicationException web) return web.getResponse().hasEntity() ? web.getResponse() : plain(web);
-        Refused refused = Refused.of(e).report(e, "request");
+        Refused refused = Refused.of(e).report(e, "request", node.metrics());
         return Response.status(refused.status()).type(MediaType.APPLICATION_JSON).entity(refused.body()).build();
     }
 

@@ -1,10 +1,10 @@
 package dev.forge.node.http;
 
-import dev.forge.economy.market.Cu;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.node.mcp.ToolException;
-import dev.forge.policies.BudgetPolicy;
+import dev.forge.node.app.SafetyService;
+import dev.forge.node.mcp.ToolSchemas;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -28,18 +28,15 @@ import java.util.Set;
 @Path("/v1/forge")
 @Produces(MediaType.APPLICATION_JSON)
 public class EconomyResource {
-    private static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
+    public static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
             "pool", "credit", "route");
-    private static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
+    public static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
 
     @Inject
     ForgeNode node;
 
-    private ForgeMcp tools;
-
-    private synchronized ForgeMcp tools() {
-        if (tools == null) tools = new ForgeMcp(node);
-        return tools;
+    private ForgeMcp tools() {
+        return node.tools();
     }
 
     @GET
@@ -64,36 +61,8 @@ public class EconomyResource {
     @POST
     @Path("/policy")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Map<String, Object> policy(Map<String, Object> body, @Context ContainerRequestContext context) {
-        if (body == null || !(body.get("agent") instanceof String agent) || agent.isBlank() || agent.length() > 64) {
-            throw new IllegalArgumentException("name the agent (at most 64 characters)");
-        }
-        var policy = new BudgetPolicy(micro(body, "max_per_request_cu"), micro(body, "max_per_hour_cu"),
-                micro(body, "max_lifetime_cu"), micro(body, "approval_threshold_cu"), attended(body));
-        node.pipeline().setPolicy(ApiAuth.actor(context), agent, policy);
-        return tools().invoke("safety", ApiAuth.actor(context), Map.of("agent", agent));
-    }
-
-    /** Optional, off unless given: a person, not the agent, answers the agent's MCP client. */
-    private static boolean attended(Map<String, Object> body) {
-        Object v = body.getOrDefault("attended", false);
-        if (!(v instanceof Boolean b)) throw new IllegalArgumentException("attended must be true or false");
-        return b;
-    }
-
-    /** The same form as the tools' amounts (Cu.PATTERN, length checked first); a JSON integer counts as its digits. */
-    private static long micro(Map<String, Object> body, String field) {
-        String text = switch (body.get(field)) {
-            case null -> throw new IllegalArgumentException(field + " is required");
-            case String s -> s;
-            case Integer i -> i.toString();
-            case Long l -> l.toString();
-            default -> throw new IllegalArgumentException(field + " must be an amount of CU written as a string, such as \"12.5\"");
-        };
-        try {
-            return Cu.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException(field + ": " + e.getMessage());
-        }
+    public Object policy(Map<String, Object> body, @Context ContainerRequestContext context) {
+        var request = ForgeMcp.read(SafetyService.PolicyRequest.class, body);
+        return ToolSchemas.JSON.convertValue(node.safety().setPolicy(ApiAuth.actor(context), request), Map.class);
     }
 }

@@ -17,7 +17,7 @@ public class HealthResource {
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Map<String, Object> health() {
-        return Map.of("status", "up", "models", node.engine().models().size(), "trades", node.ledger().tradeCount(),
+        return Map.of("status", "up", "models", node.engine().models().size(), "trades", node.ledger().logSize(),
                 "kill_switch", node.pipeline().killState().active(),
                 "audit", node.pipeline().audit().accepting() ? "recording" : "stopped");
     }

@@ -17,13 +17,16 @@ import java.util.Map;
 public class JsonExceptionMapper implements ExceptionMapper<JacksonException> {
     static final String MESSAGE = "the request body is not valid JSON of the form this call takes";
 
+    @jakarta.inject.Inject
+    dev.forge.node.ForgeNode node;
+
     @Override
     public Response toResponse(JacksonException e) {
-        return badRequest();
+        return badRequest(node);
     }
 
-    static Response badRequest() {
-        dev.forge.node.NodeMetrics.refusal("invalid_argument");
+    static Response badRequest(dev.forge.node.ForgeNode node) {
+        node.metrics().refusal("invalid_argument");
         return Response.status(400).type(MediaType.APPLICATION_JSON)
                 .entity(Map.of("error", "invalid_argument", "message", MESSAGE)).build();
     }
@@ -31,9 +34,12 @@ public class JsonExceptionMapper implements ExceptionMapper<JacksonException> {
     /** JSON of the wrong shape (an array for an object): Quarkus maps this one itself, to an empty 400, unless we do. */
     @Provider
     public static class Mismatched implements ExceptionMapper<MismatchedInputException> {
+        @jakarta.inject.Inject
+        dev.forge.node.ForgeNode node;
+
         @Override
         public Response toResponse(MismatchedInputException e) {
-            return badRequest();
+            return badRequest(node);
         }
     }
 }

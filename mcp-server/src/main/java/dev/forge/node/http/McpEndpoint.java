@@ -46,10 +46,12 @@ public class McpEndpoint implements ServletContextListener {
                 .contextExtractor(request -> McpTransportContext.create(Map.of(ForgeMcp.ACTOR,
                         request.getAttribute(ForgeMcp.ACTOR), ForgeMcp.CLIENT_GONE, ClientConnection.goneFor(request))))
                 .build();
-        var tools = new ForgeMcp(node);
+        var tools = node.tools();
         var texts = new dev.forge.node.mcp.PromptsAndResources(node);
         server = McpServer.sync(transport)
                 .serverInfo("forge", "0.1.0")
+                // A person answering an approval question (elicitation) needs minutes, not the SDK's default 10 s.
+                .requestTimeout(java.time.Duration.ofMinutes(5))
                 .instructions("Forge sells LLM inference for CU. Check balance and pricing, then chat; every spend "
                         + "passes a kill switch, budgets, velocity limits and human approval for large amounts.")
                 .capabilities(McpSchema.ServerCapabilities.builder().tools(true).prompts(false).resources(false, false).build())

@@ -1,6 +1,5 @@
 package dev.forge.node.http;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
@@ -11,6 +10,7 @@ import dev.forge.inference.Prompt;
 import dev.forge.node.ChatRequests;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.ForgeMcp;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -42,8 +42,6 @@ import java.util.UUID;
 @Produces(MediaType.APPLICATION_JSON)
 public class OpenAiResource {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final TypeReference<Map<String, Object>> MESSAGE = new TypeReference<>() {
-    };
 
     @Inject
     ForgeNode node;
@@ -59,7 +57,7 @@ public class OpenAiResource {
             model.put("created", 0);
             model.put("owned_by", ForgeNode.PROVIDER);
             model.put("x_forge", Map.of("tier", m.tier().name().toLowerCase(Locale.ROOT),
-                    "price_per_1k_cu", Cu.format(new ChatService(node).price(m.name()))));
+                    "price_per_1k_cu", Cu.format(node.chats().price(m.name()))));
             data.add(model);
         }
         return Map.of("object", "list", "data", data);
@@ -75,7 +73,7 @@ public class OpenAiResource {
         GenerationRequest request = request(body);
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
-        var chats = new ChatService(node);
+        var chats = node.chats();
         // A held spend, once approved, is resumed by sending its id back: {"x_forge": {"approval_id": "..."}}.
         String approval = body.path("x_forge").path("approval_id").isTextual() ? body.path("x_forge").path("approval_id").asText() : null;
         if (!body.path("stream").asBoolean(false)) {
@@ -134,14 +132,17 @@ public class OpenAiResource {
         List<Object> items = new ArrayList<>();
         for (JsonNode m : messages) {
             if (!m.isObject()) {
-                items.add(m); // not a message: ChatService.messages refuses it
+                items.add(m); // not a message: the schema check refuses it
                 continue;
             }
-            Map<String, Object> item = JSON.convertValue(m, MESSAGE);
-            if ("developer".equals(item.get("role"))) item.put("role", "system"); // OpenAI's newer name for system
+            // Only the parts a Forge chat reads: OpenAI clients may send more (a name) that changes nothing here.
+            Map<String, Object> item = new LinkedHashMap<>();
+            if (m.has("role")) item.put("role", "developer".equals(m.path("role").asText()) ? "system" : JSON.convertValue(m.get("role"), Object.class));
+            if (m.has("content")) item.put("content", JSON.convertValue(m.get("content"), Object.class));
             items.add(item);
         }
-        List<ChatMessage> chat = ChatService.messages(items);
+        // Read by the chat tool's own schema and record, so that both surfaces refuse a chat alike.
+        List<ChatMessage> chat = ChatService.chatMessages(ForgeMcp.read(ChatService.Messages.class, Map.of("messages", items)).messages());
         String max = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
         int maxTokens = (int) JsonArgs.integer(body, max, 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
         double temperature = JsonArgs.number(body, "temperature", 0, ChatService.MAX_TEMPERATURE, 0);

@@ -2,6 +2,8 @@ package dev.forge.node.http;
 
 import dev.forge.economy.market.Cu;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.app.SafetyService;
+import dev.forge.node.mcp.ToolSchemas;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -56,22 +58,22 @@ public class OperatorResource {
     @POST
     @Path("/kill")
     public Map<String, Object> kill(Reason reason, @Context ContainerRequestContext context) {
-        node.kill(ApiAuth.actor(context), reason == null || reason.reason() == null ? "no reason given" : reason.reason());
-        return killState();
+        String why = reason == null || reason.reason() == null ? "no reason given" : reason.reason();
+        return json(node.safety().kill(ApiAuth.actor(context), new SafetyService.KillRequest(why)));
     }
 
     @POST
     @Path("/kill/release")
     public Map<String, Object> release(Reason reason, @Context ContainerRequestContext context) {
-        node.pipeline().release(ApiAuth.actor(context), reason == null || reason.reason() == null ? "released" : reason.reason());
-        return killState();
+        String why = reason == null || reason.reason() == null ? "released" : reason.reason();
+        return json(node.safety().release(ApiAuth.actor(context), why));
     }
 
     @GET
     @Path("/approvals")
     public List<Map<String, Object>> approvals(@Context ContainerRequestContext context) {
         requireOperator(context, "see the approval queue");
-        return node.pipeline().pendingApprovals().stream().map(dev.forge.node.mcp.SafetyTools::approval).toList();
+        return node.safety().pendingApprovals().stream().map(OperatorResource::json).toList();
     }
 
     @POST
@@ -176,6 +178,12 @@ public class OperatorResource {
     private Map<String, Object> killState() {
         var k = node.pipeline().killState();
         return Map.of("active", k.active(), "by", k.by(), "reason", k.reason());
+    }
+
+    /** An answer record as the tools write it (snake_case, absent nulls), not as Quarkus' own mapper would. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> json(Object answer) {
+        return ToolSchemas.JSON.convertValue(answer, Map.class);
     }
 
     private static void requireOperator(ContainerRequestContext context, String what) {

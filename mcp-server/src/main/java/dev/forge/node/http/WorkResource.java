@@ -32,11 +32,8 @@ public class WorkResource {
     @Inject
     ForgeNode node;
 
-    private ForgeMcp tools;
-
-    private synchronized ForgeMcp tools() {
-        if (tools == null) tools = new ForgeMcp(node);
-        return tools;
+    private ForgeMcp tools() {
+        return node.tools();
     }
 
     @POST

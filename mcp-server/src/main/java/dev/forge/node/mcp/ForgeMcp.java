@@ -1,7 +1,13 @@
 package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forge.node.ForgeNode;
+import dev.forge.node.ChatService;
+import dev.forge.node.NodeMetrics;
+import dev.forge.node.app.AccountService;
+import dev.forge.node.app.LendingService;
+import dev.forge.node.app.MarketService;
+import dev.forge.node.app.SafetyService;
+import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
@@ -21,16 +27,27 @@ public final class ForgeMcp {
     public static final String ACTOR = "forge.actor";
     /** The transport context key of a {@code BooleanSupplier}: has the client hung up on this request? */
     public static final String CLIENT_GONE = "forge.client-gone";
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = ToolSchemas.JSON;
+
+    private static final Map<Class<?>, Arguments> READERS = new java.util.concurrent.ConcurrentHashMap<>();
 
     private final List<ForgeTool> tools = new ArrayList<>();
+    private final NodeMetrics metrics;
 
-    public ForgeMcp(ForgeNode node) {
-        tools.addAll(new EconomyTools(node).tools());
-        tools.add(new ChatTool(node).tool());
-        tools.addAll(new SafetyTools(node).tools());
-        tools.addAll(new LendingTools(node).tools());
-        tools.addAll(new WorkTools(node).tools());
+    public ForgeMcp(AccountService accounts, MarketService market, ChatService chats, SafetyService safety,
+                    LendingService lending, WorkService work, NodeMetrics metrics) {
+        this.metrics = metrics;
+        var workTools = new WorkTools(work, market);
+        tools.addAll(new EconomyTools(accounts, market, workTools).tools());
+        tools.add(new ChatTool(chats).tool());
+        tools.addAll(new SafetyTools(safety).tools());
+        tools.addAll(new LendingTools(lending).tools());
+        tools.addAll(workTools.tools());
+    }
+
+    /** The tools as MCP lists them (name, schemas, annotations), for docs and tests. */
+    public List<McpSchema.Tool> tools() {
+        return tools.stream().map(ForgeTool::tool).toList();
     }
 
     public List<McpServerFeatures.SyncToolSpecification> specifications() {
@@ -43,8 +60,7 @@ public final class ForgeMcp {
      * refusal is thrown (ToolException or the domain's own) for the HTTP layer to map.
      */
     public Map<String, Object> invoke(String name, Actor actor, Map<String, Object> arguments) {
-        ForgeTool tool = tool(name);
-        return tool.handler().apply(new ToolCall(actor, new Args(arguments, tool.arguments()), null, null));
+        return tool(name).run(new ToolCall(actor, null, null), arguments);
     }
 
     /** {@link #invoke} with arguments written as text (a query string), read as the types the tool declares. */
@@ -52,17 +68,25 @@ public final class ForgeMcp {
         return invoke(name, actor, tool(name).fromText(arguments));
     }
 
+    /**
+     * A request record read from a JSON body the way a tool reads its arguments: checked against
+     * the record's generated schema, then bound; anything wrong is {@code invalid_argument}.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> T read(Class<T> type, Map<String, Object> body) {
+        return (T) READERS.computeIfAbsent(type, Arguments::new).bind(body);
+    }
+
     private ForgeTool tool(String name) {
         return tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
                 .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
     }
 
-    private static McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
+    private McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         try {
             Actor actor = (Actor) exchange.transportContext().get(ACTOR);
             if (actor == null) throw new ToolException("unauthorized", "no valid bearer token came with this session");
-            var call = new ToolCall(actor, new Args(request.arguments(), tool.arguments()), exchange, request.meta());
-            Map<String, Object> result = tool.handler().apply(call);
+            Map<String, Object> result = tool.run(new ToolCall(actor, exchange, request.meta()), request.arguments());
             return McpSchema.CallToolResult.builder().structuredContent(result).addTextContent(JSON.writeValueAsString(result))
                     .isError(false).build();
         } catch (Exception e) {
@@ -71,8 +95,8 @@ public final class ForgeMcp {
     }
 
     /** A refusal as a tool error: the code and fields as structured content, and the same JSON as text. */
-    static McpSchema.CallToolResult error(Exception e) {
-        Map<String, Object> body = Refused.of(e).report(e, "tool").body();
+    private McpSchema.CallToolResult error(Exception e) {
+        Map<String, Object> body = Refused.of(e).report(e, "tool", metrics).body();
         String text;
         try {
             text = JSON.writeValueAsString(body);

@@ -1,48 +1,59 @@
 package dev.forge.node.mcp;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.math.BigInteger;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 
 /**
- * A tool as Forge declares it: its MCP description (schemas and annotations) and a handler
- * that returns the structured result, which the server also sends as text.
+ * A tool as Forge declares it: its MCP description, whose input and output schemas are generated
+ * from its request and answer records, and the service call it adapts.
  */
-record ForgeTool(McpSchema.Tool tool, Set<String> arguments, Function<ToolCall, Map<String, Object>> handler) {
+record ForgeTool(McpSchema.Tool tool, Arguments arguments, Handler<Object> handler) {
     private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,40}");
     private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,40}(\\.[0-9]{1,40})?");
+    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
+    };
+
+    /** A service call: the caller and the bound request in, an answer record out. */
+    @FunctionalInterface
+    interface Handler<Q> {
+        Object handle(ToolCall call, Q request);
+    }
+
+    /** Checks and binds the arguments, calls the service, and gives the answer as JSON (absent fields for nulls). */
+    Map<String, Object> run(ToolCall call, Map<String, Object> given) {
+        Object answer = handler.handle(call, arguments.bind(given));
+        return ToolSchemas.JSON.convertValue(answer, MAP);
+    }
 
     /**
      * Arguments that arrived as text (a query string), each read as the type this tool's input
      * schema gives it: strings stay strings (an account named {@code 123} too); integers,
      * numbers and booleans must be written exactly so, or the call is {@code invalid_argument}.
-     * An argument the tool does not take stays text, for {@link Args} to refuse by name.
+     * An argument the tool does not take stays text, for the schema to refuse by name.
      */
     Map<String, Object> fromText(Map<String, String> text) {
-        Map<?, ?> properties = tool.inputSchema().get("properties") instanceof Map<?, ?> p ? p : Map.of();
+        JsonNode properties = arguments.schema().path("properties");
         Map<String, Object> typed = new LinkedHashMap<>();
-        text.forEach((name, value) -> {
-            String type = properties.get(name) instanceof Map<?, ?> schema && schema.get("type") instanceof String t ? t : "string";
-            typed.put(name, switch (type) {
-                case "integer" -> {
-                    if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
-                    yield new BigInteger(value);
-                }
-                case "number" -> {
-                    if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
-                    yield Double.parseDouble(value);
-                }
-                case "boolean" -> {
-                    if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
-                    yield Boolean.parseBoolean(value);
-                }
-                default -> value;
-            });
-        });
+        text.forEach((name, value) -> typed.put(name, switch (properties.path(name).path("type").asText("string")) {
+            case "integer" -> {
+                if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
+                yield new BigInteger(value);
+            }
+            case "number" -> {
+                if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
+                yield Double.parseDouble(value);
+            }
+            case "boolean" -> {
+                if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
+                yield Boolean.parseBoolean(value);
+            }
+            default -> value;
+        }));
         return typed;
     }
 
@@ -54,8 +65,6 @@ record ForgeTool(McpSchema.Tool tool, Set<String> arguments, Function<ToolCall, 
         private final String name;
         private String title;
         private String description;
-        private Map<String, Object> input = Schema.object();
-        private Map<String, Object> output;
         private boolean readOnly;
         private boolean destructive;
         private boolean idempotent;
@@ -71,16 +80,6 @@ record ForgeTool(McpSchema.Tool tool, Set<String> arguments, Function<ToolCall, 
 
         Builder description(String description) {
             this.description = description;
-            return this;
-        }
-
-        Builder input(Map<String, Object> schema) {
-            this.input = schema;
-            return this;
-        }
-
-        Builder output(Map<String, Object> schema) {
-            this.output = schema;
             return this;
         }
 
@@ -101,13 +100,16 @@ record ForgeTool(McpSchema.Tool tool, Set<String> arguments, Function<ToolCall, 
             return this;
         }
 
+        /** The tool: its request record, its answer record, and the service call between them. */
         @SuppressWarnings("unchecked")
-        ForgeTool handler(Function<ToolCall, Map<String, Object>> handler) {
+        <Q, A> ForgeTool handles(Class<Q> request, Class<A> answer, Handler<Q> handler) {
+            var arguments = new Arguments(request);
             var annotations = new McpSchema.ToolAnnotations(title, readOnly, destructive, idempotent, false, null);
-            var tool = McpSchema.Tool.builder().name(name).title(title).description(description).inputSchema(input)
-                    .outputSchema(output).annotations(annotations).build();
-            var properties = (Map<String, Object>) input.getOrDefault("properties", Map.of());
-            return new ForgeTool(tool, new LinkedHashMap<>(properties).keySet(), handler);
+            var tool = McpSchema.Tool.builder().name(name).title(title).description(description)
+                    .inputSchema(ToolSchemas.JSON.convertValue(arguments.schema(), MAP))
+                    .outputSchema(ToolSchemas.JSON.convertValue(ToolSchemas.of(answer), MAP))
+                    .annotations(annotations).build();
+            return new ForgeTool(tool, arguments, (Handler<Object>) handler);
         }
     }
 }

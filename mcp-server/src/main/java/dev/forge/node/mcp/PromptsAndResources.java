@@ -51,7 +51,7 @@ public final class PromptsAndResources {
                 resource("forge://policy", "Policy in force", "Your budget policy, spending, and the kill switch.", this::policy),
                 resource("forge://network/root", "Merkle root", "The Merkle root over every trade and the trade count.",
                         actor -> Map.of("merkle_root", HexFormat.of().formatHex(node.ledger().merkleRoot()),
-                                "trade_count", node.ledger().tradeCount())));
+                                "trade_count", node.ledger().logSize())));
     }
 
     private McpServerFeatures.SyncResourceSpecification resource(String uri, String title, String description,

@@ -48,8 +48,8 @@ public record Refused(String code, String message, Map<String, Object> fields, i
     }
 
     /** Counts the refusal by its code and, for a failure that is not a refusal, says what broke. */
-    public Refused report(Throwable e, String surface) {
-        dev.forge.node.NodeMetrics.refusal(code);
+    public Refused report(Throwable e, String surface, dev.forge.node.NodeMetrics metrics) {
+        metrics.refusal(code);
         if (code.equals(INTERNAL)) {
             System.err.println("forge: " + surface + " failed: " + e);
             e.printStackTrace(System.err);

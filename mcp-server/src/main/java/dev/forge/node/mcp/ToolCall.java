@@ -4,9 +4,11 @@ import dev.forge.policies.Actor;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
-/** One call of a tool: who makes it, its checked arguments, and the session (for progress and elicitation). */
-record ToolCall(Actor actor, Args args, McpSyncServerExchange exchange, Map<String, Object> meta) {
+/** Who makes one call of a tool, and its session (for progress and elicitation); no session over REST. */
+record ToolCall(Actor actor, McpSyncServerExchange exchange, Map<String, Object> meta) {
     /** Sends a progress notification if the client asked for them (it sent a progress token). */
     void progress(double done, Double total, String message) {
         Object token = meta == null ? null : meta.get("progressToken");
@@ -23,5 +25,10 @@ record ToolCall(Actor actor, Args args, McpSyncServerExchange exchange, Map<Stri
     boolean canAskHuman() {
         return exchange != null && exchange.getClientCapabilities() != null
                 && exchange.getClientCapabilities().elicitation() != null;
+    }
+
+    /** How to ask the person behind this call's client to approve a spend, or null when it cannot be asked. */
+    Function<String, Optional<Boolean>> askHuman() {
+        return ClientApproval.of(this);
     }
 }

@@ -13,7 +13,7 @@ public final class ToolException extends RuntimeException {
         return code;
     }
 
-    static ToolException invalid(String message) {
+    public static ToolException invalid(String message) {
         return new ToolException("invalid_argument", message);
     }
 }

@@ -17,18 +17,18 @@ import java.util.Base64;
  * its chain of attestations, and real signatures over real output bodies. Its honest
  * attestation is what {@code forge provide} would send; the hostile ones change one thing.
  */
-final class TestProvider {
+public final class TestProvider {
     static final Engine ENGINE = new Engine("jlama", "0.8.4", "panama", "F32", "test", "the test's CPU");
     final Ed25519.KeyPair key = Ed25519.generate();
-    String account;
+    public String account;
     private WorkVerifier.ChainTip tip = WorkVerifier.ChainTip.empty();
 
-    String publicKeyBase64() {
+    public String publicKeyBase64() {
         return Base64.getEncoder().encodeToString(key.publicKey());
     }
 
     /** What the provider would attest for {@code output}: tokens at {@code pricePerKilo} µCU per 1,000. */
-    Attestation attest(byte[] orderBytes, String output, int promptTokens, int completionTokens, long pricePerKilo) {
+    public Attestation attest(byte[] orderBytes, String output, int promptTokens, int completionTokens, long pricePerKilo) {
         SignedWorkOrder signed = SignedWorkOrder.decode(orderBytes);
         WorkOrder order = signed.order();
         long now = System.currentTimeMillis();
@@ -38,7 +38,7 @@ final class TestProvider {
                 now - 5, Math.min(now, order.expiresAt()), tip.nextIndex(), tip.lastDigest());
     }
 
-    SignedAttestation sign(Attestation attestation) {
+    public SignedAttestation sign(Attestation attestation) {
         return SignedAttestation.sign(attestation, key);
     }
 
@@ -47,11 +47,11 @@ final class TestProvider {
         tip = tip.after(settled);
     }
 
-    static String base64(byte[] bytes) {
+    public static String base64(byte[] bytes) {
         return Base64.getEncoder().encodeToString(bytes);
     }
 
-    static String base64(String text) {
+    public static String base64(String text) {
         return base64(text.getBytes(StandardCharsets.UTF_8));
     }
 }
