@@ -114,6 +114,11 @@ class LiveChecksIT {
         String[] prompts = {"Once upon a time", "The little dog", "One day, Lily", "Tom had a ball"};
         for (int i = 0; i < prompts.length; i++) orders.add(submit(prompts[i], (i % 2 == 0 ? honest : careless).account()));
         awaitSettled(orders);
+        // A provider says an order settled once its deliver call answered, and the node answers after the arrival check.
+        for (int i = 0; i < orders.size(); i++) {
+            Provider by = i % 2 == 0 ? honest : careless;
+            awaitLine(by.process(), by.stderr(), "forge provide: order " + orders.get(i) + " settled");
+        }
 
         for (Provider p : List.of(honest, careless)) {
             JsonNode rate = call("verify", Map.of("provider", p.account()));

@@ -19,6 +19,6 @@ final class HttpBodies implements Bodies {
     @Override
     public Optional<byte[]> fetch(byte[] digest) throws Unreachable {
         if (bodiesUrl.isEmpty()) return Optional.empty();
-        return ProviderHttp.get(ProviderHttp.under(bodiesUrl, HexFormat.of().formatHex(digest)), MAX_BODY_BYTES).bytes();
+        return ProviderHttp.get(bodiesUrl, HexFormat.of().formatHex(digest), MAX_BODY_BYTES).bytes();
     }
 }

@@ -57,7 +57,7 @@ final class HttpLogProofs implements LogProofs {
     private Optional<byte[]> get(String provider, String path, int maxBytes) throws Bodies.Unreachable {
         String base = bodiesUrls.apply(provider);
         if (base == null || base.isEmpty()) return Optional.empty();
-        return ProviderHttp.get(ProviderHttp.under(base, path), maxBytes).bytes();
+        return ProviderHttp.get(base, path, maxBytes).bytes();
     }
 
     /** Hashes of 32 bytes each; any other length is no proof (the check then fails as gone). */

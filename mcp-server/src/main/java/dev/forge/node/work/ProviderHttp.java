@@ -53,9 +53,21 @@ final class ProviderHttp {
         }
     }
 
-    /** {@code base} + "/" + {@code path}, for a base that was checked to be http(s) when registered. */
-    static URI under(String base, String path) {
+    /** GET {@code base} + "/" + {@code path}; a base that is no http(s) URL answers nothing (it was checked when registered). */
+    static Answer get(String base, String path, int maxBytes) throws Bodies.Unreachable {
+        return get(under(base, path), maxBytes);
+    }
+
+    static URI under(String base, String path) throws Bodies.Unreachable {
         String trimmed = base.endsWith("/") ? base.substring(0, base.length() - 1) : base;
-        return URI.create(trimmed + "/" + path);
+        try {
+            URI uri = new URI(trimmed + "/" + path);
+            if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                throw new Bodies.Unreachable("the provider's bodies_url is not an http(s) URL");
+            }
+            return uri;
+        } catch (java.net.URISyntaxException e) {
+            throw new Bodies.Unreachable("the provider's bodies_url is not a URL", e);
+        }
     }
 }

@@ -88,6 +88,7 @@ class ProviderHttpTest {
         var tooLarge = ProviderHttp.get(ProviderHttp.under(base, hex), 8);
         assertTrue(tooLarge.tooLarge() && tooLarge.bytes().isEmpty(), "a body over the bound is not read");
         assertEquals(Optional.empty(), new HttpBodies("").fetch(Sha256.hash(body)), "no bodies_url serves nothing");
+        assertThrows(Bodies.Unreachable.class, () -> new HttpBodies("file:///etc").fetch(Sha256.hash(body)), "only http(s) is asked");
         server.stop(0);
         assertThrows(Bodies.Unreachable.class, () -> bodies.fetch(Sha256.hash(body)), "a closed port is no answer");
     }
