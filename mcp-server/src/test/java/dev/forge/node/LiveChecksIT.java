@@ -43,7 +43,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * processes with the real stories260K. Their deliveries verify on arrival; an export verifies
  * with the node's key by DSSE's rules alone; once one provider's stored bodies are deleted, the
  * next live round drops its rate, and {@code route} and {@code providers} with a minimum rate
- * leave it out.
+ * leave it out; a restarted node rebuilds every chain from its ledger and checks them again.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveChecksIT {
@@ -213,6 +213,30 @@ class LiveChecksIT {
         long careless0 = settled.keySet().stream().filter(id -> settled.get(id).path("provider").asText().equals(careless.account()))
                 .findFirst().orElseThrow();
         assertEquals("FAILED", export(careless0, buyerToken, 200).path("verification_result").asText());
+    }
+
+    @Test
+    @Order(3)
+    void aRestartedNodeRebuildsItsChainsFromTheLedgerAndChecksThemAgain() throws Exception {
+        node.close();
+        buyer.closeGracefully();
+        node = NodeProcess.start(data, TestModel.folder().toString(), 0, "-Dforge.verify.period=2s");
+        address = URI.create(node.awaitAddress());
+        buyer = client(buyerToken);
+        for (Provider p : List.of(honest, careless)) {
+            assertEquals(2, call("verify", Map.of("provider", p.account())).path("completed").asInt(),
+                    "every chain the ledger paid is back in the book");
+        }
+        JsonNode honestRate = null;
+        JsonNode carelessRate = null;
+        for (int i = 0; i < 240; i++) {
+            honestRate = call("verify", Map.of("provider", honest.account()));
+            carelessRate = call("verify", Map.of("provider", careless.account()));
+            if (honestRate.path("checked").asInt() == 2 && carelessRate.path("checked").asInt() == 2) break;
+            Thread.sleep(500);
+        }
+        assertEquals("100.0% of 2 chains verifiable, 2 completed", honestRate.path("text").asText(), node.stderrText());
+        assertEquals("0.0% of 2 chains verifiable, 2 completed", carelessRate.path("text").asText(), node.stderrText());
     }
 
     private static JsonNode route(String minRate) {
