@@ -40,7 +40,8 @@ public final class ChatRunner implements AutoCloseable {
         return new ChatRunner(model, digest, describe(model));
     }
 
-    private static Engine describe(LocalModel model) {
+    /** How this process runs {@code model}: what an attestation states, and what a node's replay reports to compare with it. */
+    public static Engine describe(LocalModel model) {
         return new Engine("jlama", jlamaVersion(), kernel(), model.workingType(), forgeVersion(), hardware());
     }
 

@@ -1,7 +1,6 @@
 package dev.forge.node.work;
 
 import dev.forge.economy.work.ChatRequest;
-import dev.forge.economy.work.Engine;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Replay;
@@ -13,6 +12,7 @@ import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
 import dev.forge.inference.Prompt;
+import dev.forge.node.provide.ChatRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -76,7 +76,8 @@ public final class NodeReexecution implements Reexecution {
             Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
             var request = new GenerationRequest(prompt, replay.maxTokens(), replay.temperature(), replay.seed(), replay.stop());
             Completion completion = engine.generate(model, request, text -> { }, () -> false);
-            return new Run(completion.text().getBytes(StandardCharsets.UTF_8), engine(engine.slot(model).model()));
+            // Described as a provider describes its run, so that the same kernel path compares equal.
+            return new Run(completion.text().getBytes(StandardCharsets.UTF_8), ChatRunner.describe(engine.slot(model).model()));
         } finally {
             one.release();
         }
@@ -91,8 +92,4 @@ public final class NodeReexecution implements Reexecution {
         };
     }
 
-    private static Engine engine(LocalModel model) {
-        return new Engine("jlama", RuntimeFacts.jlamaVersion(), RuntimeFacts.kernel(), model.workingType(),
-                RuntimeFacts.forgeVersion(), RuntimeFacts.hardware());
-    }
 }
