@@ -49,9 +49,13 @@ public final class NodeBenchmark {
         List<Runnable> mcp = clients.stream().<Runnable>map(c -> () -> balance(c)).toList();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<Runnable> rest = tokens.stream().<Runnable>map(token -> () -> restBalance(http, node, token)).toList();
-        report("balance over MCP, 1 client  ", latencies(mcp.subList(0, 1), 3_000), 1);
+        List<Runnable> raw = new ArrayList<>();
+        for (String token : tokens) raw.add(new RawMcp(http, node, token)::balance);
+        report("balance over MCP, SDK client, 1 client", latencies(mcp.subList(0, 1), 3_000), 1);
+        report("balance over MCP, raw JSON-RPC, 1 client", latencies(raw.subList(0, 1), 3_000), 1);
         report("GET /v1/forge/balance, 1 client", latencies(rest.subList(0, 1), 3_000), 1);
-        report("balance over MCP, 16 clients", latencies(mcp, 500), 16);
+        report("balance over MCP, SDK client, 16 clients", latencies(mcp, 500), 16);
+        report("balance over MCP, raw JSON-RPC, 16 clients", latencies(raw, 500), 16);
         report("GET /v1/forge/balance, 16 clients", latencies(rest, 500), 16);
 
         int length = 200;
@@ -124,6 +128,47 @@ public final class NodeBenchmark {
             if (response.statusCode() != 200) throw new IllegalStateException("GET balance failed: " + response.body());
         } catch (java.io.IOException | InterruptedException e) {
             throw new IllegalStateException("GET balance failed", e);
+        }
+    }
+
+    /** An MCP session driven with plain HTTP: what the node costs, without the SDK client's own overhead. */
+    private static final class RawMcp {
+        private final HttpClient http;
+        private final URI endpoint;
+        private final String token;
+        private final String session;
+        private long id;
+
+        RawMcp(HttpClient http, URI node, String token) {
+            this.http = http;
+            this.endpoint = node.resolve("/mcp");
+            this.token = token;
+            var initialize = post(null, "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"bench\",\"version\":\"1\"}}}");
+            this.session = initialize.headers().firstValue("Mcp-Session-Id").orElseThrow();
+            post(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        void balance() {
+            var response = post(session, "{\"jsonrpc\":\"2.0\",\"id\":" + (++id)
+                    + ",\"method\":\"tools/call\",\"params\":{\"name\":\"balance\",\"arguments\":{}}}");
+            if (!response.body().contains("balance_cu") || response.body().contains("\"isError\":true")) {
+                throw new IllegalStateException("balance failed: " + response.body());
+            }
+        }
+
+        private HttpResponse<String> post(String sessionId, String body) {
+            var request = HttpRequest.newBuilder(endpoint).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (sessionId != null) request.header("Mcp-Session-Id", sessionId);
+            try {
+                var response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() / 100 != 2) throw new IllegalStateException("MCP " + response.statusCode() + ": " + response.body());
+                return response;
+            } catch (java.io.IOException | InterruptedException e) {
+                throw new IllegalStateException("MCP call failed", e);
+            }
         }
     }
 
