@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.market.Cu;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -306,21 +301,11 @@ class AgentIT {
     }
 
     private static JsonNode call(McpSyncClient client, String tool, Map<String, Object> args) {
-        var result = client.callTool(new McpSchema.CallToolRequest(tool, args));
-        JsonNode body = JSON.valueToTree(result.structuredContent());
-        assertTrue(!Boolean.TRUE.equals(result.isError()), tool + " refused: " + body);
-        return body;
+        return NodeClients.answer(client, tool, args);
     }
 
     private static McpSyncClient client(String token) {
-        var transport = HttpClientStreamableHttpTransport.builder(address.toString()).endpoint("/mcp")
-                .jsonMapper(new JacksonMcpJsonMapper(JSON)).customizeClient(c -> c.version(HttpClient.Version.HTTP_1_1))
-                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
-                .build();
-        var client = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(2))
-                .clientInfo(new McpSchema.Implementation("agent-it", "1")).build();
-        client.initialize();
-        return client;
+        return NodeClients.mcp(address, token, "agent-it");
     }
 
     static String buyerToken;

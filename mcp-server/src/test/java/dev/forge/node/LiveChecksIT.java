@@ -5,11 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
-import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
-import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +15,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
@@ -310,30 +305,15 @@ class LiveChecksIT {
     }
 
     private static JsonNode call(String tool, Map<String, Object> args) {
-        var result = buyer.callTool(new McpSchema.CallToolRequest(tool, args));
-        JsonNode body = JSON.valueToTree(result.structuredContent());
-        assertTrue(!Boolean.TRUE.equals(result.isError()), tool + " refused: " + body);
-        return body;
+        return NodeClients.answer(buyer, tool, args);
     }
 
     private static McpSyncClient client(String token) {
-        var transport = HttpClientStreamableHttpTransport.builder(address.toString()).endpoint("/mcp")
-                .jsonMapper(new JacksonMcpJsonMapper(JSON)).customizeClient(c -> c.version(HttpClient.Version.HTTP_1_1))
-                .httpRequestCustomizer((request, method, uri, body, context) -> request.header("Authorization", "Bearer " + token))
-                .build();
-        var client = McpClient.sync(transport).requestTimeout(Duration.ofMinutes(2))
-                .clientInfo(new McpSchema.Implementation("live-checks-it", "1")).build();
-        client.initialize();
-        return client;
+        return NodeClients.mcp(address, token, "live-checks-it");
     }
 
     private static String createAgent(String id) throws Exception {
-        var request = HttpRequest.newBuilder(address.resolve("/v1/forge/accounts")).header("Authorization", "Bearer " + operator)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(Map.of("id", id))))
-                .build();
-        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        return JSON.readTree(response.body()).path("token").asText();
+        return NodeClients.createAgent(address, operator, id);
     }
 
     private static String awaitLine(Process process, Path stderr, String prefix) throws Exception {
