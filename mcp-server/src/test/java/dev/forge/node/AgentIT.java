@@ -57,11 +57,7 @@ class AgentIT {
             Path tokenFile = folder.resolveSibling(folder.getFileName() + ".token");
             Files.writeString(tokenFile, token);
             Path stderr = Files.createTempFile("forge-party", ".err");
-            String app = NodeProcess.JAR.getParent().toString();
-            List<String> line = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                    "-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge"));
-            line.addAll(List.of(command));
+            List<String> line = NodeProcess.cli(command);
             line.addAll(List.of("--node", address.toString(), "--token-file", tokenFile.toString(), "--folder", folder.toString(),
                     "--model", TestModel.folder().toString()));
             Process process = new ProcessBuilder(line).redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD)

@@ -61,12 +61,9 @@ class LiveChecksIT {
             Path tokenFile = folder.resolveSibling(folder.getFileName() + ".token");
             Files.writeString(tokenFile, token);
             Path stderr = Files.createTempFile("forge-live-provider", ".err");
-            String app = NodeProcess.JAR.getParent().toString();
-            var process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                    "-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge", "provide", "--node", address.toString(),
-                    "--token-file", tokenFile.toString(), "--model", TestModel.folder().toString(), "--folder", folder.toString(),
-                    "--port", String.valueOf(NodeProcess.freePort()), "--price-per-1k", "2")
+            var process = new ProcessBuilder(NodeProcess.cli("provide", "--node", address.toString(), "--token-file",
+                    tokenFile.toString(), "--model", TestModel.folder().toString(), "--folder", folder.toString(), "--port",
+                    String.valueOf(NodeProcess.freePort()), "--price-per-1k", "2"))
                     .redirectError(stderr.toFile()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
             String serving = awaitLine(process, stderr, "forge provide: serving ");
             return new Provider(process, folder, stderr, serving.replaceAll(".* as (\\S+) at .*", "$1"));

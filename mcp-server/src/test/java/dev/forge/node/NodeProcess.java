@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 /** The packaged node ({@code target/quarkus-app/quarkus-run.jar}) as its own process, as {@code ./forge node} runs it. */
 final class NodeProcess implements AutoCloseable {
     static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
+    /** The JVM and the flags the launcher gives it (jlama's Vector API and native access). */
+    private static final List<String> JVM = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+            "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow");
     final Path data;
     final Path stderr;
     final Process process;
@@ -33,14 +36,22 @@ final class NodeProcess implements AutoCloseable {
     /** {@code properties}: more {@code -Dname=value} settings, e.g. a short {@code forge.verify.period}. */
     static NodeProcess start(Path data, String model, int port, String... properties) throws IOException {
         Path stderr = Files.createTempFile("forge-node", ".err");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model));
+        List<String> command = new ArrayList<>(JVM);
+        command.addAll(List.of("-Dforge.data=" + data, "-Dquarkus.http.port=" + port, "-Dforge.models=" + model));
         command.addAll(List.of(properties));
         command.addAll(List.of("-jar", JAR.toString()));
         var process = new ProcessBuilder(command).redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         return new NodeProcess(data, stderr, process);
+    }
+
+    /** A {@code forge} CLI command ({@code provide}, {@code agent}, ...) run from the packaged node's classes, as the launcher runs it. */
+    static List<String> cli(String... arguments) {
+        String app = JAR.getParent().toString();
+        List<String> command = new ArrayList<>(JVM);
+        command.addAll(List.of("-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge"));
+        command.addAll(List.of(arguments));
+        return command;
     }
 
     /** The address the node wrote in its data folder once it listens. */
