@@ -75,13 +75,9 @@ class ProviderIT {
             Path tokenFile = folder.resolveSibling(folder.getFileName() + ".token");
             Files.writeString(tokenFile, token);
             Path stderr = Files.createTempFile("forge-provider", ".err");
-            String app = NodeProcess.JAR.getParent().toString();
-            List<String> command = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                    "-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge", "provide", "--node", address.toString(),
-                    "--token-file", tokenFile.toString(), "--model", TestModel.folder().toString(), "--folder", folder.toString(),
-                    "--port", String.valueOf(port), "--price-per-1k", price);
-            command = new ArrayList<>(command);
+            List<String> command = NodeProcess.cli("provide", "--node", address.toString(), "--token-file", tokenFile.toString(),
+                    "--model", TestModel.folder().toString(), "--folder", folder.toString(), "--port", String.valueOf(port),
+                    "--price-per-1k", price);
             command.addAll(List.of(extra));
             Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
                     .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -164,8 +160,10 @@ class ProviderIT {
         fetch(second.body(other.outputDigest()), 200);
 
         for (ProviderProcess p : List.of(first, second)) {
-            long lines = p.lines().stream().filter(l -> l.matches("forge provide: order \\d+ settled: .*")).count();
             long served = orders.stream().filter(id -> settled.get(id).path("provider").asText().equals(p.account())).count();
+            // The provider writes its line once deliver has answered it, which can be after the node shows the order settled.
+            long lines = settledLines(p);
+            for (int i = 0; i < 100 && lines < served; i++, lines = settledLines(p)) Thread.sleep(100);
             assertEquals(served, lines, String.join("\n", p.lines()));
             assertTrue(served >= 2, p.account() + " served " + served);
         }
@@ -340,6 +338,10 @@ class ProviderIT {
         var key = new Ed25519PrivateKeyParameters(new java.security.SecureRandom());
         return call("register_key", Map.of("public_key", Base64.getEncoder().encodeToString(key.generatePublicKey().getEncoded())))
                 .path("audience").asText();
+    }
+
+    private static long settledLines(ProviderProcess p) throws IOException {
+        return p.lines().stream().filter(l -> l.matches("forge provide: order \\d+ settled: .*")).count();
     }
 
     private static JsonNode call(String tool, Map<String, Object> args) {
