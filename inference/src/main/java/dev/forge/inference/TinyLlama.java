@@ -12,7 +12,7 @@ import java.util.Map;
 import java.util.Random;
 
 /**
- * Writes tiny Llama models (F32 safetensors, a BPE tokenizer.json in either byte style, and a chat
+ * Writes tiny Llama models for tests and for the demo's generated tier (F32 safetensors, a BPE tokenizer.json in either byte style, and a chat
  * template with tools) whose greedy output is known in advance, while every layer still runs.
  *
  * <p>How the weights make the output exact: each token that must be followed by a chosen token
@@ -29,36 +29,36 @@ import java.util.Random;
  * <p>jlama computes only the first multiple of 128 of any dimension above 128, so every
  * dimension here is 128 or less, or a multiple of 128.
  */
-final class TinyLlama {
+public final class TinyLlama {
     /** The dimensions of one generated model. */
-    record Shape(int hidden, int heads, int kvHeads, int ffn, int layers) {
-        int headSize() {
+    public record Shape(int hidden, int heads, int kvHeads, int ffn, int layers) {
+        public int headSize() {
             return hidden / heads;
         }
     }
 
     /** How the vocabulary spells bytes: Llama 2's byte fallback, or Llama 3 and Qwen's GPT-2 byte-level symbols. */
-    enum Style {
+    public enum Style {
         BYTE_FALLBACK,
         BYTE_LEVEL
     }
 
-    static final Shape SMALL = new Shape(64, 4, 2, 256, 2);
-    static final Shape LARGE = new Shape(128, 8, 4, 512, 4);
-    static final int VOCABULARY = 512;
-    static final int CONTEXT = 2048;
+    public static final Shape SMALL = new Shape(64, 4, 2, 256, 2);
+    public static final Shape LARGE = new Shape(128, 8, 4, 512, 4);
+    public static final int VOCABULARY = 512;
+    public static final int CONTEXT = 2048;
 
-    static final String STORY_PROMPT = "Once upon a time";
-    static final String STORY = " there was a tiny forge in the café.";
-    static final int STORY_TOKENS = 11;
-    static final String UNKNOWN_ANSWER = " I do not know.";
-    static final String CHAT_ANSWER = "Hello, world!";
-    static final String TOOL_NAME = "get_weather";
-    static final String TOOL_CALL = "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}";
+    public static final String STORY_PROMPT = "Once upon a time";
+    public static final String STORY = " there was a tiny forge in the café.";
+    public static final int STORY_TOKENS = 11;
+    public static final String UNKNOWN_ANSWER = " I do not know.";
+    public static final String CHAT_ANSWER = "Hello, world!";
+    public static final String TOOL_NAME = "get_weather";
+    public static final String TOOL_CALL = "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}";
     /** A token the tokenizer knows and the weights do not: prompts with it make the model fail. */
-    static final String BROKEN_TOKEN = "<|boom|>";
+    public static final String BROKEN_TOKEN = "<|boom|>";
 
-    static final String CHAT_TEMPLATE = "{% if tools %}<|tools|>{{ tools | tojson }}<|end|>{% endif %}"
+    public static final String CHAT_TEMPLATE = "{% if tools %}<|tools|>{{ tools | tojson }}<|end|>{% endif %}"
             + "{% for message in messages %}"
             + "{% if message.role == 'tool_call' %}<|assistant|>{{ message.tool_calls | tojson }}<|end|>"
             + "{% else %}<|{{ message.role }}|>{{ message.content }}<|end|>{% endif %}"
@@ -103,11 +103,11 @@ final class TinyLlama {
         if (stateDimensions.size() > shape.hidden() - 4) throw new IllegalStateException("too many states for " + shape);
     }
 
-    static Path write(Shape shape, Path folder) throws IOException {
+    public static Path write(Shape shape, Path folder) throws IOException {
         return new TinyLlama(shape, Style.BYTE_FALLBACK, false).writeTo(folder);
     }
 
-    static Path write(Shape shape, Style style, Path folder) throws IOException {
+    public static Path write(Shape shape, Style style, Path folder) throws IOException {
         return new TinyLlama(shape, style, false).writeTo(folder);
     }
 
@@ -130,7 +130,7 @@ final class TinyLlama {
         return Character.toString(BPETokenizer.alteredBytes.getOrDefault(b, b));
     }
 
-    static long parameters(Shape s) {
+    public static long parameters(Shape s) {
         return ModelFolder.estimateParameters(s.hidden(), s.layers(), VOCABULARY, s.ffn(), false);
     }
 
