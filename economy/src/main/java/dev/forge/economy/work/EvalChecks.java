@@ -10,12 +10,14 @@ import java.util.List;
  * The checks of an {@code eval.v1} chain's bodies: the input is a valid eval the order can pay
  * for, the result answers that input case by case, every output digest and pass flag is what
  * the output gives, the score is computed from them, and the tokens add up to the attestation's.
+ * A node runs them on arrival over the input it holds and the result delivered; the live checks
+ * over the bodies fetched from the provider.
  */
-final class EvalChecks {
+public final class EvalChecks {
     private EvalChecks() {
     }
 
-    static List<Check> check(WorkOrder order, Attestation attestation, byte[] inputBody, byte[] resultBody) {
+    public static List<Check> check(WorkOrder order, Attestation attestation, byte[] inputBody, byte[] resultBody) {
         List<Check> checks = new ArrayList<>();
         EvalInput input;
         EvalResult result;

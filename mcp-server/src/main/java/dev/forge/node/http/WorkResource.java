@@ -24,7 +24,7 @@ import java.util.Set;
 @Path("/v1/forge")
 @Produces(MediaType.APPLICATION_JSON)
 public class WorkResource {
-    private static final Set<String> CALLS = Set.of("register_key", "submit_order", "open_orders", "take_order", "deliver",
+    private static final Set<String> CALLS = Set.of("register_key", "submit_order", "submit_eval", "open_orders", "take_order", "deliver",
             "order_status", "verify");
 
     private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();

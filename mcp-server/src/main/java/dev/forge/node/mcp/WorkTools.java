@@ -2,6 +2,7 @@ package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.forge.economy.work.Check;
+import dev.forge.economy.work.EvalInput;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.WorkException;
 import dev.forge.node.app.Amount;
@@ -36,7 +37,7 @@ final class WorkTools {
     }
 
     List<ForgeTool> tools() {
-        return List.of(registerKey(), submitOrder(), openOrders(), takeOrder(), deliver(), orderStatus(), verify());
+        return List.of(registerKey(), submitOrder(), submitEval(), openOrders(), takeOrder(), deliver(), orderStatus(), verify());
     }
 
     public record RegisterKeyRequest(
@@ -159,6 +160,57 @@ final class WorkTools {
                 request.maxCostCu().positive("max_cost_cu"), Amount.orZero(request.rewardCu(), "reward_cu"),
                 request.expiresInSeconds() == null ? 0 : request.expiresInSeconds());
         return work.submitCustodial(call.actor(), custodial, request.approvalId());
+    }
+
+    public record EvalPrompt(
+            @Size(min = 1, max = EvalInput.MAX_PROMPT_BYTES) @JsonPropertyDescription("the whole prompt, run as text") String prompt,
+            @Size(min = 1, max = EvalInput.MAX_EXPECTED_BYTES)
+            @JsonPropertyDescription("the answer that scores the output") String expected) {
+    }
+
+    public record SubmitEvalRequest(
+            @Nullable @Size(min = 1, max = 64) @JsonPropertyDescription("the model, as providers offer it") String model,
+            @Nullable @Pattern(regexp = TIER) @JsonPropertyDescription("any model of this tier") String tier,
+            @Nullable @Size(min = 1, max = 64)
+            @JsonPropertyDescription("the one provider account that may take it (default any)") String provider,
+            @Size(min = 1, max = EvalInput.MAX_CASES) @JsonPropertyDescription("the cases, run in this order") List<EvalPrompt> prompts,
+            @Nullable @Pattern(regexp = "exact|contains")
+            @JsonPropertyDescription("exact: the output equals expected; contains (default): it contains expected") String scoring,
+            @Min(1) @Max(100_000) @JsonPropertyDescription("the most tokens to generate for each prompt") int maxTokensPerPrompt,
+            @Nullable @DecimalMin("0") @DecimalMax("2")
+            @JsonPropertyDescription("0 (greedy, default) to 2, at most 3 decimals") Double temperature,
+            @Nullable @JsonPropertyDescription("the sampling seed of every prompt (default 0)") Long seed,
+            @Nullable @Size(max = Replay.MAX_STOPS) @JsonPropertyDescription("stop strings")
+            List<@Size(max = Replay.MAX_STOP_BYTES) String> stop,
+            @JsonPropertyDescription("the most the tokens may cost") Amount maxCostCu,
+            @Nullable @JsonPropertyDescription("paid on top when the work verifies (default 0)") Amount rewardCu,
+            @Min(1) @Max(24 * 60 * 60) @JsonPropertyDescription("how long providers have") long expiresInSeconds,
+            @Nullable @Size(min = 1, max = 64)
+            @JsonPropertyDescription("an eval above your approval threshold, once approved: the id approval_required gave")
+            String approvalId) {
+    }
+
+    private ForgeTool submitEval() {
+        return ForgeTool.named("submit_eval").title("Order an eval").destructive()
+                .description("Orders an eval (work kind eval.v1): a provider runs each prompt against the model and "
+                        + "attests every output's digest and the score, the share of prompts whose output matches its "
+                        + "expected answer (exact, or contains). The node writes the forge/eval-input/v1 body, signs the "
+                        + "order for you and holds its most cost plus reward, as submit_order does for a chat (within your "
+                        + "budget; above your approval threshold you get approval_required). The node recomputes the score "
+                        + "from the outputs before it pays. Follow it with order_status: its output is the "
+                        + "forge/eval-result/v1 bytes. To sign an eval order yourself, use submit_order.")
+                .handles(SubmitEvalRequest.class, Submitted.class, (call, request) -> Submitted.of(work.submitEval(call.actor(),
+                        evalCall(request), request.approvalId())));
+    }
+
+    private static WorkCalls.SubmitEval evalCall(SubmitEvalRequest request) {
+        if (request.prompts() == null || request.maxCostCu() == null) throw ToolException.invalid("an eval needs prompts and max_cost_cu");
+        var cases = request.prompts().stream().map(p -> new WorkCalls.EvalCase(p.prompt(), p.expected())).toList();
+        return new WorkCalls.SubmitEval(orEmpty(request.model()), orEmpty(request.tier()), orEmpty(request.provider()),
+                request.scoring() == null ? "contains" : request.scoring(), request.maxTokensPerPrompt(), cases,
+                temperatureMilli(request.temperature()), request.seed() == null ? 0 : request.seed(),
+                request.stop() == null ? List.of() : request.stop(), request.maxCostCu().positive("max_cost_cu"),
+                Amount.orZero(request.rewardCu(), "reward_cu"), request.expiresInSeconds());
     }
 
     private static int temperatureMilli(Double temperature) {

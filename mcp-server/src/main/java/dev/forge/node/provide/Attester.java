@@ -37,14 +37,19 @@ public final class Attester {
 
     public Attested attest(SignedWorkOrder signedOrder, Completion completion, long startedAt, long finishedAt,
                            WorkVerifier.ChainTip tip) {
+        return attest(signedOrder, completion.text().getBytes(StandardCharsets.UTF_8), completion.promptTokens(),
+                completion.completionTokens(), ChatRunner.finishReason(completion), startedAt, finishedAt, tip);
+    }
+
+    /** The same for any kind's output body (an eval's is its result bytes) and the run's token totals. */
+    public Attested attest(SignedWorkOrder signedOrder, byte[] output, int promptTokens, int completionTokens,
+                           String finishReason, long startedAt, long finishedAt, WorkVerifier.ChainTip tip) {
         var order = signedOrder.order();
-        byte[] output = completion.text().getBytes(StandardCharsets.UTF_8);
-        long tokens = (long) completion.promptTokens() + completion.completionTokens();
+        long tokens = (long) promptTokens + completionTokens;
         var attestation = new Attestation(signedOrder.digest(), provider, modelDigest, engine, order.replay(),
-                order.inputDigest(), Sha256.hash(output), completion.promptTokens(), completion.completionTokens(),
-                ChatRunner.finishReason(completion), pricePerKiloToken, Cu.cost(tokens, pricePerKiloToken), startedAt,
-                finishedAt, tip.nextIndex(), tip.lastDigest());
-        return new Attested(SignedAttestation.sign(attestation, key), output);
+                order.inputDigest(), Sha256.hash(output), promptTokens, completionTokens, finishReason, pricePerKiloToken,
+                Cu.cost(tokens, pricePerKiloToken), startedAt, finishedAt, tip.nextIndex(), tip.lastDigest());
+        return new Attested(SignedAttestation.sign(attestation, key), output.clone());
     }
 
     /** The most a run of {@code promptTokens} plus the order's max tokens can cost here. */

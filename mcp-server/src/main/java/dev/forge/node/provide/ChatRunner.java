@@ -114,6 +114,11 @@ public final class ChatRunner implements AutoCloseable {
     public Completion run(Prompt prompt, Replay replay) {
         var request = new GenerationRequest(prompt, replay.maxTokens(), replay.temperatureMilli() / 1000f, replay.seed(),
                 replay.stop());
+        return generate(request);
+    }
+
+    /** One generation exactly as requested: what {@link EvalRunner} runs each case with. */
+    public Completion generate(GenerationRequest request) {
         return model.generate(request, text -> { }, () -> false);
     }
 

@@ -96,7 +96,7 @@ public final class Provider implements AutoCloseable {
     private void offer(NodeLink node, ChatRunner runner) {
         node.call("offer", Map.of("model", runner.modelName(), "model_digest", HexFormat.of().formatHex(runner.modelDigest()),
                 "tier", runner.tier().name().toLowerCase(Locale.ROOT), "price_per_1k_cu", Cu.format(settings.pricePerKiloToken()),
-                "kinds", List.of("inference.chat.v1")));
+                "kinds", List.of("inference.chat.v1", "eval.v1")));
     }
 
     public String account() {

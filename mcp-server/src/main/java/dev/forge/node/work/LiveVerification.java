@@ -89,8 +89,13 @@ final class LiveVerification implements AutoCloseable {
 
     /** Checks one chain now (for an export's verdict). */
     Optional<LiveChecks.Result> recheck(String provider, long logIndex) {
+        return recheck(provider, logIndex, false);
+    }
+
+    /** Checks one chain now, and re-executes it when asked, as a round does when it draws re-execution. */
+    Optional<LiveChecks.Result> recheck(String provider, long logIndex, boolean reexecute) {
         return book.chains(provider).stream().filter(c -> c.logIndex() == logIndex).findFirst()
-                .map(chain -> live.recheck(chain, false));
+                .map(chain -> live.recheck(chain, reexecute));
     }
 
     ChainBook book() {

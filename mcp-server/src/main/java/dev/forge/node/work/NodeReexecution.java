@@ -1,18 +1,20 @@
 package dev.forge.node.work;
 
+import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.EvalInput;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.inference.ChatMessage;
-import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
 import dev.forge.inference.Prompt;
 import dev.forge.node.provide.ChatRunner;
+import dev.forge.node.provide.EvalRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -22,11 +24,13 @@ import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
- * Replays a chat order on the node's own engine, where it serves a model with the attested
- * {@link ModelDigest}: the order's prompt, max tokens, temperature, seed and stop. At the
- * lowest priority: one replay at a time, only while nobody waits for that model, and only
- * orders of at most {@value #MAX_REPLAY_TOKENS} tokens; otherwise the run is declined and the
- * check is inconclusive. The output body is the text's UTF-8 bytes, as a provider's is.
+ * Replays an order on the node's own engine, where it serves a model with the attested
+ * {@link ModelDigest}: a chat's prompt with the order's max tokens, temperature, seed and stop
+ * (the output body is the text's UTF-8 bytes, as a provider's is), or every case of an eval
+ * as {@link EvalRunner} runs it (the body is the eval result's bytes). At the lowest priority:
+ * one replay at a time, only while nobody waits for that model, and only orders of at most
+ * {@value #MAX_REPLAY_TOKENS} tokens (an eval: all its cases); otherwise the run is declined
+ * and the check is inconclusive.
  */
 public final class NodeReexecution implements Reexecution {
     static final int MAX_REPLAY_TOKENS = 512;
@@ -61,9 +65,9 @@ public final class NodeReexecution implements Reexecution {
 
     @Override
     public Run run(WorkOrder order, byte[] input) throws Exception {
-        if (order.kind() != WorkKind.INFERENCE_CHAT) throw new IllegalStateException("only chat orders are replayed here");
-        Replay replay = order.replay();
-        if (replay.maxTokens() > MAX_REPLAY_TOKENS) {
+        EvalInput eval = order.kind() == WorkKind.EVAL ? EvalInput.decode(input) : null;
+        long tokens = eval == null ? order.replay().maxTokens() : eval.maxTokens();
+        if (tokens > MAX_REPLAY_TOKENS) {
             throw new IllegalStateException("orders of more than " + MAX_REPLAY_TOKENS + " tokens are not replayed here");
         }
         String model = models().get(HexFormat.of().formatHex(order.modelDigest()));
@@ -73,14 +77,22 @@ public final class NodeReexecution implements Reexecution {
             throw new IllegalStateException("the node is busy; replays wait for an idle moment");
         }
         try {
-            Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
-            var request = new GenerationRequest(prompt, replay.maxTokens(), replay.temperature(), replay.seed(), replay.stop());
-            Completion completion = engine.generate(model, request, text -> { }, () -> false);
+            EvalRunner.Generator generate = request -> engine.generate(model, request, text -> { }, () -> false);
+            byte[] output = eval == null ? chat(order, input, generate) : EvalRunner.run(eval, Sha256.hash(input), order.replay(),
+                    generate).output();
             // Described as a provider describes its run, so that the same kernel path compares equal.
-            return new Run(completion.text().getBytes(StandardCharsets.UTF_8), ChatRunner.describe(engine.slot(model).model()));
+            return new Run(output, ChatRunner.describe(engine.slot(model).model()));
         } finally {
             one.release();
         }
+    }
+
+    /** A chat's output body: the text's UTF-8 bytes. */
+    private static byte[] chat(WorkOrder order, byte[] input, EvalRunner.Generator generate) {
+        Replay replay = order.replay();
+        Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
+        var request = new GenerationRequest(prompt, replay.maxTokens(), replay.temperature(), replay.seed(), replay.stop());
+        return generate.generate(request).text().getBytes(StandardCharsets.UTF_8);
     }
 
     static Prompt prompt(ChatRequest request) {

@@ -46,6 +46,21 @@ public final class WorkCalls {
                                   long expiresInSeconds) {
     }
 
+    /** One case of an eval: the prompt run, and the answer that scores its output. */
+    public record EvalCase(String prompt, String expected) {
+    }
+
+    /**
+     * An eval order the node signs for the caller with the key it keeps for it: its cases become
+     * the {@code forge/eval-input/v1} body, and the order's max tokens is cases × {@code maxTokensPerCase}.
+     *
+     * @param scoring "exact" or "contains"
+     */
+    public record SubmitEval(String model, String tier, String provider, String scoring, int maxTokensPerCase,
+                             List<EvalCase> cases, int temperatureMilli, long seed, List<String> stop, long maxCost, long reward,
+                             long expiresInSeconds) {
+    }
+
     public record Submitted(long orderId, String orderDigest, String state, long held, long expiresAt) {
     }
 

@@ -15,6 +15,7 @@ import dev.forge.economy.market.Market;
 import dev.forge.economy.work.AttestationExport;
 import dev.forge.economy.work.ChainBook;
 import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.EvalInput;
 import dev.forge.economy.work.Check;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
@@ -178,22 +179,56 @@ public final class WorkService implements AutoCloseable {
      */
     public Submitted submitCustodial(Actor actor, SubmitCustodial request, String approvalId) {
         String agent = agentOf(actor);
-        Ed25519.KeyPair key = custodialKeys.apply(agent).orElseThrow(() -> WorkRefusal.INVALID_ARGUMENT.refuse(
-                agent + " has no key in the node's custody; sign the order yourself"));
-        WorkRefusal.require(request.model().isEmpty() != request.tier().isEmpty(), WorkRefusal.INVALID_ARGUMENT,
-                "name a model or a tier, not both");
-        String tier = request.tier().isEmpty() ? "" : ProviderRegistry.tier(request.tier()).name().toLowerCase(Locale.ROOT);
-        byte[] digest = request.model().isEmpty() ? new byte[Sha256.SIZE] : providers.offeredDigest(request.model(), request.provider());
+        Ed25519.KeyPair key = custodialKey(agent);
+        String tier = tierOf(request.model(), request.tier());
         var withTier = new SubmitCustodial(request.model(), tier, request.provider(), request.messages(), request.maxTokens(),
                 request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
                 request.expiresInSeconds());
-        CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digest, audience, clock.millis(), key);
+        CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digestOf(request.model(), request.provider()), audience,
+                clock.millis(), key);
+        return custody(actor, built, CustodialOrder.argumentsDigest(withTier), approvalId);
+    }
+
+    /**
+     * An eval order the node signs in custody for the caller: its prompts and their expected
+     * answers become the eval input; otherwise as {@link #submitCustodial} (the safety pipeline,
+     * the budget charged the most it can cost).
+     */
+    public Submitted submitEval(Actor actor, SubmitEval request, String approvalId) {
+        String agent = agentOf(actor);
+        Ed25519.KeyPair key = custodialKey(agent);
+        String tier = tierOf(request.model(), request.tier());
+        var withTier = new SubmitEval(request.model(), tier, request.provider(), request.scoring(), request.maxTokensPerCase(),
+                request.cases(), request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
+                request.expiresInSeconds());
+        CustodialOrder.Built built = CustodialEval.build(agent, withTier, digestOf(request.model(), request.provider()), audience,
+                clock.millis(), key);
+        return custody(actor, built, CustodialEval.argumentsDigest(withTier), approvalId);
+    }
+
+    private Ed25519.KeyPair custodialKey(String agent) {
+        return custodialKeys.apply(agent).orElseThrow(() -> WorkRefusal.INVALID_ARGUMENT.refuse(
+                agent + " has no key in the node's custody; sign the order yourself"));
+    }
+
+    /** The tier's name as orders write it, or "" for a model; exactly one is named. */
+    private static String tierOf(String model, String tier) {
+        WorkRefusal.require(model.isEmpty() != tier.isEmpty(), WorkRefusal.INVALID_ARGUMENT, "name a model or a tier, not both");
+        return tier.isEmpty() ? "" : ProviderRegistry.tier(tier).name().toLowerCase(Locale.ROOT);
+    }
+
+    private byte[] digestOf(String model, String provider) {
+        return model.isEmpty() ? new byte[Sha256.SIZE] : providers.offeredDigest(model, provider);
+    }
+
+    /** A custodial order through the safety pipeline, held once it passes. */
+    private Submitted custody(Actor actor, CustodialOrder.Built built, String argumentsDigest, String approvalId) {
         check(built.order(), built.input());
         WorkOrder order = built.order().order();
-        var spend = new SpendRequest(agent, ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
-                "work:" + HEX.formatHex(order.nonce()), CustodialOrder.argumentsDigest(withTier));
+        var spend = new SpendRequest(order.buyer(), ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
+                "work:" + HEX.formatHex(order.nonce()), argumentsDigest);
         Spend opened = new SpendGate(pipeline).open(actor, spend, approvalId, null);
-        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), agent));
+        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), order.buyer()));
     }
 
     /** The checks every order passes, however it was signed. */
@@ -206,6 +241,19 @@ public final class WorkService implements AutoCloseable {
         require(order.openToAny() || store.agentOfAccount(order.provider()).isPresent(), WorkRefusal.UNKNOWN_PROVIDER,
                 "the order names " + order.provider() + ", which is no registered provider here");
         if (order.kind() == WorkKind.INFERENCE_CHAT) chatRequest(order, input);
+        if (order.kind() == WorkKind.EVAL) evalInput(order, input);
+    }
+
+    /** An eval order's input is a valid eval whose cases fit within the order's max tokens. */
+    private static void evalInput(WorkOrder order, byte[] input) {
+        EvalInput eval;
+        try {
+            eval = EvalInput.decode(input);
+        } catch (WorkException e) {
+            throw WorkRefusal.EVAL_INPUT_INVALID.refuse("the input is no forge/eval-input/v1: " + e.getMessage());
+        }
+        require(eval.maxTokens() <= order.replay().maxTokens(), WorkRefusal.EVAL_INPUT_INVALID, eval.cases().size() + " cases of "
+                + eval.maxTokensPerCase() + " tokens exceed the order's max_tokens " + order.replay().maxTokens());
     }
 
     /** The ledger holds the order's most cost plus reward; the node keeps its input for providers. */
@@ -284,7 +332,8 @@ public final class WorkService implements AutoCloseable {
         SignedAttestation attestation = decodeAttestation(request.attestation());
         Optional<Delivered> again = repeatedDelivery(orderId, attestation, request.output());
         if (again.isPresent()) return again.get();
-        Verification verification = ArrivalChecks.run(accepted.signed(), attestation, request.output(), orderKey(accepted),
+        Verification verification = ArrivalChecks.run(accepted.signed(), attestation, store.input(orderId).orElseThrow(),
+                request.output(), orderKey(accepted),
                 Ed25519.PublicKey.decode(key.publicKey()), key.account(), context(orderId, key.account()));
         if (!verification.verified()) throw refused(orderId, key.account(), attestation, verification);
         SettledWork settled;
@@ -408,6 +457,18 @@ public final class WorkService implements AutoCloseable {
         var statementEnvelope = AttestationExport.envelope(statement, nodeKey);
         return new Export(orderId, statementEnvelope.json(), AttestationExport.envelope(verdict, nodeKey).json(),
                 verification.verified() ? "PASSED" : "FAILED", statementEnvelope.keyId());
+    }
+
+    /**
+     * Checks a settled order's chain again now with re-execution on this node's engine, as a live
+     * round does for the share it draws (docs/verification.md); the result stands in the book.
+     * Empty when the order is not a paid chain here. For this node's own tests and audits.
+     */
+    Optional<Verification> reexecuteNow(long orderId) {
+        Optional<byte[]> settlement = store.settlement(orderId);
+        if (settlement.isEmpty()) return Optional.empty();
+        var a = SignedAttestation.decode(settlement.get()).attestation();
+        return live.recheck(a.provider(), a.logIndex(), true).map(r -> r.verification());
     }
 
     // ---- expiry ----
