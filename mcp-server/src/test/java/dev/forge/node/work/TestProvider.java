@@ -29,12 +29,18 @@ public final class TestProvider {
 
     /** What the provider would attest for {@code output}: tokens at {@code pricePerKilo} µCU per 1,000. */
     public Attestation attest(byte[] orderBytes, String output, int promptTokens, int completionTokens, long pricePerKilo) {
+        return attest(orderBytes, output.getBytes(StandardCharsets.UTF_8), promptTokens, completionTokens, pricePerKilo, ENGINE);
+    }
+
+    /** The same for any output body, run (as it states) on {@code engine}. */
+    public Attestation attest(byte[] orderBytes, byte[] output, int promptTokens, int completionTokens, long pricePerKilo,
+                              Engine engine) {
         SignedWorkOrder signed = SignedWorkOrder.decode(orderBytes);
         WorkOrder order = signed.order();
         long now = System.currentTimeMillis();
         long amount = Cu.cost((long) promptTokens + completionTokens, pricePerKilo);
-        return new Attestation(signed.digest(), account, order.modelDigest(), ENGINE, order.replay(), order.inputDigest(),
-                Sha256.hash(output.getBytes(StandardCharsets.UTF_8)), promptTokens, completionTokens, "stop", pricePerKilo, amount,
+        return new Attestation(signed.digest(), account, order.modelDigest(), engine, order.replay(), order.inputDigest(),
+                Sha256.hash(output), promptTokens, completionTokens, "stop", pricePerKilo, amount,
                 now - 5, Math.min(now, order.expiresAt()), tip.nextIndex(), tip.lastDigest());
     }
 
