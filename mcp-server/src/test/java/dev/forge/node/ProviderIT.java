@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.EvalResult;
 import io.modelcontextprotocol.client.McpSyncClient;
 import java.io.IOException;
 import java.net.URI;
@@ -136,7 +137,10 @@ class ProviderIT {
             String provider = i == 4 ? "" : i % 2 == 0 ? first.account() : second.account();
             orders.add(submit(prompts[i], provider, i % 2 == 0 ? "0.25" : "0"));
         }
+        long eval = submitEval(first.account());
+        orders.add(eval);
         Map<Long, JsonNode> settled = awaitSettled(orders);
+        checkEval(settled.get(eval));
 
         // The bodies each attestation names are served by the provider that ran it, and match their digests.
         Map<Long, byte[][]> bodies = new HashMap<>();
@@ -316,6 +320,44 @@ class ProviderIT {
         if (!reward.equals("0")) args.put("reward_cu", reward);
         args.put("expires_in_seconds", 600);
         return call("submit_order", args).path("order_id").asLong();
+    }
+
+    /** An eval of two prompts, the node writing and signing it (submit_eval), for one provider. */
+    private static long submitEval(String provider) {
+        Map<String, Object> args = new LinkedHashMap<>();
+        args.put("model", "stories260K");
+        args.put("provider", provider);
+        args.put("prompts", List.of(Map.of("prompt", "Once upon a time", "expected", " "),
+                Map.of("prompt", "The little dog", "expected", "no story has this")));
+        args.put("max_tokens_per_prompt", 12);
+        args.put("max_cost_cu", "1");
+        args.put("expires_in_seconds", 600);
+        return call("submit_eval", args).path("order_id").asLong();
+    }
+
+    /** The eval's output is its forge/eval-result/v1, every digest, flag and the score as its outputs give them. */
+    private static void checkEval(JsonNode status) {
+        byte[] output = decode(status.path("output").asText());
+        EvalResult result = EvalResult.decode(output);
+        var a = ThirdPartyVerifier.attestation(decode(status.path("attestation").asText()));
+        assertArrayEquals(a.inputDigest(), result.inputDigest(), "the result answers the ordered input");
+        assertEquals(2, result.outcomes().size());
+        String[] expected = {" ", "no story has this"};
+        int passed = 0;
+        long tokens = 0;
+        for (int i = 0; i < 2; i++) {
+            var o = result.outcomes().get(i);
+            assertArrayEquals(ThirdPartyVerifier.sha256(o.output().getBytes(java.nio.charset.StandardCharsets.UTF_8)), o.outputDigest());
+            assertEquals(o.output().contains(expected[i]), o.passed(), "case " + i + ": " + o.output());
+            assertTrue(o.completionTokens() >= 0 && o.completionTokens() <= 12, o.toString());
+            passed += o.passed() ? 1 : 0;
+            tokens += o.completionTokens();
+        }
+        assertEquals(passed, result.passed());
+        assertEquals(passed * 500_000, result.scorePpm());
+        assertEquals(tokens, a.completionTokens(), "the attestation states the cases' tokens");
+        assertTrue(result.outcomes().get(0).passed(), "a story has a space: " + result.outcomes().get(0).output());
+        assertTrue(!result.outcomes().get(1).passed());
     }
 
     private static Map<Long, JsonNode> awaitSettled(List<Long> orders) throws Exception {
