@@ -84,7 +84,7 @@ class McpHttpTest {
         try (McpClient client = client(agent("lister"), new ArrayList<>())) {
             Set<String> names = client.listTools().stream().map(ToolSpecification::name).collect(Collectors.toSet());
             assertEquals(Set.of("balance", "pricing", "chat", "route", "borrow", "repay", "kill", "trades", "network",
-                    "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety", "register_key", "submit_order",
+                    "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety", "register_key", "submit_order", "submit_eval",
                     "open_orders", "take_order", "deliver", "order_status", "verify"), names);
             ToolSpecification chat = client.listTools().stream().filter(t -> t.name().equals("chat")).findFirst().orElseThrow();
             assertTrue(chat.description().contains("held first"), chat.description());

@@ -366,7 +366,8 @@ class ProviderIT {
             for (long id : orders) {
                 if (settled.containsKey(id)) continue;
                 JsonNode status = call("order_status", Map.of("order_id", id));
-                if (status.path("state").asText().equals("settled")) settled.put(id, status);
+                // The ledger settles before the node stores the attestation: wait for both.
+                if (status.path("state").asText().equals("settled") && status.hasNonNull("attestation")) settled.put(id, status);
             }
             if (settled.size() < orders.size()) Thread.sleep(500);
         }

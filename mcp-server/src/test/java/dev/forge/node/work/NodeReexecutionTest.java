@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.EvalInput;
+import dev.forge.economy.work.EvalResult;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Replay;
@@ -53,8 +55,46 @@ class NodeReexecutionTest {
         assertFalse(new NodeReexecution(() -> null).has(new byte[Sha256.SIZE]), "before the engine opens, nothing is held");
     }
 
+    @Test
+    void anEvalReplayRunsEveryCaseAsOrderedAndScoresItsOutputs() throws Exception {
+        try (var engine = new InferenceEngine(Files.createTempDirectory("forge-replay"), 4)) {
+            engine.load("stories260K", TestModel.folder());
+            var replays = new NodeReexecution(() -> engine);
+            byte[] digest = ModelDigest.of(TestModel.folder());
+            var eval = new EvalInput(EvalInput.Scoring.CONTAINS, 10, List.of(new EvalInput.Case("Once upon a time", " "),
+                    new EvalInput.Case("The little dog", "no story has this")));
+            byte[] input = eval.encode();
+            var replay = new Replay(20, 0, 0, List.of());
+            Reexecution.Run run = replays.run(order(WorkKind.EVAL, digest, input, replay), input);
+            EvalResult result = EvalResult.decode(run.output());
+            assertArrayEquals(Sha256.hash(input), result.inputDigest());
+            for (int i = 0; i < 2; i++) {
+                var c = eval.cases().get(i);
+                var direct = engine.generate("stories260K", new GenerationRequest(new Prompt.Text(c.prompt()), 10, 0, 0, List.of()),
+                        t -> { }, () -> false);
+                var outcome = result.outcomes().get(i);
+                assertEquals(direct.text(), outcome.output(), "case " + i + " as a text prompt of 10 tokens");
+                assertEquals(direct.completionTokens(), outcome.completionTokens());
+                assertEquals(direct.text().contains(c.expected()), outcome.passed());
+            }
+            assertEquals(result.passed() * 500_000, result.scorePpm());
+            assertArrayEquals(run.output(), replays.run(order(WorkKind.EVAL, digest, input, replay), input).output(),
+                    "greedy: the same result bytes again");
+
+            var big = new EvalInput(EvalInput.Scoring.EXACT, NodeReexecution.MAX_REPLAY_TOKENS, eval.cases());
+            byte[] bigInput = big.encode();
+            var bigReplay = new Replay(2 * NodeReexecution.MAX_REPLAY_TOKENS, 0, 0, List.of());
+            assertThrows(IllegalStateException.class, () -> replays.run(order(WorkKind.EVAL, digest, bigInput, bigReplay), bigInput),
+                    "an eval of more than 512 tokens in all is not replayed");
+        }
+    }
+
     private static WorkOrder order(byte[] digest, byte[] input, Replay replay) {
-        return new WorkOrder("buyer", "", WorkKind.INFERENCE_CHAT, "stories260K", digest, "", Sha256.hash(input), replay, 1_000_000,
+        return order(WorkKind.INFERENCE_CHAT, digest, input, replay);
+    }
+
+    private static WorkOrder order(WorkKind kind, byte[] digest, byte[] input, Replay replay) {
+        return new WorkOrder("buyer", "", kind, "stories260K", digest, "", Sha256.hash(input), replay, 1_000_000,
                 0, new byte[16], "node:test", System.currentTimeMillis() + 600_000, WorkOrder.Signer.BUYER);
     }
 }

@@ -15,6 +15,7 @@ import dev.forge.economy.ledger.TransferRequest;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.Attestation;
 import dev.forge.economy.work.ChatRequest;
+import dev.forge.economy.work.EvalInput;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.SignedAttestation;
@@ -367,6 +368,41 @@ class WorkOrdersTest {
         assertEquals(10_000_000 - paid, available(account));
         assertEquals(paid, balance(ivyProvider.account));
         assertEquals("settled", ok(sid, "order_status", Map.of("order_id", id)).get("state"), "the buyer's agent sees it");
+    }
+
+    @Test
+    void aBuyerSignsItsOwnEvalOrderAndAnInputThatIsNoEvalWithinItsTokensIsRefused() throws Exception {
+        Agent sam = agent("wo-sam");
+        Agent eve = agent("wo-eve");
+        provider(eve);
+        var buyerKey = Ed25519.generate();
+        Map<String, Object> key = ok(sam, "register_key", Map.of("public_key", TestProvider.base64(buyerKey.publicKey())));
+        String account = (String) key.get("account");
+        node.ledger().transfer(TransferRequest.single("wo-sam-funds", sam.id(), account, 10_000_000, TransferCode.UNSPECIFIED));
+        byte[] input = new EvalInput(EvalInput.Scoring.CONTAINS, 8, List.of(new EvalInput.Case("Once upon a time", "girl"),
+                new EvalInput.Case("The little dog", "dog"))).encode();
+
+        byte[] chat = ChatRequest.text(MODEL, "Once upon a time", new Replay(16, 0, 0, List.of())).bytes();
+        assertEquals("eval_input_invalid", refused(sam, "submit_order", evalOrder(buyerKey, account, chat, 16, (String) key.get("audience"))),
+                "a chat request is no eval input");
+        assertEquals("eval_input_invalid", refused(sam, "submit_order", evalOrder(buyerKey, account, input, 15, (String) key.get("audience"))),
+                "2 cases of 8 tokens need max_tokens 16");
+        assertEquals(10_000_000, available(account), "refused orders hold nothing");
+
+        long id = orderId(ok(sam, "submit_order", evalOrder(buyerKey, account, input, 16, (String) key.get("audience"))));
+        assertEquals(10_000_000 - 1_000_000, available(account));
+        Map<String, Object> listed = listed(eve, id);
+        assertEquals(WorkKind.EVAL, SignedWorkOrder.decode(Base64.getDecoder().decode((String) listed.get("order"))).order().kind());
+        assertEquals(TestProvider.base64(input), listed.get("input"), "providers get the eval input as signed");
+    }
+
+    private Map<String, Object> evalOrder(Ed25519.KeyPair key, String buyer, byte[] input, int maxTokens, String audience) {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        var order = new WorkOrder(buyer, "", WorkKind.EVAL, MODEL, ModelDigest.of(TestModel.folder()), "", Sha256.hash(input),
+                new Replay(maxTokens, 0, 0, List.of()), 1_000_000, 0, nonce, audience, System.currentTimeMillis() + 600_000,
+                WorkOrder.Signer.BUYER);
+        return Map.of("order", TestProvider.base64(SignedWorkOrder.sign(order, key).encode()), "input", TestProvider.base64(input));
     }
 
     @Test
