@@ -129,6 +129,9 @@ class ToolSchemaTest {
                 "output", dev.forge.node.work.TestProvider.base64(output)));
         assertEquals("settled", answer(buyer, "order_status", Map.of("order_id", id)).get("state").asText());
         answer(buyer, "verify", Map.of("provider", provider.account));
+        answer(buyer, "submit_eval", Map.of("model", MODEL, "provider", provider.account, "prompts",
+                java.util.List.of(Map.of("prompt", "Once upon a time", "expected", "girl")), "max_tokens_per_prompt", 8,
+                "max_cost_cu", "1", "expires_in_seconds", 600));
     }
 
     JsonNode answer(McpSyncClient client, String tool, Map<String, Object> arguments) {
