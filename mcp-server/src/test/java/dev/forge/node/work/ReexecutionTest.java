@@ -99,6 +99,7 @@ class ReexecutionTest {
         long id = chatOrder(buyer, seller);
         SignedAttestation forged = deliver(seller, id, "a story the model never told".getBytes(StandardCharsets.UTF_8),
                 nodeEngine());
+        Map<String, Object> paid = ok(buyer, "verify", Map.of("provider", seller.provider().account));
 
         Verification rerun = node.work().reexecuteNow(id).orElseThrow();
         Check reexecution = check(rerun, "reexecution");
@@ -109,6 +110,10 @@ class ReexecutionTest {
         assertEquals(1, ((Number) rate.get("checked")).intValue(), rate.toString());
         assertEquals(0, ((Number) rate.get("passed")).intValue());
         assertTrue(((Number) rate.get("rate_ppm")).longValue() < 500_000, "below the prior a new provider stands at: " + rate);
+        if (((Number) paid.get("passed")).intValue() == 1) { // unless the arrival check drew re-execution itself (10%)
+            assertTrue(((Number) rate.get("rate_ppm")).longValue() < ((Number) paid.get("rate_ppm")).longValue(),
+                    "the rate drops from " + paid + " to " + rate);
+        }
         assertTrue(((String) rate.get("text")).startsWith("0.0% of 1 chains verifiable"), rate.toString());
         @SuppressWarnings("unchecked")
         var failure = ((List<Map<String, Object>>) rate.get("failures")).getFirst();
@@ -175,6 +180,18 @@ class ReexecutionTest {
         assertEquals(0, ((Number) rate.get("passed")).intValue(), rate.toString());
         assertTrue(((Number) rate.get("rate_ppm")).longValue() < 500_000, rate.toString());
         var codes = ((List<?>) rate.get("failures")).stream().map(f -> ((Map<?, ?>) f).get("code")).toList();
+
+        // The same invented eval stated as run on another kernel path proves nothing: its chain still verifies.
+        long other = evalOrder(buyer, seller);
+        Engine node = nodeEngine();
+        deliver(seller, other, EvalResult.of(Sha256.hash(inputs.get(other)), invented.outcomes()).encode(), new Engine(node.engine(),
+                node.engineVersion(), node.kernel().equals("native") ? "panama" : "native", node.workingType(), node.forgeVersion(),
+                node.hardware()), 9, 7);
+        Verification otherRerun = this.node.work().reexecuteNow(other).orElseThrow();
+        assertEquals("kernel_differs", check(otherRerun, "reexecution").code(), otherRerun.toString());
+        assertTrue(otherRerun.verified(), otherRerun.toString());
+        assertEquals(1, ((Number) ok(buyer, "verify", Map.of("provider", seller.provider().account)).get("passed")).intValue(),
+                "the second chain passes, the first still fails");
         // Newest first: the chain as it fails now (also on arrival, when that check drew re-execution), the refusal before.
         assertEquals("output_differs", codes.getFirst(), codes.toString());
         assertEquals("eval_score_mismatch", codes.getLast(), codes.toString());
