@@ -52,6 +52,8 @@ public final class TinyLlama {
     public static final Shape LARGE = new Shape(128, 8, 4, 512, 4);
     public static final int VOCABULARY = 512;
     public static final int CONTEXT = 2048;
+    /** A tool caller's context: its prompts carry tools' JSON schemas, about one token a character. */
+    public static final int TOOL_CALLER_CONTEXT = 16_384;
 
     public static final String STORY_PROMPT = "Once upon a time";
     public static final String STORY = " there was a tiny forge in the café.";
@@ -227,7 +229,7 @@ public final class TinyLlama {
         c.put("num_attention_heads", shape.heads());
         c.put("num_key_value_heads", shape.kvHeads());
         c.put("num_hidden_layers", shape.layers());
-        c.put("max_position_embeddings", CONTEXT);
+        c.put("max_position_embeddings", context());
         c.put("rms_norm_eps", 1e-5);
         c.put("vocab_size", VOCABULARY);
         c.put("bos_token_id", id("<s>"));
@@ -279,10 +281,14 @@ public final class TinyLlama {
         c.put("unk_token", "<unk>");
         c.put("add_bos_token", true);
         if (style == Style.BYTE_FALLBACK) c.put("legacy", false); // byte-level configs (Llama 3, Qwen) have none
-        c.put("model_max_length", CONTEXT);
+        c.put("model_max_length", context());
         c.put("tokenizer_class", "LlamaTokenizer");
         c.put("chat_template", CHAT_TEMPLATE);
         return c;
+    }
+
+    private int context() {
+        return tool == null ? CONTEXT : TOOL_CALLER_CONTEXT;
     }
 
     // Residual dimensions with a fixed meaning, above the state dimensions; a tool caller has two more.
