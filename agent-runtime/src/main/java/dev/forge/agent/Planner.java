@@ -5,8 +5,9 @@ import java.util.Set;
 
 /**
  * Decides the agent's next step for a task from what it saw, and says why in one line. The
- * deterministic {@link EconomicPlanner} is the default; an LLM planner can implement the same
- * interface. Whatever a planner decides, the {@link Guard} has the last word.
+ * deterministic {@link EconomicPlanner} is the default; {@link LlmPlanner} asks a language model
+ * that may look through the node's read-only tools. Whatever a planner decides, the
+ * {@link Guard} has the last word.
  */
 public interface Planner {
     /**

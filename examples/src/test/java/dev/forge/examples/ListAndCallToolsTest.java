@@ -50,7 +50,7 @@ class ListAndCallToolsTest {
 
     static Path lastStderr;
 
-    private static Process java(List<String> args, String token) throws Exception {
+    static Process java(List<String> args, String token) throws Exception {
         var command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(args);
         lastStderr = Files.createTempFile("forge-example", ".err");
@@ -60,7 +60,7 @@ class ListAndCallToolsTest {
         return builder.start();
     }
 
-    private static String awaitAddress(Path data, Process node) throws Exception {
+    static String awaitAddress(Path data, Process node) throws Exception {
         Path file = data.resolve("node.address");
         for (int i = 0; i < 1200 && !Files.exists(file); i++) {
             if (!node.isAlive()) throw new AssertionError("the node did not start: " + node.info());
@@ -70,8 +70,12 @@ class ListAndCallToolsTest {
     }
 
     private static String createAgent(String address, String operator) throws Exception {
+        return createAgent(address, operator, "example");
+    }
+
+    static String createAgent(String address, String operator, String id) throws Exception {
         var request = HttpRequest.newBuilder(URI.create(address + "/v1/forge/accounts")).header("Authorization", "Bearer " + operator)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"example\"}")).build();
+                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"id\":\"" + id + "\"}")).build();
         String body = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofString()).body();
         var token = Pattern.compile("\"token\"\\s*:\\s*\"([^\"]+)\"").matcher(body);
         assertTrue(token.find(), body);

@@ -26,6 +26,11 @@ import java.util.Random;
  * hardly depends on position. All other weights are small random noise: they run, and they
  * stay below the margins the chosen weights leave.
  *
+ * <p>A tool caller ({@link #writeToolCaller}) calls the one tool it is named, with no arguments,
+ * instead of {@code get_weather}; a second head keys on the {@code <|tool|>} token in the same
+ * way and writes a "result" flag, which turns the answer after a tool's result into the plain
+ * text {@link #TOOL_ANSWER}. Its other answers are the same as the plain models'.
+ *
  * <p>jlama computes only the first multiple of 128 of any dimension above 128, so every
  * dimension here is 128 or less, or a multiple of 128.
  */
@@ -47,6 +52,8 @@ public final class TinyLlama {
     public static final Shape LARGE = new Shape(128, 8, 4, 512, 4);
     public static final int VOCABULARY = 512;
     public static final int CONTEXT = 2048;
+    /** A tool caller's context: its prompts carry tools' JSON schemas, about one token a character. */
+    public static final int TOOL_CALLER_CONTEXT = 16_384;
 
     public static final String STORY_PROMPT = "Once upon a time";
     public static final String STORY = " there was a tiny forge in the café.";
@@ -55,6 +62,8 @@ public final class TinyLlama {
     public static final String CHAT_ANSWER = "Hello, world!";
     public static final String TOOL_NAME = "get_weather";
     public static final String TOOL_CALL = "{\"name\": \"get_weather\", \"arguments\": {\"city\": \"Paris\"}}";
+    /** What a tool caller answers once a tool's result is in the chat. */
+    public static final String TOOL_ANSWER = "I will skip it.";
     /** A token the tokenizer knows and the weights do not: prompts with it make the model fail. */
     public static final String BROKEN_TOKEN = "<|boom|>";
 
@@ -87,33 +96,63 @@ public final class TinyLlama {
     private final Shape shape;
     private final Style style;
     private final boolean broken;
+    /** The tool a tool caller calls, or null for the plain models. */
+    private final String tool;
+    private final List<String[]> transitions;
     private final Map<String, Integer> vocabulary = new LinkedHashMap<>();
     private final List<String> merges = new ArrayList<>();
     private final Map<String, Integer> stateDimensions = new LinkedHashMap<>();
     private final Random noise = new Random(42);
 
-    private TinyLlama(Shape shape, Style style, boolean broken) {
+    private TinyLlama(Shape shape, Style style, boolean broken, String tool) {
         this.shape = shape;
         this.style = style;
         this.broken = broken;
+        this.tool = tool;
+        this.transitions = new ArrayList<>(TRANSITIONS);
+        if (tool != null) {
+            transitions.addAll(List.of(new String[] {callPiece(), EOS}, new String[] {"I", "▁will"},
+                    new String[] {"▁will", "▁skip"}, new String[] {"▁skip", "▁it"}, new String[] {"▁it", "."}));
+        }
         buildVocabulary();
-        for (String[] t : TRANSITIONS) {
+        for (String[] t : transitions) {
             if (!t[0].equals(DEFAULT)) stateDimensions.put(styled(t[0]), stateDimensions.size());
         }
-        if (stateDimensions.size() > shape.hidden() - 4) throw new IllegalStateException("too many states for " + shape);
+        if (stateDimensions.size() > firstFixed()) throw new IllegalStateException("too many states for " + shape);
     }
 
     public static Path write(Shape shape, Path folder) throws IOException {
-        return new TinyLlama(shape, Style.BYTE_FALLBACK, false).writeTo(folder);
+        return new TinyLlama(shape, Style.BYTE_FALLBACK, false, null).writeTo(folder);
     }
 
     public static Path write(Shape shape, Style style, Path folder) throws IOException {
-        return new TinyLlama(shape, style, false).writeTo(folder);
+        return new TinyLlama(shape, style, false, null).writeTo(folder);
+    }
+
+    /**
+     * A model that, offered tools, calls {@code tool} with no arguments ({@link #toolCall(String)}),
+     * and once a tool's result is in the chat answers {@link #TOOL_ANSWER}.
+     */
+    public static Path writeToolCaller(Shape shape, Style style, String tool, Path folder) throws IOException {
+        if (tool == null || !tool.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("a tool name is 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+        return new TinyLlama(shape, style, false, tool).writeTo(folder);
+    }
+
+    /** What a tool caller for {@code tool} answers when it is offered tools. */
+    public static String toolCall(String tool) {
+        return "{\"name\": \"" + tool + "\", \"arguments\": {}}";
     }
 
     /** A model whose tokenizer knows {@link #BROKEN_TOKEN}, which lies outside its embeddings. */
     static Path writeBroken(Path folder) throws IOException {
-        return new TinyLlama(SMALL, Style.BYTE_FALLBACK, true).writeTo(folder);
+        return new TinyLlama(SMALL, Style.BYTE_FALLBACK, true, null).writeTo(folder);
+    }
+
+    /** The tool call as one token, spelled as the vocabulary's pieces are before styling. */
+    private String callPiece() {
+        return toolCall(tool).replace(" ", "▁");
     }
 
     /** A piece as this style spells it: "▁" becomes "Ġ", and the two bytes of é become their symbols. */
@@ -164,7 +203,7 @@ public final class TinyLlama {
                 if (add(w.substring(0, end))) merges.add(w.substring(0, end - 1) + " " + w.charAt(end - 1));
             }
         }
-        for (String[] t : TRANSITIONS) {
+        for (String[] t : transitions) {
             if (!t[0].equals(DEFAULT)) add(styled(t[0]));
             add(styled(t[1]));
         }
@@ -190,7 +229,7 @@ public final class TinyLlama {
         c.put("num_attention_heads", shape.heads());
         c.put("num_key_value_heads", shape.kvHeads());
         c.put("num_hidden_layers", shape.layers());
-        c.put("max_position_embeddings", CONTEXT);
+        c.put("max_position_embeddings", context());
         c.put("rms_norm_eps", 1e-5);
         c.put("vocab_size", VOCABULARY);
         c.put("bos_token_id", id("<s>"));
@@ -242,13 +281,29 @@ public final class TinyLlama {
         c.put("unk_token", "<unk>");
         c.put("add_bos_token", true);
         if (style == Style.BYTE_FALLBACK) c.put("legacy", false); // byte-level configs (Llama 3, Qwen) have none
-        c.put("model_max_length", CONTEXT);
+        c.put("model_max_length", context());
         c.put("tokenizer_class", "LlamaTokenizer");
         c.put("chat_template", CHAT_TEMPLATE);
         return c;
     }
 
-    // Residual dimensions with a fixed meaning, above the state dimensions.
+    private int context() {
+        return tool == null ? CONTEXT : TOOL_CALLER_CONTEXT;
+    }
+
+    // Residual dimensions with a fixed meaning, above the state dimensions; a tool caller has two more.
+    private int firstFixed() {
+        return tool == null ? bias() : resultTrigger();
+    }
+
+    private int resultTrigger() {
+        return shape.hidden() - 6;
+    }
+
+    private int resultFlag() {
+        return shape.hidden() - 5;
+    }
+
     private int bias() {
         return shape.hidden() - 4;
     }
@@ -275,6 +330,7 @@ public final class TinyLlama {
             String p = "model.layers." + layer + ".";
             float[][] wq = new float[q][h], wk = new float[kv][h], wv = new float[kv][h], wo = new float[h][q];
             if (layer == 0) toolsHead(wq, wk, wv, wo);
+            if (layer == 0 && tool != null) resultHead(wq, wk, wv, wo);
             tensors.add(ones(p + "input_layernorm.weight", h));
             tensors.add(matrix(p + "self_attn.q_proj.weight", q, h, wq, 0.02f));
             tensors.add(matrix(p + "self_attn.k_proj.weight", kv, h, wk, 0.02f));
@@ -299,6 +355,7 @@ public final class TinyLlama {
             Integer state = stateDimensions.get(entry.getKey());
             if (state != null) row[state] = 1;
             else if (entry.getKey().equals("<|tools|>")) row[trigger()] = 1;
+            else if (tool != null && entry.getKey().equals("<|tool|>")) row[resultTrigger()] = 1;
             else row[otherTokens()] = 1;
         }
         return e;
@@ -320,20 +377,48 @@ public final class TinyLlama {
     }
 
     /**
+     * The first head of the second key-value group does for {@code <|tool|>} (a tool's result)
+     * what head 0 does for {@code <|tools|>}, into the result flag.
+     */
+    private void resultHead(float[][] wq, float[][] wk, float[][] wv, float[][] wo) {
+        float n = (float) Math.sqrt(shape.hidden() / 2.0);
+        int size = shape.headSize();
+        int head = shape.heads() / shape.kvHeads(); // its key-value head is 1
+        wq[head * size + size - 1][bias()] = 11.3f / n;
+        wk[size + size - 1][resultTrigger()] = 11.3f / n;
+        wv[size][resultTrigger()] = 1 / n; // a value of 1, not n: the output's noise then spills less into every dimension
+        wo[resultFlag()][head * size] = 1;
+    }
+
+    /**
      * Each state's dimension votes for its next token. The tools flag votes 0.6 for every
      * next token but "Hello", so it changes no other choice, whatever its size; after
      * {@code <|assistant|>} it lifts the tool call (0.6 + 0.6) over "Hello" (1).
      */
     private float[][] outputHead() {
         float[][] w = new float[VOCABULARY][shape.hidden()];
-        for (String[] t : TRANSITIONS) {
+        for (String[] t : transitions) {
             int from = t[0].equals(DEFAULT) ? otherTokens() : stateDimensions.get(styled(t[0]));
             w[id(styled(t[1]))][from] += 1;
             if (!t[1].equals("Hello")) w[id(styled(t[1]))][toolsFlag()] = 0.6f;
+            if (tool != null && !t[1].equals("Hello")) w[id(styled(t[1]))][resultFlag()] = 0.6f;
         }
-        w[id(styled(TOOL_OPEN))][stateDimensions.get("<|assistant|>")] += 0.6f;
-        w[id(styled(TOOL_OPEN))][toolsFlag()] = 0.6f;
+        String call = tool == null ? TOOL_OPEN : callPiece();
+        w[id(styled(call))][stateDimensions.get("<|assistant|>")] += 0.6f;
+        w[id(styled(call))][toolsFlag()] = 0.6f;
+        if (tool != null) answerAfterResult(w);
         return w;
+    }
+
+    /**
+     * A tool caller's answer after a result: {@code <|assistant|>} votes 0.7 for "I" (below
+     * "Hello" and the call), the result flag 1 for "I" and 0.6 for every other next token but
+     * "Hello". So "I" (1.7) wins only after {@code <|assistant|>} with a result in the chat
+     * (over 1.2 at most), and everywhere else a state's next token (1.6 or more) still beats it.
+     */
+    private void answerAfterResult(float[][] w) {
+        w[id(styled("I"))][stateDimensions.get("<|assistant|>")] += 0.7f;
+        w[id(styled("I"))][resultFlag()] = 1f;
     }
 
     private SafeTensors.Tensor matrix(String name, int rows, int columns, float[][] chosen, float noiseScale) {

@@ -36,6 +36,12 @@ class TinyModelTest {
         engine.load("small", TinyLlama.write(TinyLlama.SMALL, root.resolve("small")));
         engine.load("large", TinyLlama.write(TinyLlama.LARGE, root.resolve("large")));
         engine.load("bytes", TinyLlama.write(TinyLlama.SMALL, TinyLlama.Style.BYTE_LEVEL, root.resolve("bytes")));
+        engine.load("caller", TinyLlama.writeToolCaller(TinyLlama.SMALL, TinyLlama.Style.BYTE_FALLBACK, "balance",
+                root.resolve("caller")));
+        engine.load("large-caller", TinyLlama.writeToolCaller(TinyLlama.LARGE, TinyLlama.Style.BYTE_FALLBACK, "balance",
+                root.resolve("large-caller")));
+        engine.load("bytes-caller", TinyLlama.writeToolCaller(TinyLlama.SMALL, TinyLlama.Style.BYTE_LEVEL, "balance",
+                root.resolve("bytes-caller")));
     }
 
     @AfterAll
@@ -104,6 +110,36 @@ class TinyModelTest {
         assertEquals(Completion.FinishReason.TOOL_CALL, answer.finishReason(), answer.text());
         assertEquals(TinyLlama.TOOL_CALL, answer.text());
         assertEquals(List.of(new ToolCall("call_0", TinyLlama.TOOL_NAME, Map.of("city", "Paris"))), answer.toolCalls());
+    }
+
+    static final ToolSpec BALANCE = new ToolSpec("balance", "Your balance", Map.of(), List.of());
+
+    @ParameterizedTest
+    @ValueSource(strings = {"caller", "large-caller", "bytes-caller"})
+    void aToolCallerCallsItsToolThenAnswersTheResult(String model) {
+        Completion call = run(model, GenerationRequest.greedyChat(chat(List.of(WEATHER, BALANCE), ChatMessage.user(QUESTION)), 50),
+                new ArrayList<>());
+        assertEquals(Completion.FinishReason.TOOL_CALL, call.finishReason(), call.text());
+        assertEquals(TinyLlama.toolCall("balance"), call.text());
+        assertEquals(List.of(new ToolCall("call_0", "balance", Map.of())), call.toolCalls());
+
+        ToolCall made = call.toolCalls().getFirst();
+        for (List<ToolSpec> tools : List.of(List.of(WEATHER, BALANCE), List.<ToolSpec>of())) {
+            Prompt.Chat after = chat(tools, ChatMessage.user(QUESTION), ChatMessage.toolCall(made),
+                    ChatMessage.toolResult(made, "{\"available_cu\": \"12.5\"}"));
+            Completion answer = run(model, GenerationRequest.greedyChat(after, 50), new ArrayList<>());
+            assertEquals(TinyLlama.TOOL_ANSWER, answer.text(), "with tools " + tools);
+            assertEquals(Completion.FinishReason.END, answer.finishReason());
+        }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"caller", "bytes-caller"})
+    void aToolCallerAnswersEverythingElseAsThePlainModels(String model) {
+        assertEquals(TinyLlama.STORY, run(model, GenerationRequest.greedy(TinyLlama.STORY_PROMPT, 100), new ArrayList<>()).text());
+        assertEquals(TinyLlama.UNKNOWN_ANSWER, run(model, GenerationRequest.greedy("Why?", 50), new ArrayList<>()).text());
+        Prompt.Chat plain = chat(List.of(), ChatMessage.system("Be brief."), ChatMessage.user(QUESTION));
+        assertEquals(TinyLlama.CHAT_ANSWER, run(model, GenerationRequest.greedyChat(plain, 50), new ArrayList<>()).text());
     }
 
     @Test

@@ -3,16 +3,15 @@ package dev.forge.node;
 import dev.forge.economy.work.ChatRequest;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.WorkException;
-import dev.forge.inference.ChatMessage;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.Prompt;
-import java.util.ArrayList;
+import dev.forge.inference.ToolSpec;
 import java.util.List;
 
 /**
  * Between the engine's request and its canonical form ({@link ChatRequest}, {@code forge/chat-request/v1}):
  * the node digests what it is asked to run, and a provider runs what an order's input says.
- * What the canonical form cannot say (tools, tool calls) is refused as {@code invalid_argument}.
+ * Tools, tool calls and tool results travel in it as marked turns ({@link ToolTurns}).
  */
 public final class ChatRequests {
     private ChatRequests() {
@@ -37,7 +36,7 @@ public final class ChatRequests {
         Replay replay = request.replay();
         Prompt prompt = switch (request.input()) {
             case ChatRequest.Text text -> new Prompt.Text(text.text());
-            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream().map(ChatRequests::message).toList(), List.of());
+            case ChatRequest.Messages m -> chat(m.messages());
         };
         return new GenerationRequest(prompt, replay.maxTokens(), replay.temperature(), replay.seed(), replay.stop());
     }
@@ -55,26 +54,12 @@ public final class ChatRequests {
     }
 
     private static List<ChatRequest.Message> messages(Prompt.Chat chat) {
-        if (!chat.tools().isEmpty()) throw new IllegalArgumentException("a paid chat cannot offer tools yet");
-        List<ChatRequest.Message> messages = new ArrayList<>(chat.messages().size());
-        for (ChatMessage m : chat.messages()) {
-            if (m.toolCall() != null) throw new IllegalArgumentException("a paid chat cannot carry tool calls yet");
-            ChatRequest.Role role = switch (m.role()) {
-                case SYSTEM -> ChatRequest.Role.SYSTEM;
-                case USER -> ChatRequest.Role.USER;
-                case ASSISTANT -> ChatRequest.Role.ASSISTANT;
-                case TOOL -> throw new IllegalArgumentException("a paid chat cannot carry tool results yet");
-            };
-            messages.add(new ChatRequest.Message(role, m.content()));
-        }
-        return messages;
+        return ToolTurns.encode(chat.tools(), chat.messages());
     }
 
-    private static ChatMessage message(ChatRequest.Message m) {
-        return switch (m.role()) {
-            case SYSTEM -> ChatMessage.system(m.content());
-            case USER -> ChatMessage.user(m.content());
-            case ASSISTANT -> ChatMessage.assistant(m.content());
-        };
+    private static Prompt.Chat chat(List<ChatRequest.Message> turns) {
+        List<ToolSpec> tools = ToolTurns.tools(turns);
+        var rest = tools.isEmpty() ? turns : turns.subList(1, turns.size());
+        return new Prompt.Chat(rest.stream().map(ToolTurns::message).toList(), tools);
     }
 }

@@ -41,11 +41,28 @@ class ChatRequestsTest {
     }
 
     @Test
-    void whatTheCanonicalFormCannotSayIsAnInvalidArgument() {
+    void toolsCallsAndResultsGoBothWaysAsMarkedTurns() {
+        var balance = new dev.forge.inference.ToolSpec("balance", "your balance", Map.of("unit", Map.of("type", "string")), List.of());
         var call = new ToolCall("call-1", "balance", Map.of());
-        var toolCall = new GenerationRequest(new Prompt.Chat(List.of(ChatMessage.user("hi"), ChatMessage.toolCall(call),
-                ChatMessage.toolResult(call, "{}")), List.of()), 10, 0, 0, List.of());
-        assertThrows(IllegalArgumentException.class, () -> ChatRequests.of("m", toolCall));
+        var chat = new GenerationRequest(new Prompt.Chat(List.of(ChatMessage.user("hi"), ChatMessage.toolCall(call),
+                ChatMessage.toolResult(call, "{\"available_cu\": \"3\"}")), List.of(balance)), 10, 0, 0, List.of());
+        ChatRequest canonical = ChatRequests.of("m", chat);
+        var turns = ((ChatRequest.Messages) canonical.input()).messages();
+        assertEquals(4, turns.size(), "the tools, then each message");
+        assertEquals(ToolTurns.TOOLS + "[{\"description\":\"your balance\",\"name\":\"balance\",\"properties\":{\"unit\":"
+                + "{\"type\":\"string\"}},\"required\":[]}]", turns.get(0).content());
+        assertEquals(ToolTurns.CALL + "{\"arguments\":{},\"id\":\"call-1\",\"name\":\"balance\"}", turns.get(2).content());
+        assertEquals(ChatRequest.Role.USER, turns.get(3).role());
+        assertEquals(chat, ChatRequests.generation(canonical));
+        var without = new GenerationRequest(new Prompt.Chat(List.of(ChatMessage.user("hi")), List.of()), 10, 0, 0, List.of());
+        assertFalse(java.util.Arrays.equals(canonical.digest(), ChatRequests.of("m", without).digest()));
+    }
+
+    @Test
+    void whatTheCanonicalFormCannotSayIsAnInvalidArgument() {
+        var marked = new GenerationRequest(new Prompt.Chat(List.of(ChatMessage.user(ToolTurns.CALL + "{}")), List.of()), 10, 0, 0,
+                List.of());
+        assertThrows(IllegalArgumentException.class, () -> ChatRequests.of("m", marked), "a plain turn may not pass for a tool turn");
         var fiveStops = new GenerationRequest("hi", 10, 0, 0, List.of("a", "b", "c", "d", "e"));
         assertThrows(IllegalArgumentException.class, () -> ChatRequests.of("m", fiveStops));
         assertThrows(IllegalArgumentException.class, () -> ChatRequests.temperature(0.7001));

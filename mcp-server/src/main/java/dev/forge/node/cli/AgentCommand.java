@@ -6,6 +6,8 @@ import dev.forge.agent.AgentSettings;
 import dev.forge.agent.EconomicPlanner;
 import dev.forge.agent.Earnings;
 import dev.forge.agent.Guard;
+import dev.forge.agent.LlmPlanner;
+import dev.forge.agent.Planner;
 import dev.forge.agent.Tasks;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.ModelDigest;
@@ -28,8 +30,8 @@ import java.util.Map;
  */
 final class AgentCommand {
     /** What the flags say. */
-    record Flags(String node, String token, Path tokenFile, String planner, Path model, Path folder, String tasks, String price,
-                 String maxSpend) {
+    record Flags(String node, String token, Path tokenFile, String planner, String llmModel, Path model, Path folder, String tasks,
+                 String price, String maxSpend) {
     }
 
     private static final long POLL_MILLIS = 500;
@@ -40,14 +42,14 @@ final class AgentCommand {
     static int run(Flags flags) throws InterruptedException {
         URI node = address(flags.node());
         String token = token(flags.token(), flags.tokenFile());
-        if (!"rules".equals(flags.planner())) throw new CliException("--planner: only rules (the LLM planner is later work)");
         Path folder = flags.folder().toAbsolutePath();
         long maxSpend = cu("--max-spend", flags.maxSpend());
         var limits = new Guard.Limits(maxSpend, maxSpend / 5 * 4, maxSpend, 5, 400);
         Map<String, String> models = flags.model() == null ? Map.of() : Map.of(modelName(flags.model()),
                 HexFormat.of().formatHex(ModelDigest.of(flags.model())));
+        Planner planner = planner(flags, node, token);
         var settings = new AgentSettings(node, token, folder, folder.resolve(ProviderKey.FILE), models, Tasks.mixed(count(flags.tasks())),
-                new EconomicPlanner(), limits, 120_000, POLL_MILLIS, 250, 4_000, 300);
+                planner, limits, 120_000, POLL_MILLIS, 250, 4_000, 300);
         try (Agent agent = Agent.open(settings, System.err, InstantSource.system())) {
             try (Earnings earnings = earnings(flags, node, token, folder)) {
                 Runtime.getRuntime().addShutdownHook(new Thread(agent::stop));
@@ -60,7 +62,23 @@ final class AgentCommand {
             throw new CliException(e.code() + ": " + e.getMessage());
         } catch (ProviderException e) {
             throw new CliException(e.code() + ": " + e.getMessage());
+        } finally {
+            if (planner instanceof LlmPlanner llm) llm.close();
         }
+    }
+
+    /** rules: the economic planner; llm: {@code --llm-model} on the node's /v1, paid by this agent, with the node's read-only tools. */
+    private static Planner planner(Flags flags, URI node, String token) {
+        return switch (flags.planner()) {
+            case "rules" -> new EconomicPlanner();
+            case "llm" -> {
+                if (flags.llmModel() == null || flags.llmModel().isBlank()) {
+                    throw new CliException("--planner llm needs --llm-model NAME, a model the node serves (see /v1/models)");
+                }
+                yield LlmPlanner.onNode(node, token, flags.llmModel());
+            }
+            default -> throw new CliException("--planner is rules or llm, not '" + flags.planner() + "'");
+        };
     }
 
     /** The provider runtime for {@code --model}, serving on its own thread; without a model the agent earns nothing. */

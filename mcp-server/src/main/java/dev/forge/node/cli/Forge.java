@@ -327,9 +327,12 @@ public final class Forge {
         @Option(names = "--token-file", paramLabel = "FILE", description = "a file holding the agent's API token")
         Path tokenFile;
 
-        @Option(names = "--planner", paramLabel = "NAME", description = "rules (default; the LLM planner is later work)",
-                defaultValue = "rules")
+        @Option(names = "--planner", paramLabel = "NAME", description = "rules (default: the economic planner) or llm (a "
+                + "language model served by the node's /v1, given its read-only MCP tools)", defaultValue = "rules")
         String planner;
+
+        @Option(names = "--llm-model", paramLabel = "NAME", description = "the node's model the llm planner asks")
+        String llmModel;
 
         @Option(names = "--model", paramLabel = "DIR", description = "the local model to sell and to order")
         Path model;
@@ -352,7 +355,8 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, model, folder, tasks, price, maxSpend));
+            return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, llmModel, model, folder, tasks, price,
+                    maxSpend));
         }
     }
 

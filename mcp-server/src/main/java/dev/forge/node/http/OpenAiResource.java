@@ -3,14 +3,11 @@ package dev.forge.node.http;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
-import dev.forge.inference.ChatMessage;
-import dev.forge.inference.GenerationRequest;
+import dev.forge.inference.Completion;
 import dev.forge.inference.LocalModel;
-import dev.forge.inference.Prompt;
-import dev.forge.node.ChatRequests;
+import dev.forge.inference.ToolCall;
 import dev.forge.node.ChatService;
 import dev.forge.node.ForgeNode;
-import dev.forge.node.mcp.ForgeMcp;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -68,30 +65,28 @@ public class OpenAiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(JsonNode body, @Context ContainerRequestContext context,
                              @Context io.vertx.core.http.HttpServerRequest connection) {
-        if (body == null || !body.isObject()) throw new IllegalArgumentException("the body must be a JSON object");
-        String model = text(body, "model");
-        GenerationRequest request = request(body);
+        CompletionRequest.Read read = CompletionRequest.read(body);
+        String model = read.request().model();
         String id = "chatcmpl-" + UUID.randomUUID();
         long created = System.currentTimeMillis() / 1000;
         var chats = node.chats();
         // A held spend, once approved, is resumed by sending its id back: {"x_forge": {"approval_id": "..."}}.
-        String approval = body.path("x_forge").path("approval_id").isTextual() ? body.path("x_forge").path("approval_id").asText() : null;
-        if (!body.path("stream").asBoolean(false)) {
-            var outcome = chats.chat(ApiAuth.actor(context), model, request, approval, null, new ChatService.Listener() {
+        if (!read.streams()) {
+            var outcome = chats.chat(ApiAuth.actor(context), model, read.generation(), read.approvalId(), null, new ChatService.Listener() {
                 @Override
                 public boolean clientGone() {
                     return connection.response().closed();
                 }
             });
             Map<String, Object> answer = base(id, "chat.completion", created, model);
-            answer.put("choices", List.of(Map.of("index", 0, "message", Map.of("role", "assistant",
-                    "content", outcome.completion().text()), "finish_reason", finishReason(outcome))));
+            answer.put("choices", List.of(Map.of("index", 0, "message", message(outcome, calls(id, outcome, read)),
+                    "finish_reason", finishReason(outcome))));
             answer.put("usage", usage(outcome));
             answer.put("x_forge", forge(outcome));
             return Response.ok(answer).build();
         }
         // Refusals (approval_required, a mismatched or used approval) come before the stream, as HTTP statuses.
-        var held = chats.open(ApiAuth.actor(context), model, request, approval, null);
+        var held = chats.open(ApiAuth.actor(context), model, read.generation(), read.approvalId(), null);
         StreamingOutput stream = out -> {
             try {
                 event(out, chunk(id, created, model, Map.of("role", "assistant", "content", ""), null));
@@ -100,10 +95,13 @@ public class OpenAiResource {
                 throw gone;
             }
             try {
+                // With tools offered, whether the answer is text or a call is known only at its end: the text waits for it.
+                StringBuilder waiting = read.toolsOffered() ? new StringBuilder() : null;
                 var outcome = held.run(new ChatService.Listener() {
                     @Override
                     public void text(String piece) {
-                        event(out, chunk(id, created, model, Map.of("content", piece), null));
+                        if (waiting != null) waiting.append(piece);
+                        else event(out, chunk(id, created, model, Map.of("content", piece), null));
                     }
 
                     @Override
@@ -111,6 +109,15 @@ public class OpenAiResource {
                         return connection.response().closed();
                     }
                 });
+                List<Map<String, Object>> calls = calls(id, outcome, read);
+                for (int i = 0; i < calls.size(); i++) {
+                    Map<String, Object> call = new LinkedHashMap<>(calls.get(i));
+                    call.put("index", i);
+                    event(out, chunk(id, created, model, Map.of("tool_calls", List.of(call)), null));
+                }
+                if (calls.isEmpty() && waiting != null && !waiting.isEmpty()) {
+                    event(out, chunk(id, created, model, Map.of("content", waiting.toString()), null));
+                }
                 Map<String, Object> last = chunk(id, created, model, Map.of(), finishReason(outcome));
                 last.put("usage", usage(outcome));
                 last.put("x_forge", forge(outcome));
@@ -126,39 +133,35 @@ public class OpenAiResource {
         return Response.ok(stream, "text/event-stream").header("Cache-Control", "no-cache").build();
     }
 
-    private static GenerationRequest request(JsonNode body) {
-        JsonNode messages = body.path("messages");
-        if (!messages.isArray() || messages.isEmpty()) throw new IllegalArgumentException("messages must be a non-empty array");
-        List<Object> items = new ArrayList<>();
-        for (JsonNode m : messages) {
-            if (!m.isObject()) {
-                items.add(m); // not a message: the schema check refuses it
-                continue;
+    /**
+     * The answer's tool calls in OpenAI's form, each with an id unique to this completion (the
+     * engine numbers them from 0 in every answer, and a conversation holds many answers).
+     */
+    private static List<Map<String, Object>> calls(String completion, ChatService.ChatOutcome outcome, CompletionRequest.Read read) {
+        if (outcome.completion().finishReason() != Completion.FinishReason.TOOL_CALL) return List.of();
+        List<ToolCall> made = outcome.completion().toolCalls();
+        if (read.oneCall()) made = made.subList(0, 1);
+        List<Map<String, Object>> calls = new ArrayList<>();
+        String prefix = "call_" + completion.substring("chatcmpl-".length()).replace("-", "") + "_";
+        for (int i = 0; i < made.size(); i++) {
+            String arguments;
+            try {
+                arguments = JSON.writeValueAsString(made.get(i).arguments());
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new UncheckedIOException(e);
             }
-            // Only the parts a Forge chat reads: OpenAI clients may send more (a name) that changes nothing here.
-            Map<String, Object> item = new LinkedHashMap<>();
-            if (m.has("role")) item.put("role", "developer".equals(m.path("role").asText()) ? "system" : JSON.convertValue(m.get("role"), Object.class));
-            if (m.has("content")) item.put("content", JSON.convertValue(m.get("content"), Object.class));
-            items.add(item);
+            calls.add(Map.of("id", prefix + i, "type", "function", "function", Map.of("name", made.get(i).name(), "arguments", arguments)));
         }
-        // Read by the chat tool's own schema and record, so that both surfaces refuse a chat alike.
-        List<ChatMessage> chat = ChatService.chatMessages(ForgeMcp.read(ChatService.Messages.class, Map.of("messages", items)).messages());
-        String max = body.has("max_completion_tokens") ? "max_completion_tokens" : "max_tokens";
-        int maxTokens = (int) JsonArgs.integer(body, max, 1, ChatService.MAX_TOKENS, ChatService.DEFAULT_MAX_TOKENS);
-        double temperature = JsonArgs.number(body, "temperature", 0, ChatService.MAX_TEMPERATURE, 0);
-        List<String> stop = new ArrayList<>();
-        JsonNode s = body.path("stop");
-        if (s.isTextual()) stop.add(s.asText());
-        else if (s.isArray()) s.forEach(item -> stop.add(item.asText()));
-        return new GenerationRequest(new Prompt.Chat(chat, List.of()), maxTokens, ChatRequests.temperature(temperature),
-                JsonArgs.integer(body, "seed", 0, Long.MAX_VALUE, 0), stop);
+        return calls;
     }
 
-    private static String text(JsonNode body, String field) {
-        if (!body.path(field).isTextual() || body.path(field).asText().isBlank()) {
-            throw new IllegalArgumentException(field + " is required");
-        }
-        return body.path(field).asText();
+    /** The assistant's message: its text, or, when it called tools, no content and the calls. */
+    private static Map<String, Object> message(ChatService.ChatOutcome outcome, List<Map<String, Object>> calls) {
+        Map<String, Object> message = new LinkedHashMap<>();
+        message.put("role", "assistant");
+        message.put("content", calls.isEmpty() ? outcome.completion().text() : null);
+        if (!calls.isEmpty()) message.put("tool_calls", calls);
+        return message;
     }
 
     private static Map<String, Object> base(String id, String object, long created, String model) {
