@@ -29,8 +29,6 @@ import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
 import dev.forge.node.mcp.ToolException;
 import dev.forge.policies.Actor;
-import dev.forge.policies.PolicyException;
-import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
