@@ -75,7 +75,7 @@ class McpProtocolTest {
         assertNotEquals(200, garbage.statusCode(), garbage.body());
         assertTrue(garbage.statusCode() < 500, "a client error, not a crash: " + garbage.statusCode() + " " + garbage.body());
         JsonNode list = answer(post("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"tools/list\"}", session, null));
-        assertEquals(25, list.path("result").path("tools").size(), list.toString());
+        assertEquals(26, list.path("result").path("tools").size(), list.toString());
     }
 
     @Test
