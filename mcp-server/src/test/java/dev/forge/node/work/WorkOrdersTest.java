@@ -379,9 +379,9 @@ class WorkOrdersTest {
         Agent eve = agent("wo-eve");
         provider(eve);
         var buyerKey = Ed25519.generate();
-        Map<String, Object> key = ok(sam, "register_key", Map.of("public_key", TestProvider.base64(buyerKey.publicKey())));
+        Map<String, Object> key = ok(sam, "register_key", TestProvider.registration(buyerKey, sam.id(), node.work().audience(), ""));
         String account = (String) key.get("account");
-        node.ledger().transfer(TransferRequest.single("wo-sam-funds", sam.id(), account, 10_000_000, TransferCode.UNSPECIFIED));
+        ok(sam, "move_funds", Map.of("amount_cu", "10", "from", "account"));
         byte[] input = new EvalInput(EvalInput.Scoring.CONTAINS, 8, List.of(new EvalInput.Case("Once upon a time", "girl"),
                 new EvalInput.Case("The little dog", "dog"))).encode();
 
