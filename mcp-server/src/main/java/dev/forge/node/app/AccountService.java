@@ -28,29 +28,29 @@ public final class AccountService {
 
     public record Balance(
             @JsonPropertyDescription("account id") String account,
-            @JsonPropertyDescription("posted balance") Amount balanceCu,
-            @JsonPropertyDescription("free to spend now") Amount availableCu,
+            @JsonPropertyDescription("posted balance (the treasury's is below zero)") SignedAmount balanceCu,
+            @JsonPropertyDescription("free to spend now (the treasury's is below zero)") SignedAmount availableCu,
             @JsonPropertyDescription("held for spends in progress") Amount heldCu) {
     }
 
     public Balance balance(Actor actor, BalanceRequest request) {
         String id = subject(actor, request.account());
         Account a = ledger.account(id).orElseThrow(() -> new ToolException("unknown_account", "no account " + id));
-        return new Balance(id, Amount.of(a.balance()), Amount.of(a.available()), Amount.of(a.debitsPending()));
+        return new Balance(id, SignedAmount.of(a.balance()), SignedAmount.of(a.available()), Amount.of(a.debitsPending()));
     }
 
     public record AccountView(
             @JsonPropertyDescription("account id") String account,
-            @JsonPropertyDescription("agent, provider, pool, escrow or system") String kind,
-            @JsonPropertyDescription("posted balance") Amount balanceCu,
-            @JsonPropertyDescription("free to spend now") Amount availableCu) {
+            @JsonPropertyDescription("treasury, fees, agent, provider, pool or escrow") String kind,
+            @JsonPropertyDescription("posted balance (the treasury's is below zero)") SignedAmount balanceCu,
+            @JsonPropertyDescription("free to spend now (the treasury's is below zero)") SignedAmount availableCu) {
     }
 
     /** Every account on the node (operator only), as the operator's page lists them. */
     public List<AccountView> accounts(Actor actor) {
         PolicyException.require(actor.isOperator(), Refusal.UNAUTHORIZED, "only the operator sees every account");
         return ledger.accounts().stream().map(a -> new AccountView(a.id(), a.kind().name().toLowerCase(Locale.ROOT),
-                Amount.of(a.balance()), Amount.of(a.available()))).toList();
+                SignedAmount.of(a.balance()), SignedAmount.of(a.available()))).toList();
     }
 
     /** Whose account a call is about: the caller's own, or any for the operator. */

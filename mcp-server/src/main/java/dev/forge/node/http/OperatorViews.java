@@ -1,9 +1,13 @@
 package dev.forge.node.http;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.statement.Statement;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.PriceHistory;
+import dev.forge.node.app.AccountService;
+import dev.forge.node.app.Amount;
+import dev.forge.node.app.StatementView;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
@@ -38,21 +42,26 @@ public class OperatorViews {
     @GET
     @Path("/accounts")
     @Produces(MediaType.APPLICATION_JSON)
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> accounts(@Context ContainerRequestContext context) {
-        return node.accounts().accounts(ApiAuth.actor(context)).stream()
-                .map(a -> (Map<String, Object>) dev.forge.node.mcp.ToolSchemas.JSON.convertValue(a, Map.class)).toList();
+    public List<AccountService.AccountView> accounts(@Context ContainerRequestContext context) {
+        return node.accounts().accounts(ApiAuth.actor(context));
     }
 
+    public record PricePoint(
+            @JsonPropertyDescription("when it was sampled, ms since the epoch") long at,
+            @JsonPropertyDescription("each tier's price per 1,000 tokens then") Map<String, Amount> prices) {
+        static PricePoint of(PriceHistory.Point point) {
+            Map<String, Amount> prices = new LinkedHashMap<>();
+            point.prices().forEach(t -> prices.put(t.tier().name().toLowerCase(Locale.ROOT), Amount.of(t.pricePerKiloToken())));
+            return new PricePoint(point.at(), prices);
+        }
+    }
+
+    /** The tier prices sampled every few seconds, oldest first, for the page's chart. */
     @GET
     @Path("/pricing/history")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Map<String, Object>> priceHistory() {
-        return history.points().stream().map(p -> {
-            Map<String, Object> prices = new LinkedHashMap<>();
-            p.prices().forEach(t -> prices.put(t.tier().name().toLowerCase(Locale.ROOT), Cu.format(t.pricePerKiloToken())));
-            return Map.<String, Object>of("at", p.at(), "prices", prices);
-        }).toList();
+    public List<PricePoint> priceHistory() {
+        return history.points().stream().map(PricePoint::of).toList();
     }
 
     /** A signed statement for [from, to) (epoch ms; default the last 24 hours), as JSON or CSV. */
@@ -71,7 +80,7 @@ public class OperatorViews {
             return Response.ok(csv(s), "text/csv").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
         }
         if (!format.equals("json")) throw new IllegalArgumentException("format is json or csv");
-        return Response.ok(dev.forge.node.StatementJson.of(s), MediaType.APPLICATION_JSON)
+        return Response.ok(StatementView.of(s), MediaType.APPLICATION_JSON)
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
     }
 

@@ -1,9 +1,11 @@
 package dev.forge.node.mcp;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.statement.Statement;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.app.Amount;
+import dev.forge.node.app.StatementView;
 import dev.forge.policies.Actor;
 import dev.forge.policies.SafetyStatus;
 import dev.forge.prompts.ForgePrompts;
@@ -13,7 +15,6 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
@@ -21,7 +22,6 @@ import java.util.stream.Collectors;
  * resources: the caller's statement, the policy in force, the network's Merkle root.
  */
 public final class PromptsAndResources {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final long DAY = 86_400_000L;
 
     private final ForgeNode node;
@@ -50,8 +50,7 @@ public final class PromptsAndResources {
                         + "signed by the node: entries, totals, trades with Merkle proofs.", this::statement),
                 resource("forge://policy", "Policy in force", "Your budget policy, spending, and the kill switch.", this::policy),
                 resource("forge://network/root", "Merkle root", "The Merkle root over every trade and the trade count.",
-                        actor -> Map.of("merkle_root", HexFormat.of().formatHex(node.ledger().merkleRoot()),
-                                "trade_count", node.ledger().logSize())));
+                        actor -> new Root(HexFormat.of().formatHex(node.ledger().merkleRoot()), node.ledger().logSize())));
     }
 
     private McpServerFeatures.SyncResourceSpecification resource(String uri, String title, String description,
@@ -60,7 +59,7 @@ public final class PromptsAndResources {
                 .description(description).mimeType("application/json").build();
         return new McpServerFeatures.SyncResourceSpecification(resource, (exchange, request) -> {
             try {
-                String text = JSON.writerWithDefaultPrettyPrinter().writeValueAsString(read.apply(actor(exchange)));
+                String text = ToolSchemas.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(read.apply(actor(exchange)));
                 return new McpSchema.ReadResourceResult(List.of(new McpSchema.TextResourceContents(uri, "application/json", text)));
             } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
                 throw new IllegalStateException(e);
@@ -72,15 +71,31 @@ public final class PromptsAndResources {
         String account = agent(actor);
         long now = System.currentTimeMillis();
         Statement s = node.statements().statement(account, now - DAY, now + 1);
-        return dev.forge.node.StatementJson.of(s);
+        return StatementView.of(s);
     }
 
-    private Object policy(Actor actor) {
+    /** {@code forge://network/root}. */
+    public record Root(
+            @JsonPropertyDescription("hex SHA-256 root over every entry of the Merkle log") String merkleRoot,
+            @JsonPropertyDescription("entries in the log: trades and settled work") long tradeCount) {
+    }
+
+    /** {@code forge://policy}: the caller's budget policy, its spending, and the kill switch. */
+    public record Policy(
+            @JsonPropertyDescription("the agent") String agent,
+            @JsonPropertyDescription("the most one spend may cost") Amount maxPerRequestCu,
+            @JsonPropertyDescription("the most spent in any hour") Amount maxPerHourCu,
+            @JsonPropertyDescription("the most spent ever") Amount maxLifetimeCu,
+            @JsonPropertyDescription("spends above this wait for a human") Amount approvalThresholdCu,
+            @JsonPropertyDescription("spent in the last hour") Amount spentLastHourCu,
+            @JsonPropertyDescription("spending is frozen") boolean killSwitch) {
+    }
+
+    private Policy policy(Actor actor) {
         SafetyStatus s = node.pipeline().status(actor, agent(actor));
-        return Map.of("agent", s.agent(), "max_per_request_cu", Cu.format(s.policy().maxPerRequest()),
-                "max_per_hour_cu", Cu.format(s.policy().maxPerHour()), "max_lifetime_cu", Cu.format(s.policy().maxLifetime()),
-                "approval_threshold_cu", Cu.format(s.policy().approvalThreshold()),
-                "spent_last_hour_cu", Cu.format(s.spentLastHour()), "kill_switch", s.kill().active());
+        var p = s.policy();
+        return new Policy(s.agent(), Amount.of(p.maxPerRequest()), Amount.of(p.maxPerHour()), Amount.of(p.maxLifetime()),
+                Amount.of(p.approvalThreshold()), Amount.of(s.spentLastHour()), s.kill().active());
     }
 
     private ForgePrompts.Budget budget(Actor actor) {
