@@ -174,5 +174,18 @@ class OperatorAnswersTest {
         HttpResponse<String> csv = get("/v1/forge/statement?account=views-vic&format=csv");
         assertEquals(200, csv.statusCode(), csv.body());
         assertTrue(csv.body().startsWith("# forge statement for views-vic"), csv.body());
+        answer(get("/health"), dev.forge.node.http.HealthResource.Health.class);
+    }
+
+    @Test
+    void theStatementsQueryIsReadByItsRecord() throws Exception {
+        node.createAgent("query-quin");
+        for (String query : new String[] {"from=abc", "from=-1", "to=1.5", "format=xml", "acount=query-quin",
+                "from=99999999999999999999"}) {
+            refused(get("/v1/forge/statement?account=query-quin&" + query), "invalid_argument");
+        }
+        JsonNode period = answer(get("/v1/forge/statement?account=query-quin&from=0&to=" + Long.MAX_VALUE), StatementView.class);
+        assertEquals(0, period.get("from").asLong());
+        refused(get("/v1/forge/statement?account=123"), "unknown_account"); // looked up as the text it is, not refused as a number
     }
 }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.node.app.StatementView;
 import dev.forge.node.http.EconomyResource;
+import dev.forge.node.http.HealthResource;
 import dev.forge.node.http.OperatorResource;
 import dev.forge.node.http.OperatorViews;
 import dev.forge.node.mcp.ToolSchemas;
@@ -25,15 +26,18 @@ import org.junit.jupiter.api.Test;
 
 /**
  * docs/rest.md documents every REST call whose body and answer are records (the operator's
- * calls, the policy, the page's views) with the tables generated from those records' schemas:
+ * calls, the policy, the page's views, /health) with the tables generated from those records' schemas:
  * no call missing, none that no longer exists, no field, type, bound or meaning that differs.
  * No node is needed: the calls are read from the resources' JAX-RS annotations.
  */
 class RestDocsTest {
-    private static final List<Class<?>> RESOURCES = List.of(OperatorResource.class, OperatorViews.class, EconomyResource.class);
+    private static final List<Class<?>> RESOURCES = List.of(OperatorResource.class, OperatorViews.class, EconomyResource.class,
+            HealthResource.class);
     /** Answers given as a {@code Response} (the statement is JSON or CSV): their record, by call. */
     private static final Map<String, Class<?>> RESPONSE_ANSWERS = Map.of("GET /v1/forge/statement", StatementView.class);
-    private static final Pattern HEADING = Pattern.compile("(?m)^#### `((?:GET|POST) /v1/[^`]+)`$");
+    /** Calls that read their query string as a record (the statement): that record, by call. */
+    private static final Map<String, Class<?>> QUERIES = Map.of("GET /v1/forge/statement", OperatorViews.StatementRequest.class);
+    private static final Pattern HEADING = Pattern.compile("(?m)^#### `((?:GET|POST) /[^`]+)`$");
 
     @Test
     void everyRecordCallIsDocumentedAsItsRecordsDeclareIt() throws Exception {
@@ -63,11 +67,12 @@ class RestDocsTest {
     void theCallsAreFoundAtAll() {
         Map<String, String> calls = sections();
         for (String call : List.of("POST /v1/forge/accounts", "GET /v1/forge/operator/safety", "GET /v1/forge/pricing/history",
-                "POST /v1/forge/policy", "GET /v1/forge/statement", "POST /v1/forge/operator/agents/{agent}/kill-right")) {
+                "POST /v1/forge/policy", "GET /v1/forge/statement", "GET /health", "POST /v1/forge/operator/agents/{agent}/kill-right")) {
             assertTrue(calls.containsKey(call), call + " in " + calls.keySet());
         }
         assertTrue(calls.get("POST /v1/forge/operator/agents/{agent}/kill-right").contains("| `may_kill` | boolean | yes |"));
-        assertEquals(17, calls.size(), calls.keySet().toString());
+        assertTrue(calls.get("GET /v1/forge/statement").contains("| query parameter |"), "the statement's query");
+        assertEquals(18, calls.size(), calls.keySet().toString());
     }
 
     /** Each call's tables, by "METHOD /path", from the records its method takes and answers. */
@@ -78,17 +83,19 @@ class RestDocsTest {
             for (Method method : resource.getDeclaredMethods()) {
                 String verb = method.isAnnotationPresent(GET.class) ? "GET" : method.isAnnotationPresent(POST.class) ? "POST" : null;
                 if (verb == null) continue;
-                String call = verb + " " + base + method.getAnnotation(Path.class).value();
+                Path path = method.getAnnotation(Path.class);
+                String call = verb + " " + base + (path == null ? "" : path.value());
                 Class<?> answer = RESPONSE_ANSWERS.getOrDefault(call, item(method));
                 if (answer == null || !answer.isRecord()) continue;
-                sections.put(call, tables(verb, method, answer));
+                sections.put(call, tables(verb, method, QUERIES.get(call), answer));
             }
         }
         return sections;
     }
 
-    private static String tables(String verb, Method method, Class<?> answer) {
+    private static String tables(String verb, Method method, Class<?> query, Class<?> answer) {
         StringBuilder out = new StringBuilder();
+        if (query != null) out.append(ToolDocs.table(ToolSchemas.of(query), "query parameter", "required")).append('\n');
         var body = java.util.Arrays.stream(method.getParameters()).filter(p -> p.getAnnotations().length == 0)
                 .map(java.lang.reflect.Parameter::getType).filter(Class::isRecord).findFirst();
         if (body.isPresent()) out.append(ToolDocs.table(ToolSchemas.of(body.get()), "body field", "required")).append('\n');

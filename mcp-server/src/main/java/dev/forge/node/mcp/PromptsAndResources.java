@@ -12,9 +12,14 @@ import dev.forge.prompts.ForgePrompts;
 import io.modelcontextprotocol.server.McpServerFeatures;
 import io.modelcontextprotocol.server.McpSyncServerExchange;
 import io.modelcontextprotocol.spec.McpSchema;
+import jakarta.annotation.Nullable;
+import jakarta.validation.constraints.Size;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -30,19 +35,44 @@ public final class PromptsAndResources {
         this.node = node;
     }
 
+    /** The longest task a plan is asked for: a paragraph or two, not a document. */
+    static final int MAX_TASK = 4_000;
+
+    public record PlanArguments(
+            @Size(min = 1, max = MAX_TASK) @JsonPropertyDescription("what you want done") String task) {
+    }
+
+    public record ExplainArguments(
+            @Size(min = 1, max = 64) @JsonPropertyDescription("the error code the tool returned") String code,
+            @Nullable @Size(max = 2_000) @JsonPropertyDescription("the message that came with it") String message) {
+    }
+
+    /** Each prompt's arguments are its record's fields (names, meanings, which are required), read by its schema. */
     public List<McpServerFeatures.SyncPromptSpecification> prompts() {
         var plan = new McpSchema.Prompt("plan_within_budget", "Plan a task within my budget",
                 "Plans a task in steps whose model, tokens and cost fit what you may still spend now.",
-                List.of(new McpSchema.PromptArgument("task", "what you want done", true)));
+                arguments(PlanArguments.class));
         var explain = new McpSchema.Prompt("explain_refusal", "Explain a refused or held spend",
                 "Explains a refusal code (kill_switch, budget_hour, approval_required, ...) and what to do next.",
-                List.of(new McpSchema.PromptArgument("code", "the error code the tool returned", true),
-                        new McpSchema.PromptArgument("message", "the message that came with it", false)));
-        return List.of(new McpServerFeatures.SyncPromptSpecification(plan, (exchange, request) ->
-                        user("A plan within budget", ForgePrompts.planWithinBudget(argument(request, "task"), budget(actor(exchange))))),
-                new McpServerFeatures.SyncPromptSpecification(explain, (exchange, request) ->
-                        user("Why a spend was refused", ForgePrompts.explainRefusal(argument(request, "code"),
-                                request.arguments() == null ? null : (String) request.arguments().get("message")))));
+                arguments(ExplainArguments.class));
+        return List.of(new McpServerFeatures.SyncPromptSpecification(plan, (exchange, request) -> {
+                    var given = ForgeMcp.read(PlanArguments.class, request.arguments());
+                    return user("A plan within budget", ForgePrompts.planWithinBudget(given.task(), budget(actor(exchange))));
+                }),
+                new McpServerFeatures.SyncPromptSpecification(explain, (exchange, request) -> {
+                    var given = ForgeMcp.read(ExplainArguments.class, request.arguments());
+                    return user("Why a spend was refused", ForgePrompts.explainRefusal(given.code(), given.message()));
+                }));
+    }
+
+    private static List<McpSchema.PromptArgument> arguments(Class<?> record) {
+        var schema = ToolSchemas.of(record);
+        Set<String> required = new HashSet<>();
+        schema.path("required").forEach(name -> required.add(name.asText()));
+        List<McpSchema.PromptArgument> arguments = new ArrayList<>();
+        schema.path("properties").properties().forEach(p -> arguments.add(new McpSchema.PromptArgument(p.getKey(),
+                p.getValue().path("description").asText(), required.contains(p.getKey()))));
+        return arguments;
     }
 
     public List<McpServerFeatures.SyncResourceSpecification> resources() {
@@ -112,12 +142,6 @@ public final class PromptsAndResources {
     private static McpSchema.GetPromptResult user(String description, String text) {
         return new McpSchema.GetPromptResult(description, List.of(new McpSchema.PromptMessage(McpSchema.Role.USER,
                 new McpSchema.TextContent(text))));
-    }
-
-    private static String argument(McpSchema.GetPromptRequest request, String name) {
-        Object value = request.arguments() == null ? null : request.arguments().get(name);
-        if (!(value instanceof String s) || s.isBlank()) throw new IllegalArgumentException("the prompt needs " + name);
-        return s;
     }
 
     private static Actor actor(McpSyncServerExchange exchange) {
