@@ -186,6 +186,8 @@ class OperatorAnswersTest {
         }
         JsonNode period = answer(get("/v1/forge/statement?account=query-quin&from=0&to=" + Long.MAX_VALUE), StatementView.class);
         assertEquals(0, period.get("from").asLong());
-        refused(get("/v1/forge/statement?account=123"), "unknown_account"); // looked up as the text it is, not refused as a number
+        node.createAgent("4567");
+        JsonNode digits = answer(get("/v1/forge/statement?account=4567"), StatementView.class);
+        assertEquals("4567", digits.get("account").asText(), "an account named with digits is read as the text it is");
     }
 }
