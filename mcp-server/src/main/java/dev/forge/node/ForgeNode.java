@@ -250,7 +250,7 @@ public final class ForgeNode implements AutoCloseable {
         return tools;
     }
 
-    /** Creates an agent account (with the free tier) and its key; returns its API token (see {@link OperatorService#createAgent}). */
+    /** An agent account (with the free tier), its key and its API token: {@link OperatorService#createAgent}. */
     public String createAgent(String id) {
         return operators.createAgent(id);
     }

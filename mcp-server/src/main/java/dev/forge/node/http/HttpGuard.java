@@ -38,6 +38,7 @@ public class HttpGuard {
     static final long MCP_BODY = 2L * 1024 * 1024;
     /** An initialize (no session yet): real clients send under 1 KB; this bounds what a session keeps. */
     static final long INITIALIZE_BODY = 16 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper RPC = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     Instance<ForgeNode> nodes;
@@ -157,8 +158,6 @@ public class HttpGuard {
             throw new IllegalStateException(impossible);
         }
     }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper RPC = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /** A JSON-RPC error answering a request that was never parsed, so its id is null (and written as such). */
     record RpcError(String jsonrpc, @JsonInclude(JsonInclude.Include.ALWAYS) Object id, Error error) {
