@@ -14,6 +14,7 @@ import dev.forge.inference.Completion;
 import dev.forge.node.app.AccountService;
 import dev.forge.node.app.LendingService;
 import dev.forge.node.app.MarketService;
+import dev.forge.node.app.OperatorService;
 import dev.forge.node.app.SafetyService;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.inference.DownloadProgress;
@@ -25,7 +26,6 @@ import dev.forge.inference.ModelSource;
 import dev.forge.inference.ModelStore;
 import dev.forge.economy.work.ChainBook;
 import dev.forge.node.work.NodeReexecution;
-import dev.forge.node.work.RegisteredKey;
 import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PipelineConfig;
@@ -58,6 +58,7 @@ public final class ForgeNode implements AutoCloseable {
     private final MarketService marketService;
     private final LendingService lendingService;
     private final SafetyService safety;
+    private final OperatorService operators;
     private final ChatService chats;
     private final ForgeMcp tools;
 
@@ -84,6 +85,7 @@ public final class ForgeNode implements AutoCloseable {
         this.marketService = new MarketService(ledger, market, engine);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
+        this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics);
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
@@ -235,6 +237,10 @@ public final class ForgeNode implements AutoCloseable {
         return safety;
     }
 
+    public OperatorService operators() {
+        return operators;
+    }
+
     public ChatService chats() {
         return chats;
     }
@@ -244,30 +250,9 @@ public final class ForgeNode implements AutoCloseable {
         return tools;
     }
 
-    /**
-     * Creates an agent account (with the free tier) and its key; returns its API token. A create
-     * that fails leaves no key, no token and no account behind.
-     */
-    public synchronized String createAgent(String id) {
-        if (!agentId(id)) {
-            throw new IllegalArgumentException("an agent id is 1-64 characters of A-Z a-z 0-9 . _ : -, does not start "
-                    + "with '.', and is not a system name");
-        }
-        if (ledger.account(id).isPresent()) throw new IllegalArgumentException("account " + id + " already exists");
-        String token = identities.createAgent(id);
-        try {
-            ledger.openAccount(AccountSpec.agent(id, identities.agentKey(id).orElseThrow().publicKey()));
-        } catch (RuntimeException e) {
-            identities.forgetAgent(id);
-            throw e;
-        }
-        return token;
-    }
-
-    private static boolean agentId(String id) {
-        return AccountSpec.validId(id) && !id.equals(PROVIDER) && !id.equals(ESCROW) && !id.startsWith("pool:")
-                && !id.startsWith("escrow:")
-                && !id.startsWith(RegisteredKey.ACCOUNT_PREFIX);
+    /** An agent account (with the free tier), its key and its API token: {@link OperatorService#createAgent}. */
+    public String createAgent(String id) {
+        return operators.createAgent(id);
     }
 
     /** The kill switch, for whoever still has the right to pull it (the operator can take it from an agent). */

@@ -87,7 +87,7 @@ public final class Identities {
     }
 
     /** Undoes a create that the ledger then refused, so that a failed create leaves nothing behind. */
-    synchronized void forgetAgent(String id) {
+    public synchronized void forgetAgent(String id) {
         try {
             Files.deleteIfExists(agentFile(id));
         } catch (IOException e) {

@@ -4,16 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forge.node.app.SafetyService;
 import dev.forge.node.http.EconomyResource;
 import dev.forge.node.mcp.PromptsAndResources;
-import dev.forge.node.mcp.ToolSchemas;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -23,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * docs/mcp.md documents every tool's arguments and answer fields exactly as the generated schemas
  * declare them (no field missing, none that no longer exists), every prompt and every resource;
- * docs/rest.md names exactly the REST calls the node serves, and the policy body's fields.
+ * docs/rest.md names exactly the tools' REST calls the node serves (the other calls' records: RestDocsTest).
  */
 @QuarkusTest
 @QuarkusTestResource(NodeTestResource.class)
@@ -67,11 +64,6 @@ class McpDocsTest {
         Set<String> tools = new TreeSet<>();
         node.tools().tools().forEach(t -> tools.add(t.name()));
         assertTrue(tools.containsAll(EconomyResource.READS) && tools.containsAll(EconomyResource.WRITES), "each REST call is a tool");
-        var policy = ToolSchemas.of(SafetyService.PolicyRequest.class);
-        String line = docs.lines().filter(l -> l.contains("POST policy {")).findFirst().orElseThrow(() -> new AssertionError("no policy row"));
-        String body = line.substring(line.indexOf("POST policy {") + 13, line.indexOf('}', line.indexOf("POST policy {")));
-        assertEquals(ToolDocs.fields(policy), new TreeSet<>(Arrays.stream(body.split(",")).map(s -> s.strip().replace("\"", "")).toList()),
-                "the policy body's fields in docs/rest.md");
     }
 
     @Test

@@ -3,6 +3,7 @@ package dev.forge.node;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.economy.market.Cu;
+import dev.forge.node.app.SignedAmount;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -25,6 +26,11 @@ final class ToolDocs {
         out.append("| answer field | type | always there | meaning |\n|---|---|---|---|\n")
                 .append(String.join("", rows(JSON.valueToTree(tool.outputSchema()), "", true)));
         return out.toString();
+    }
+
+    /** One record's fields as a table: {@code header} names the first column, {@code presence} the third. */
+    static String table(JsonNode schema, String header, String presence) {
+        return "| " + header + " | type | " + presence + " | meaning |\n|---|---|---|---|\n" + String.join("", rows(schema, "", true));
     }
 
     /** The field names in a tool's section of the docs: every first cell of a table row that is a name in backticks. */
@@ -65,6 +71,7 @@ final class ToolDocs {
 
     private static String type(JsonNode property) {
         if (Cu.PATTERN.equals(property.path("pattern").asText(null))) return "CU string";
+        if (SignedAmount.PATTERN.equals(property.path("pattern").asText(null))) return "signed CU string";
         if (property.has("enum")) {
             List<String> values = new ArrayList<>();
             property.get("enum").forEach(v -> values.add(v.asText()));

@@ -46,8 +46,8 @@ public final class AccountService {
 
     public record Balance(
             @JsonPropertyDescription("account id") String account,
-            @JsonPropertyDescription("posted balance") Amount balanceCu,
-            @JsonPropertyDescription("free to spend now") Amount availableCu,
+            @JsonPropertyDescription("posted balance (the treasury's is below zero)") SignedAmount balanceCu,
+            @JsonPropertyDescription("free to spend now (the treasury's is below zero)") SignedAmount availableCu,
             @JsonPropertyDescription("held for spends in progress") Amount heldCu,
             @Nullable @JsonPropertyDescription("your registered key's account (register_key): your work is paid there")
             String keyAccount,
@@ -59,7 +59,7 @@ public final class AccountService {
         String id = subject(actor, request.account());
         Account a = existing(id);
         Optional<Account> key = work.keyOf(id).map(RegisteredKey::account).map(this::existing);
-        return new Balance(id, Amount.of(a.balance()), Amount.of(a.available()), Amount.of(a.debitsPending()),
+        return new Balance(id, SignedAmount.of(a.balance()), SignedAmount.of(a.available()), Amount.of(a.debitsPending()),
                 key.map(Account::id).orElse(null), key.map(k -> Amount.of(k.balance())).orElse(null), work.audience());
     }
 
@@ -102,16 +102,16 @@ public final class AccountService {
 
     public record AccountView(
             @JsonPropertyDescription("account id") String account,
-            @JsonPropertyDescription("agent, provider, pool, escrow or system") String kind,
-            @JsonPropertyDescription("posted balance") Amount balanceCu,
-            @JsonPropertyDescription("free to spend now") Amount availableCu) {
+            @JsonPropertyDescription("treasury, fees, agent, provider, pool or escrow") String kind,
+            @JsonPropertyDescription("posted balance (the treasury's is below zero)") SignedAmount balanceCu,
+            @JsonPropertyDescription("free to spend now (the treasury's is below zero)") SignedAmount availableCu) {
     }
 
     /** Every account on the node (operator only), as the operator's page lists them. */
     public List<AccountView> accounts(Actor actor) {
         PolicyException.require(actor.isOperator(), Refusal.UNAUTHORIZED, "only the operator sees every account");
         return ledger.accounts().stream().map(a -> new AccountView(a.id(), a.kind().name().toLowerCase(Locale.ROOT),
-                Amount.of(a.balance()), Amount.of(a.available()))).toList();
+                SignedAmount.of(a.balance()), SignedAmount.of(a.available()))).toList();
     }
 
     /** Whose account a call is about: the caller's own (or its key's), or any for the operator. */

@@ -35,7 +35,7 @@ public class ApiErrors implements ExceptionMapper<Exception> {
         };
         String message = status == 400 ? JsonExceptionMapper.MESSAGE : web.getResponse().getStatusInfo().getReasonPhrase();
         return Response.status(status).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", code, "message", message == null ? code : message)).build();
+                .entity(Refused.of(code, message == null ? code : message, status).body()).build();
     }
 
     /** The refusal as every surface reports it ({@link Refused#body()}): the stable code, the sentence, an approval's fields. */

@@ -36,6 +36,6 @@ final class Bearer {
 
     /** The REST error body, the same shape as every other refusal. */
     static String restBody(String token) {
-        return "{\"error\":\"unauthorized\",\"message\":\"" + reason(token) + "\"}";
+        return dev.forge.node.mcp.Refused.of("unauthorized", reason(token), 401).json();
     }
 }

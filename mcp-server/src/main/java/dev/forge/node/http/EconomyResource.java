@@ -4,7 +4,6 @@ import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.node.mcp.ToolException;
 import dev.forge.node.app.SafetyService;
-import dev.forge.node.mcp.ToolSchemas;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -61,8 +60,7 @@ public class EconomyResource {
     @POST
     @Path("/policy")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Object policy(Map<String, Object> body, @Context ContainerRequestContext context) {
-        var request = ForgeMcp.read(SafetyService.PolicyRequest.class, body);
-        return ToolSchemas.JSON.convertValue(node.safety().setPolicy(ApiAuth.actor(context), request), Map.class);
+    public SafetyService.Safety policy(SafetyService.PolicyRequest request, @Context ContainerRequestContext context) {
+        return node.safety().setPolicy(ApiAuth.actor(context), request);
     }
 }

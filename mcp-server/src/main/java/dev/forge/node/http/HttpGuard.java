@@ -1,6 +1,8 @@
 package dev.forge.node.http;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.mcp.Refused;
 import io.quarkus.vertx.http.runtime.filters.Filters;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerRequest;
@@ -36,6 +38,7 @@ public class HttpGuard {
     static final long MCP_BODY = 2L * 1024 * 1024;
     /** An initialize (no session yet): real clients send under 1 KB; this bounds what a session keeps. */
     static final long INITIALIZE_BODY = 16 * 1024;
+    private static final com.fasterxml.jackson.databind.ObjectMapper RPC = new com.fasterxml.jackson.databind.ObjectMapper();
 
     @Inject
     Instance<ForgeNode> nodes;
@@ -61,8 +64,8 @@ public class HttpGuard {
         rc.addHeadersEndHandler(v -> forbidFraming(rc));
         HttpServerRequest request = rc.request();
         if (!hostAllowed(request)) {
-            refuse(rc, 421, "{\"error\":\"misdirected_request\",\"message\":\"this node answers only to its own "
-                    + "loopback address (127.0.0.1, localhost or [::1] with its port)\"}");
+            refuse(rc, 421, Refused.of("misdirected_request", "this node answers only to its own "
+                    + "loopback address (127.0.0.1, localhost or [::1] with its port)", 421).json());
             return;
         }
         String path = rc.normalizedPath();
@@ -73,8 +76,8 @@ public class HttpGuard {
         if (mcp) {
             admitMcp(rc);
         } else if (!rest && hasBody(request)) {
-            refuse(rc, 404, "{\"error\":\"not_found\",\"message\":\"no Forge endpoint takes a body here; "
-                    + "MCP is at /mcp and the REST API under /v1\"}");
+            refuse(rc, 404, Refused.of("not_found", "no Forge endpoint takes a body here; "
+                    + "MCP is at /mcp and the REST API under /v1", 404).json());
         } else {
             rc.next();
         }
@@ -149,8 +152,17 @@ public class HttpGuard {
     }
 
     static String mcpError(int code, String message) {
-        return "{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":" + code + ",\"message\":\""
-                + message.replace("\\", "\\\\").replace("\"", "\\\"") + "\"}}";
+        try {
+            return RPC.writeValueAsString(new RpcError("2.0", null, new RpcError.Error(code, message)));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /** A JSON-RPC error answering a request that was never parsed, so its id is null (and written as such). */
+    record RpcError(String jsonrpc, @JsonInclude(JsonInclude.Include.ALWAYS) Object id, Error error) {
+        record Error(int code, String message) {
+        }
     }
 
     /** Answers and closes the connection: the rest of a refused body is never read. */

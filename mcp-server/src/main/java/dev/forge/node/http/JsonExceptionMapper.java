@@ -2,11 +2,11 @@ package dev.forge.node.http;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.forge.node.mcp.Refused;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.ext.ExceptionMapper;
 import jakarta.ws.rs.ext.Provider;
-import java.util.Map;
 
 /**
  * A body that is not JSON, or not the JSON a call takes (malformed, NaN, invalid UTF-8, a number
@@ -28,7 +28,7 @@ public class JsonExceptionMapper implements ExceptionMapper<JacksonException> {
     static Response badRequest(dev.forge.node.ForgeNode node) {
         node.metrics().refusal("invalid_argument");
         return Response.status(400).type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", "invalid_argument", "message", MESSAGE)).build();
+                .entity(Refused.of("invalid_argument", MESSAGE, 400).body()).build();
     }
 
     /** JSON of the wrong shape (an array for an object): Quarkus maps this one itself, to an empty 400, unless we do. */

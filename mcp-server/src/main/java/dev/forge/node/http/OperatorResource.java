@@ -1,13 +1,19 @@
 package dev.forge.node.http;
 
-import dev.forge.economy.market.Cu;
 import dev.forge.node.ForgeNode;
+import dev.forge.node.app.OperatorService;
+import dev.forge.node.app.OperatorService.AccountRequest;
+import dev.forge.node.app.OperatorService.AgentView;
+import dev.forge.node.app.OperatorService.BreakerReset;
+import dev.forge.node.app.OperatorService.Decision;
+import dev.forge.node.app.OperatorService.KillRightRequest;
+import dev.forge.node.app.OperatorService.NewAccount;
+import dev.forge.node.app.OperatorService.Reason;
+import dev.forge.node.app.OperatorService.SafetyOverview;
+import dev.forge.node.app.OperatorService.VelocityReset;
 import dev.forge.node.app.SafetyService;
-import dev.forge.node.mcp.ToolSchemas;
-import dev.forge.policies.Actor;
-import dev.forge.policies.PolicyException;
-import dev.forge.policies.Refusal;
-import dev.forge.policies.SafetyStatus;
+import dev.forge.node.app.SafetyService.ApprovalView;
+import dev.forge.node.app.SafetyService.KillView;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -18,16 +24,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
 
 /**
- * The operator's calls (the CLI uses them): accounts, the kill switch, approvals, and under
- * {@code /operator} the powers over a running node: tokens, the right to pull the kill switch,
- * velocity trips and circuit breakers. Every change takes effect at once and is kept on disk.
+ * The operator's calls (the CLI and the page use them): accounts, the kill switch, approvals,
+ * and under {@code /operator} the powers over a running node. Each adapts one call of
+ * {@link OperatorService} or {@link SafetyService}; bodies and answers are their records,
+ * read and written by {@link RecordBodies}.
  */
 @Path("/v1/forge")
 @Produces(MediaType.APPLICATION_JSON)
@@ -36,158 +39,87 @@ public class OperatorResource {
     @Inject
     ForgeNode node;
 
-    public record AccountRequest(String id) {
-    }
-
-    public record Reason(String reason) {
+    private OperatorService operators() {
+        return node.operators();
     }
 
     @POST
     @Path("/accounts")
-    public Map<String, Object> createAccount(AccountRequest request, @Context ContainerRequestContext context) {
-        requireOperator(context, "create accounts");
-        if (request == null || request.id() == null) throw new IllegalArgumentException("give the new account's id");
-        String token = node.createAgent(request.id());
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("account", request.id());
-        out.put("token", token);
-        out.put("balance_cu", Cu.format(node.ledger().account(request.id()).orElseThrow().balance()));
-        return out;
+    public NewAccount createAccount(AccountRequest request, @Context ContainerRequestContext context) {
+        return operators().createAccount(ApiAuth.actor(context), request);
     }
 
     @POST
     @Path("/kill")
-    public Map<String, Object> kill(Reason reason, @Context ContainerRequestContext context) {
-        String why = reason == null || reason.reason() == null ? "no reason given" : reason.reason();
-        return json(node.safety().kill(ApiAuth.actor(context), new SafetyService.KillRequest(why)));
+    public KillView kill(Reason reason, @Context ContainerRequestContext context) {
+        return node.safety().kill(ApiAuth.actor(context), new SafetyService.KillRequest(reason.or("no reason given")));
     }
 
     @POST
     @Path("/kill/release")
-    public Map<String, Object> release(Reason reason, @Context ContainerRequestContext context) {
-        String why = reason == null || reason.reason() == null ? "released" : reason.reason();
-        return json(node.safety().release(ApiAuth.actor(context), why));
+    public KillView release(Reason reason, @Context ContainerRequestContext context) {
+        return node.safety().release(ApiAuth.actor(context), reason.or("released"));
     }
 
     @GET
     @Path("/approvals")
-    public List<Map<String, Object>> approvals(@Context ContainerRequestContext context) {
-        requireOperator(context, "see the approval queue");
-        return node.safety().pendingApprovals().stream().map(OperatorResource::json).toList();
+    public List<ApprovalView> approvals(@Context ContainerRequestContext context) {
+        return operators().approvals(ApiAuth.actor(context));
     }
 
     @POST
     @Path("/approvals/{id}/approve")
-    public Map<String, Object> approve(@PathParam("id") String id, Reason reason, @Context ContainerRequestContext context) {
-        node.pipeline().approve(ApiAuth.actor(context), id, reason == null || reason.reason() == null ? "approved" : reason.reason());
-        return Map.of("approval_id", id, "status", "approved");
+    public Decision approve(@PathParam("id") String id, Reason reason, @Context ContainerRequestContext context) {
+        return operators().approve(ApiAuth.actor(context), id, reason);
     }
 
     @POST
     @Path("/approvals/{id}/deny")
-    public Map<String, Object> deny(@PathParam("id") String id, Reason reason, @Context ContainerRequestContext context) {
-        node.pipeline().deny(ApiAuth.actor(context), id, reason == null || reason.reason() == null ? "denied" : reason.reason());
-        return Map.of("approval_id", id, "status", "denied");
+    public Decision deny(@PathParam("id") String id, Reason reason, @Context ContainerRequestContext context) {
+        return operators().deny(ApiAuth.actor(context), id, reason);
     }
 
-    public record KillRight(Boolean may_kill) {
-    }
-
-    /** Ends the agent's token: its next request on any surface (MCP sessions included) gets 401. */
     @POST
     @Path("/operator/agents/{agent}/revoke")
-    public Map<String, Object> revoke(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
-        requireOperator(context, "revoke a token");
-        node.identities().revoke(agent);
-        return agentView(agent);
+    public AgentView revoke(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
+        return operators().revoke(ApiAuth.actor(context), agent);
     }
 
-    /** A new token for the agent (shown this once); the old one stops working. */
     @POST
     @Path("/operator/agents/{agent}/token")
-    public Map<String, Object> rotate(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
-        requireOperator(context, "issue a token");
-        String token = node.identities().rotate(agent);
-        Map<String, Object> out = agentView(agent);
-        out.put("token", token);
-        return out;
+    public AgentView rotate(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
+        return operators().rotate(ApiAuth.actor(context), agent);
     }
 
     @POST
     @Path("/operator/agents/{agent}/kill-right")
-    public Map<String, Object> killRight(@PathParam("agent") String agent, KillRight right,
-                                         @Context ContainerRequestContext context) {
-        requireOperator(context, "give or take the right to pull the kill switch");
-        if (right == null || right.may_kill() == null) throw new IllegalArgumentException("give may_kill: true or false");
-        node.identities().setMayKill(agent, right.may_kill());
-        return agentView(agent);
+    public AgentView killRight(@PathParam("agent") String agent, KillRightRequest right,
+                               @Context ContainerRequestContext context) {
+        return operators().setKillRight(ApiAuth.actor(context), agent, right);
     }
 
     @GET
     @Path("/operator/agents")
-    public List<Map<String, Object>> agents(@Context ContainerRequestContext context) {
-        requireOperator(context, "see the agents");
-        return node.identities().agents().stream().map(this::agentView).toList();
+    public List<AgentView> agents(@Context ContainerRequestContext context) {
+        return operators().agents(ApiAuth.actor(context));
     }
 
     @POST
     @Path("/operator/velocity/{agent}/reset")
-    public Map<String, Object> resetVelocity(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
-        requireOperator(context, "reset a velocity trip");
-        if (node.identities().agentKey(agent).isEmpty()) throw new IllegalArgumentException("no agent " + agent);
-        node.pipeline().resetVelocity(ApiAuth.actor(context), agent);
-        return Map.of("agent", agent, "velocity_tripped", false);
+    public VelocityReset resetVelocity(@PathParam("agent") String agent, @Context ContainerRequestContext context) {
+        return operators().resetVelocity(ApiAuth.actor(context), agent);
     }
 
     @POST
     @Path("/operator/breakers/{model}/reset")
-    public Map<String, Object> resetBreaker(@PathParam("model") String model, @Context ContainerRequestContext context) {
-        requireOperator(context, "reset a circuit breaker");
-        node.engine().slot(model); // refuses a model this node does not serve
-        node.pipeline().resetBreaker(ApiAuth.actor(context), model);
-        return Map.of("model", model, "breaker", node.pipeline().breakers().state(model).name().toLowerCase(Locale.ROOT));
+    public BreakerReset resetBreaker(@PathParam("model") String model, @Context ContainerRequestContext context) {
+        return operators().resetBreaker(ApiAuth.actor(context), model);
     }
 
     /** The node's safety at a glance: the kill switch, every breaker, and which agents' velocity is tripped. */
     @GET
     @Path("/operator/safety")
-    public Map<String, Object> safety(@Context ContainerRequestContext context) {
-        requireOperator(context, "see the safety overview");
-        Actor operator = ApiAuth.actor(context);
-        Map<String, Object> breakers = new TreeMap<>();
-        node.pipeline().breakers().states().forEach((model, state) -> breakers.put(model, state.name().toLowerCase(Locale.ROOT)));
-        List<Map<String, Object>> tripped = node.identities().agents().stream()
-                .map(agent -> node.pipeline().status(operator, agent)).filter(SafetyStatus::velocityTripped)
-                .map(s -> Map.<String, Object>of("agent", s.agent(), "tripped_until", s.velocityTrippedUntil())).toList();
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("kill_switch", killState());
-        out.put("breakers", breakers);
-        out.put("velocity_tripped", tripped);
-        out.put("pending_approvals", node.pipeline().pendingApprovals().size());
-        return out;
-    }
-
-    private Map<String, Object> agentView(String agent) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("agent", agent);
-        out.put("revoked", node.identities().isRevoked(agent));
-        out.put("may_kill", node.identities().mayKill(Actor.agent(agent)));
-        return out;
-    }
-
-    private Map<String, Object> killState() {
-        var k = node.pipeline().killState();
-        return Map.of("active", k.active(), "by", k.by(), "reason", k.reason());
-    }
-
-    /** An answer record as the tools write it (snake_case, absent nulls), not as Quarkus' own mapper would. */
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> json(Object answer) {
-        return ToolSchemas.JSON.convertValue(answer, Map.class);
-    }
-
-    private static void requireOperator(ContainerRequestContext context, String what) {
-        Actor actor = ApiAuth.actor(context);
-        PolicyException.require(actor.isOperator(), Refusal.UNAUTHORIZED, "only the operator may " + what);
+    public SafetyOverview safety(@Context ContainerRequestContext context) {
+        return operators().overview(ApiAuth.actor(context));
     }
 }

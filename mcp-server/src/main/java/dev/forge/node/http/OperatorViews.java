@@ -1,22 +1,32 @@
 package dev.forge.node.http;
 
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import com.fasterxml.jackson.annotation.JsonValue;
+import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.statement.Statement;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.PriceHistory;
+import dev.forge.node.app.AccountService;
+import dev.forge.node.app.Amount;
+import dev.forge.node.app.StatementView;
+import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PolicyException;
 import dev.forge.policies.Refusal;
+import jakarta.annotation.Nullable;
 import jakarta.inject.Inject;
-import jakarta.ws.rs.DefaultValue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
-import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -38,40 +48,64 @@ public class OperatorViews {
     @GET
     @Path("/accounts")
     @Produces(MediaType.APPLICATION_JSON)
-    @SuppressWarnings("unchecked")
-    public List<Map<String, Object>> accounts(@Context ContainerRequestContext context) {
-        return node.accounts().accounts(ApiAuth.actor(context)).stream()
-                .map(a -> (Map<String, Object>) dev.forge.node.mcp.ToolSchemas.JSON.convertValue(a, Map.class)).toList();
+    public List<AccountService.AccountView> accounts(@Context ContainerRequestContext context) {
+        return node.accounts().accounts(ApiAuth.actor(context));
     }
 
+    public record PricePoint(
+            @JsonPropertyDescription("when it was sampled, ms since the epoch") long at,
+            @JsonPropertyDescription("each tier's price per 1,000 tokens then") Map<String, Amount> prices) {
+        static PricePoint of(PriceHistory.Point point) {
+            Map<String, Amount> prices = new LinkedHashMap<>();
+            point.prices().forEach(t -> prices.put(t.tier().name().toLowerCase(Locale.ROOT), Amount.of(t.pricePerKiloToken())));
+            return new PricePoint(point.at(), prices);
+        }
+    }
+
+    /** The tier prices sampled every few seconds, oldest first, for the page's chart. */
     @GET
     @Path("/pricing/history")
     @Produces(MediaType.APPLICATION_JSON)
-    public List<Map<String, Object>> priceHistory() {
-        return history.points().stream().map(p -> {
-            Map<String, Object> prices = new LinkedHashMap<>();
-            p.prices().forEach(t -> prices.put(t.tier().name().toLowerCase(Locale.ROOT), Cu.format(t.pricePerKiloToken())));
-            return Map.<String, Object>of("at", p.at(), "prices", prices);
-        }).toList();
+    public List<PricePoint> priceHistory() {
+        return history.points().stream().map(PricePoint::of).toList();
+    }
+
+    public enum Format {
+        JSON, CSV;
+
+        @JsonValue
+        public String code() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    public record StatementRequest(
+            @Nullable @Size(min = 1, max = AccountSpec.MAX_ID_LENGTH)
+            @JsonPropertyDescription("the account (default: yours; another's for the operator only)") String account,
+            @Nullable @Min(0) @Max(Long.MAX_VALUE)
+            @JsonPropertyDescription("start of the period, ms since the epoch (default: a day before to)") Long from,
+            @Nullable @Min(0) @Max(Long.MAX_VALUE)
+            @JsonPropertyDescription("end of the period, exclusive, ms since the epoch (default: now)") Long to,
+            @Nullable @JsonPropertyDescription("json (default) or csv") Format format) {
     }
 
     /** A signed statement for [from, to) (epoch ms; default the last 24 hours), as JSON or CSV. */
     @GET
     @Path("/statement")
-    public Response statement(@QueryParam("account") String account, @QueryParam("from") Long from, @QueryParam("to") Long to,
-                              @QueryParam("format") @DefaultValue("json") String format,
-                              @Context ContainerRequestContext context) {
+    public Response statement(@Context UriInfo uri, @Context ContainerRequestContext context) {
+        Map<String, String> query = new LinkedHashMap<>();
+        uri.getQueryParameters().forEach((name, values) -> query.put(name, values.getFirst()));
+        StatementRequest request = ForgeMcp.readText(StatementRequest.class, query);
         Actor actor = ApiAuth.actor(context);
-        String who = account != null ? account : actor.id();
+        String who = request.account() != null ? request.account() : actor.id();
         PolicyException.require(actor.mayActFor(who), Refusal.UNAUTHORIZED, "an agent sees only its own statement");
-        long end = to != null ? to : System.currentTimeMillis() + 1;
-        Statement s = node.statements().statement(who, from != null ? from : end - 86_400_000L, end);
+        long end = request.to() != null ? request.to() : System.currentTimeMillis() + 1;
+        Statement s = node.statements().statement(who, request.from() != null ? request.from() : end - 86_400_000L, end);
         String name = "forge-statement-" + who + "-" + s.from() + "-" + s.to();
-        if (format.equals("csv")) {
+        if (request.format() == Format.CSV) {
             return Response.ok(csv(s), "text/csv").header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"").build();
         }
-        if (!format.equals("json")) throw new IllegalArgumentException("format is json or csv");
-        return Response.ok(dev.forge.node.StatementJson.of(s), MediaType.APPLICATION_JSON)
+        return Response.ok(StatementView.of(s), MediaType.APPLICATION_JSON)
                 .header("Content-Disposition", "attachment; filename=\"" + name + ".json\"").build();
     }
 

@@ -7,11 +7,13 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.networknt.schema.Error;
 import com.networknt.schema.Schema;
 import dev.forge.economy.market.Cu;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * A tool's arguments, checked against its generated input schema and then bound to its request
@@ -20,6 +22,8 @@ import java.util.Map;
  */
 final class Arguments {
     private static final String CU_FORM = cuForm();
+    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,40}");
+    private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,40}(\\.[0-9]{1,40})?");
 
     private final Class<?> type;
     private final ObjectNode schema;
@@ -33,6 +37,33 @@ final class Arguments {
 
     ObjectNode schema() {
         return schema;
+    }
+
+    /**
+     * Arguments that arrived as text (a query string), each read as the type this tool's input
+     * schema gives it: strings stay strings (an account named {@code 123} too); integers,
+     * numbers and booleans must be written exactly so, or the call is {@code invalid_argument}.
+     * An argument the tool does not take stays text, for the schema to refuse by name.
+     */
+    Map<String, Object> fromText(Map<String, String> text) {
+        JsonNode properties = schema.path("properties");
+        Map<String, Object> typed = new LinkedHashMap<>();
+        text.forEach((name, value) -> typed.put(name, switch (properties.path(name).path("type").asText("string")) {
+            case "integer" -> {
+                if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
+                yield new BigInteger(value);
+            }
+            case "number" -> {
+                if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
+                yield Double.parseDouble(value);
+            }
+            case "boolean" -> {
+                if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
+                yield Boolean.parseBoolean(value);
+            }
+            default -> value;
+        }));
+        return typed;
     }
 
     /** The request record, or {@code invalid_argument}; a null value counts as an argument not given. */

@@ -77,6 +77,13 @@ public final class ForgeMcp {
         return (T) READERS.computeIfAbsent(type, Arguments::new).bind(body);
     }
 
+    /** {@link #read} of arguments written as text (a query string), each read as the type the record's schema gives it. */
+    @SuppressWarnings("unchecked")
+    public static <T> T readText(Class<T> type, Map<String, String> text) {
+        Arguments arguments = READERS.computeIfAbsent(type, Arguments::new);
+        return (T) arguments.bind(arguments.fromText(text));
+    }
+
     private ForgeTool tool(String name) {
         return tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
                 .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));

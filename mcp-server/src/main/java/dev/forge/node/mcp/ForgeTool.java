@@ -1,20 +1,14 @@
 package dev.forge.node.mcp;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.spec.McpSchema;
-import java.math.BigInteger;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 /**
  * A tool as Forge declares it: its MCP description, whose input and output schemas are generated
  * from its request and answer records, and the service call it adapts.
  */
 record ForgeTool(McpSchema.Tool tool, Arguments arguments, Handler<Object> handler) {
-    private static final Pattern INTEGER = Pattern.compile("-?[0-9]{1,40}");
-    private static final Pattern NUMBER = Pattern.compile("-?[0-9]{1,40}(\\.[0-9]{1,40})?");
     private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
     };
 
@@ -30,31 +24,9 @@ record ForgeTool(McpSchema.Tool tool, Arguments arguments, Handler<Object> handl
         return ToolSchemas.JSON.convertValue(answer, MAP);
     }
 
-    /**
-     * Arguments that arrived as text (a query string), each read as the type this tool's input
-     * schema gives it: strings stay strings (an account named {@code 123} too); integers,
-     * numbers and booleans must be written exactly so, or the call is {@code invalid_argument}.
-     * An argument the tool does not take stays text, for the schema to refuse by name.
-     */
+    /** Arguments that arrived as text (a query string), each read as the type the input schema gives it. */
     Map<String, Object> fromText(Map<String, String> text) {
-        JsonNode properties = arguments.schema().path("properties");
-        Map<String, Object> typed = new LinkedHashMap<>();
-        text.forEach((name, value) -> typed.put(name, switch (properties.path(name).path("type").asText("string")) {
-            case "integer" -> {
-                if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
-                yield new BigInteger(value);
-            }
-            case "number" -> {
-                if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
-                yield Double.parseDouble(value);
-            }
-            case "boolean" -> {
-                if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
-                yield Boolean.parseBoolean(value);
-            }
-            default -> value;
-        }));
-        return typed;
+        return arguments.fromText(text);
     }
 
     static Builder named(String name) {

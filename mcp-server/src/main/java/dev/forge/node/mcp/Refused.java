@@ -47,6 +47,20 @@ public record Refused(String code, String message, Map<String, Object> fields, i
         return body;
     }
 
+    /** A refusal of the HTTP layer's own (a wrong Host, a body sent nowhere), with no fields beyond the two. */
+    public static Refused of(String code, String message, int status) {
+        return new Refused(code, message, Map.of(), status);
+    }
+
+    /** {@link #body()} as JSON text, for answers written before any framework reads the request. */
+    public String json() {
+        try {
+            return ToolSchemas.JSON.writeValueAsString(body());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
     /** Counts the refusal by its code and, for a failure that is not a refusal, says what broke. */
     public Refused report(Throwable e, String surface, dev.forge.node.NodeMetrics metrics) {
         metrics.refusal(code);

@@ -24,13 +24,15 @@ import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.SpecificationVersion;
 import dev.forge.economy.market.Cu;
 import dev.forge.node.app.Amount;
+import dev.forge.node.app.SignedAmount;
 import jakarta.annotation.Nullable;
 
 /**
  * The one JSON mapping of the tools' request and answer records, and the JSON Schemas generated
  * from them (victools, reading Jackson's names and descriptions and Jakarta Validation's bounds).
  * A record component is required unless it is {@link Nullable}; no object takes fields it does
- * not declare; an {@link Amount} is a string of the form {@link Cu#PATTERN}.
+ * not declare; an {@link Amount} is a string of the form {@link Cu#PATTERN}, a {@link SignedAmount}
+ * one of {@link SignedAmount#PATTERN}.
  */
 public final class ToolSchemas {
     /** snake_case names, absent fields for nulls, and no quiet conversions (10.5 is not an integer, "10" not a number). */
@@ -82,13 +84,21 @@ public final class ToolSchemas {
                         Option.MAP_VALUES_AS_ADDITIONAL_PROPERTIES)
                 .without(Option.SCHEMA_VERSION_INDICATOR);
         config.forTypesInGeneral().withPropertySorter(PropertySortUtils.SORT_PROPERTIES_FIELDS_BEFORE_METHODS)
-                .withCustomDefinitionProvider((type, context) -> type.getErasedType() != Amount.class ? null
-                        : new CustomDefinition(context.getGeneratorConfig().createObjectNode().put("type", "string")
-                                .put("pattern", Cu.PATTERN).put("maxLength", Cu.MAX_LENGTH)));
+                .withCustomDefinitionProvider((type, context) -> {
+                    if (type.getErasedType() == Amount.class) return text(context, Cu.PATTERN, Cu.MAX_LENGTH);
+                    if (type.getErasedType() == SignedAmount.class) return text(context, SignedAmount.PATTERN, SignedAmount.MAX_LENGTH);
+                    return null;
+                });
         config.forFields()
                 .withPropertyNameOverrideResolver(field -> PropertyNamingStrategies.SnakeCaseStrategy.INSTANCE
                         .translate(field.getDeclaredName()))
                 .withRequiredCheck(field -> field.getAnnotationConsideringFieldAndGetter(Nullable.class) == null);
         return new SchemaGenerator(config.build());
+    }
+
+    private static CustomDefinition text(com.github.victools.jsonschema.generator.SchemaGenerationContext context,
+                                         String pattern, int maxLength) {
+        return new CustomDefinition(context.getGeneratorConfig().createObjectNode().put("type", "string")
+                .put("pattern", pattern).put("maxLength", maxLength));
     }
 }
