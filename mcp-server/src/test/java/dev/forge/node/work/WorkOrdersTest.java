@@ -375,7 +375,7 @@ class WorkOrdersTest {
 
     @Test
     void aBuyerSignsItsOwnEvalOrderAndAnInputThatIsNoEvalWithinItsTokensIsRefused() throws Exception {
-        Agent sam = agent("wo-sam");
+        Agent sam = agent("wo-sal");
         Agent eve = agent("wo-eve");
         provider(eve);
         var buyerKey = Ed25519.generate();
