@@ -84,7 +84,7 @@ public final class ForgeNode implements AutoCloseable {
         this.marketService = new MarketService(ledger, market, engine);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
-        this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics);
+        this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
 

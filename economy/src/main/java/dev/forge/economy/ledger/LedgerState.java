@@ -384,7 +384,7 @@ final class LedgerState {
         LedgerException.require(hold.debitAccount().equals(order.buyer()) && hold.amount() == order.maxPayment(),
                 LedgerError.ORDER_DOES_NOT_MATCH_HOLD, "hold " + holdId + " is " + hold.amount() + " µCU from "
                         + hold.debitAccount() + "; the order holds " + order.maxPayment() + " µCU from " + order.buyer());
-        applyTransfer(TransferRequest.voidHold("~work:" + nonceKey + ":from", holdId), now);
+        applyTransfer(TransferRequest.voidHold(AcceptedOrder.movedHoldKey(nonceKey), holdId), now);
         return acceptOrder(signed, custodian, now);
     }
 
