@@ -174,10 +174,22 @@ public final class NodeFulfilment {
     }
 
     /**
-     * A crash between the ledger's settle and the log's append leaves the attestation pending:
-     * appended now if the ledger settled the order with it, dropped otherwise.
+     * At start: a crash between the ledger's settle and the log's append leaves the attestation
+     * pending, appended now if the ledger settled the order with it, dropped otherwise; then the
+     * log must end where the ledger's chain of the node does.
      */
     void recover() {
+        resolvePending();
+        WorkVerifier.ChainTip ours = log.tip();
+        WorkVerifier.ChainTip ledgers = ledger.chainTip(provider());
+        // Chats would all be refused with chain_gap: better to say so at start, with what is wrong.
+        if (ours.nextIndex() != ledgers.nextIndex() || !java.util.Arrays.equals(ours.lastDigest(), ledgers.lastDigest())) {
+            throw new IllegalStateException("the node's provider log in orders/" + NodeLog.LOG + " holds " + ours.nextIndex()
+                    + " attestations, the ledger has settled " + ledgers.nextIndex() + " of the node's: put the log back");
+        }
+    }
+
+    private void resolvePending() {
         var pending = log.pending();
         if (pending.isEmpty()) return;
         AttestationLog.Pending p = pending.get();
