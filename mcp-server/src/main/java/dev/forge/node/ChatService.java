@@ -211,7 +211,7 @@ public final class ChatService {
 
     /**
      * What an approval of a chat binds besides its cost: the hex of its canonical request digest
-     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its trade names.
+     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its work order names as its input.
      */
     static String digest(String model, GenerationRequest request) {
         return HexFormat.of().formatHex(ChatRequests.of(model, request).digest());
