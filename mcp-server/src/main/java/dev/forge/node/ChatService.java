@@ -14,11 +14,9 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import dev.forge.economy.crypto.Ed25519;
-import dev.forge.economy.crypto.Sha256;
-import dev.forge.economy.ledger.Authorization;
-import dev.forge.economy.ledger.Delivery;
-import dev.forge.economy.ledger.SignedTrade;
-import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.ledger.SettledWork;
+import dev.forge.node.provide.ChatRunner;
+import dev.forge.node.work.NodeFulfilment;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.market.MarketException;
 import dev.forge.economy.market.ProviderView;
@@ -34,7 +32,6 @@ import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendRequest;
-import java.nio.charset.StandardCharsets;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -44,10 +41,13 @@ import java.util.Optional;
 import java.util.function.Function;
 
 /**
- * A chat is a trade: the safety pipeline holds its maximum cost (prompt tokens plus max tokens
- * at the node's price now), the engine runs it (stopping between tokens if the spend is
- * cancelled, for example by the kill switch), and the real cost, counted from the tokens, is
- * settled as a trade that the agent's key authorized and the node's key delivered.
+ * A chat is a work order the node fulfils itself, so that there is one kind of trade: the
+ * safety pipeline holds its maximum cost (prompt tokens plus max tokens at the node's price
+ * now), and that hold becomes the hold of an {@code inference.chat.v1} order signed with the
+ * agent's custodial key, before the model runs. The engine runs it (stopping between tokens if
+ * the spend is cancelled, for example by the kill switch, and the order is then voided), and the
+ * real cost, counted from the tokens, is settled by the node's signed attestation, as any
+ * provider's delivery is ({@link NodeFulfilment}).
  */
 public final class ChatService {
     /** The most tokens one chat may ask to generate, on every surface (the MCP chat tool, OpenAI completions). */
@@ -67,9 +67,11 @@ public final class ChatService {
     private final SpendGate gate;
     private final Identities identities;
     private final NodeMetrics metrics;
+    private final NodeFulfilment fulfilment;
 
     public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate,
-                       Identities identities, NodeMetrics metrics) {
+                       Identities identities, NodeMetrics metrics, NodeFulfilment fulfilment) {
+        this.fulfilment = fulfilment;
         this.engine = engine;
         this.market = market;
         this.pipeline = pipeline;
@@ -127,7 +129,7 @@ public final class ChatService {
             @JsonProperty("price_per_1k_cu") @JsonPropertyDescription("price applied") Amount pricePerKiloTokenCu,
             @JsonPropertyDescription("what you paid") Amount costCu,
             @JsonPropertyDescription("your balance after") Amount balanceCu,
-            @JsonPropertyDescription("the signed trade") long tradeId) {
+            @JsonPropertyDescription("the settled work order's id in the Merkle log (see trades and network)") long tradeId) {
         public static ChatAnswer of(ChatOutcome o) {
             var c = o.completion();
             return new ChatAnswer(c.text(), o.model(), c.finishReason().name().toLowerCase(java.util.Locale.ROOT),
@@ -192,52 +194,78 @@ public final class ChatService {
         var spendRequest = new SpendRequest(actor.id(), ForgeNode.PROVIDER, SpendAction.CHAT, model, maxCost,
                 UUID.randomUUID().toString(), digest(model, request));
         Spend spend = gate.open(actor, spendRequest, approvalId, askHuman);
-        return new Held(actor, spend, model, request, price);
+        Ed25519.KeyPair agentKey = identities.agentKey(actor.id()).orElse(null);
+        NodeFulfilment.Order order;
+        try {
+            PolicyException.require(agentKey != null, Refusal.UNAUTHORIZED, actor.id() + " has no key on this node");
+            order = fulfilment.accept(actor.id(), agentKey, ChatRequests.of(model, request), fulfilment.modelDigest(local),
+                    spend.request().amount(), spend.holdId());
+        } catch (RuntimeException e) {
+            pipeline.cancel(actor, spend, "the chat's order was refused: " + e.getMessage());
+            PolicyException.require(!pipeline.killState().active(), Refusal.KILL_SWITCH,
+                    "spending was frozen by the kill switch");
+            throw e;
+        }
+        return new Held(actor, spend, order, local, model, request, price);
     }
 
     /**
      * What an approval of a chat binds besides its cost: the hex of its canonical request digest
-     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its trade names.
+     * ({@code forge/chat-request/v1}, docs/ledger.md), the same digest its work order names as its input.
      */
     static String digest(String model, GenerationRequest request) {
         return HexFormat.of().formatHex(ChatRequests.of(model, request).digest());
     }
 
-    /** A chat whose cost is held and which may now run, once. */
+    /** A chat whose cost is held, as its order's hold, and which may now run, once. */
     public final class Held {
         private final Actor actor;
         private final Spend spend;
+        private final NodeFulfilment.Order order;
+        private final LocalModel local;
         private final String model;
         private final GenerationRequest request;
         private final long price;
 
-        private Held(Actor actor, Spend spend, String model, GenerationRequest request, long price) {
+        private Held(Actor actor, Spend spend, NodeFulfilment.Order order, LocalModel local, String model,
+                     GenerationRequest request, long price) {
             this.actor = actor;
             this.spend = spend;
+            this.order = order;
+            this.local = local;
             this.model = model;
             this.request = request;
             this.price = price;
         }
 
         public ChatOutcome run(Listener listener) {
-            return ChatService.this.run(actor, spend, model, request, price, listener);
+            return ChatService.this.run(this, listener);
         }
 
-        /** Gives the hold back when the chat will not run (the client went away first). */
+        /** Gives the hold back when the chat will not run (the client went away first): the order is voided. */
         public void cancel(String reason) {
             pipeline.cancel(actor, spend, reason);
+            fulfilment.voidOrder(order);
+        }
+
+        /** The chat's work order on the ledger. */
+        public long orderId() {
+            return order.id();
         }
     }
 
-    private ChatOutcome run(Actor actor, Spend spend, String model, GenerationRequest request, long price, Listener listener) {
+    private ChatOutcome run(Held held, Listener listener) {
+        Actor actor = held.actor;
+        Spend spend = held.spend;
         long started = System.nanoTime();
+        long startedAt = System.currentTimeMillis();
         var cancelled = new AtomicBoolean();
         spend.onCancel(() -> cancelled.set(true));
         var tokens = new AtomicInteger();
         var clientGone = new AtomicBoolean();
         Completion completion;
         try {
-            completion = engine.generate(model, request, piece -> {
+            completion = engine.generate(held.model, held.request, piece -> {
                 if (clientGone.get()) return;
                 try {
                     listener.text(piece);
@@ -247,38 +275,31 @@ public final class ChatService {
                 }
             }, () -> cancelled.get() || clientLeft(listener, clientGone));
         } catch (RuntimeException e) {
-            pipeline.cancel(actor, spend, "inference failed: " + e.getMessage());
+            held.cancel("inference failed: " + e.getMessage());
             throw e;
         }
-        PolicyException.require(!cancelled.get(), pipeline.killState().active() ? Refusal.KILL_SWITCH
-                : Refusal.APPROVAL_DENIED, "the spend was cancelled while the model ran: " + spend.cancelReason());
-        long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), price);
-        Trade trade;
+        if (cancelled.get()) {
+            fulfilment.voidOrder(held.order);
+            throw new PolicyException(pipeline.killState().active() ? Refusal.KILL_SWITCH : Refusal.APPROVAL_DENIED,
+                    "the spend was cancelled while the model ran: " + spend.cancelReason());
+        }
+        long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), held.price);
+        var made = new NodeFulfilment.Run(completion.text(), completion.promptTokens(), completion.completionTokens(),
+                ChatRunner.finishReason(completion), startedAt);
+        SettledWork settled;
         try {
-            trade = pipeline.settle(actor, spend, sign(actor.id(), spend, model, request, completion, price, cost));
+            // Refused, with nothing paid, if the kill switch was pulled after the last token.
+            settled = pipeline.completeMoved(actor, spend, cost, () -> fulfilment.deliver(held.order,
+                    fulfilment.modelDigest(held.local), ChatRunner.describe(held.local), made, held.price, cost));
         } catch (RuntimeException e) {
-            // A spend that cannot settle must not stay active: that would keep its budget reserved until a restart.
-            pipeline.cancel(actor, spend, "the trade could not settle: " + e.getMessage());
+            // A chat that cannot settle is voided: its hold must not stay taken until it expires.
+            fulfilment.voidOrder(held.order);
             throw e;
         }
-        long balance = trade.consumerBalance(); // as of this settle: a concurrent spend does not show in it
-        metrics.chat(model, completion.promptTokens(), completion.completionTokens(), cost,
+        long balance = settled.buyerBalance(); // as of this settle: a concurrent spend does not show in it
+        metrics.chat(held.model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
-        return new ChatOutcome(model, completion, price, cost, balance, trade.id());
-    }
-
-    private SignedTrade sign(String agent, Spend spend, String model, GenerationRequest request, Completion completion,
-                             long price, long cost) {
-        Ed25519.KeyPair agentKey = identities.agentKey(agent).orElseThrow(() -> new PolicyException(
-                Refusal.UNAUTHORIZED, agent + " has no key on this node"));
-        long now = System.currentTimeMillis();
-        var authorization = new Authorization(agent, ForgeNode.PROVIDER, model, spend.request().amount(),
-                ChatRequests.of(model, request).digest(), spend.holdId(), now + 10 * 60_000);
-        byte[] consumerSignature = SignedTrade.authorize(authorization, agentKey);
-        var delivery = new Delivery(SignedTrade.authorizationDigest(authorization, consumerSignature),
-                completion.promptTokens(), completion.completionTokens(), price, cost,
-                Sha256.hash(completion.text().getBytes(StandardCharsets.UTF_8)), now);
-        return SignedTrade.deliver(authorization, consumerSignature, delivery, identities.nodeKey());
+        return new ChatOutcome(held.model, completion, held.price, cost, balance, settled.id());
     }
 
     /** The node's price for a model now: the market price of its tier, or the node's floor. */
@@ -313,7 +334,7 @@ public final class ChatService {
         }
     }
 
-    /** What a chat produced and what it cost. */
+    /** What a chat produced and what it cost; {@code tradeId} is its settled work's id in the Merkle log. */
     public record ChatOutcome(String model, Completion completion, long pricePerKiloToken, long cost, long balance,
                               long tradeId) {
     }

@@ -86,7 +86,7 @@ public final class ForgeNode implements AutoCloseable {
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
-        this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics);
+        this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
 

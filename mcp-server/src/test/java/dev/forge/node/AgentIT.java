@@ -215,7 +215,7 @@ class AgentIT {
             long bought = 0;
             long sold = 0;
             for (long id = 1; id <= ledger.logSize(); id++) {
-                if (ledger.settledWork(id).isEmpty()) continue; // a chat's trade: the log holds both
+                if (ledger.settledWork(id).isEmpty()) continue; // a chat's trade, on a ledger from before chats were orders
                 var work = ThirdPartyVerifier.settledWork(ledger.settledWork(id).orElseThrow().leafBytes());
                 long amount = work.attestation().amount() + work.order().reward();
                 if (work.attestation().provider().equals(account)) {

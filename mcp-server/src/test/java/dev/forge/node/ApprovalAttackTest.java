@@ -63,11 +63,11 @@ class ApprovalAttackTest {
         List<String> questions = new CopyOnWriteArrayList<>();
         McpSyncClient client = sdkClient(token, questions);
         try {
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             JsonNode held = ElicitationTest.call(client, "chat", Map.of("model", MODEL, "prompt", "Once upon a time", "max_tokens", 10));
             assertEquals("approval_required", held.path("error").asText(), held.toString());
             assertEquals(List.of(), questions, "the node does not ask the agent to approve itself");
-            assertEquals(trades, node.ledger().tradeCount());
+            assertEquals(trades, node.ledger().logSize());
             String id = held.get("approval_id").asText();
             assertTrue(get(operator, "/v1/forge/approvals").body().contains(id), "it waits for the operator");
 
@@ -133,7 +133,7 @@ class ApprovalAttackTest {
         String body = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],"
                 + "\"max_tokens\":20";
         String id = heldAndApproved(token, body);
-        long trades = node.ledger().tradeCount();
+        long trades = node.ledger().logSize();
         String resume = body + ",\"stream\":true,\"x_forge\":{\"approval_id\":\"" + id + "\"}}";
         List<HttpResponse<String>> answers = inParallel(4, () -> completion(token, resume));
         List<HttpResponse<String>> streamed = answers.stream().filter(a -> a.statusCode() == 200).toList();
@@ -143,7 +143,7 @@ class ApprovalAttackTest {
             assertEquals(409, refused.statusCode());
             assertEquals("approval_used", JSON.readTree(refused.body()).get("error").asText(), refused.body());
         }
-        assertEquals(trades + 1, node.ledger().tradeCount(), "and it is the one that paid");
+        assertEquals(trades + 1, node.ledger().logSize(), "and it is the one that paid");
     }
 
     @Test
@@ -152,13 +152,13 @@ class ApprovalAttackTest {
         lowThreshold("tokio");
         String messages = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}],";
         String id = heldAndApproved(token, messages + "\"max_tokens\":20");
-        long trades = node.ledger().tradeCount();
+        long trades = node.ledger().logSize();
         String approval = ",\"stream\":true,\"x_forge\":{\"approval_id\":\"" + id + "\"}}";
         HttpResponse<String> bigger = completion(token, messages + "\"max_tokens\":400" + approval);
         assertEquals(409, bigger.statusCode(), bigger.body());
         assertEquals("approval_mismatch", JSON.readTree(bigger.body()).get("error").asText());
         assertFalse(bigger.body().contains("data:"), "nothing was streamed");
-        assertEquals(trades, node.ledger().tradeCount());
+        assertEquals(trades, node.ledger().logSize());
 
         HttpResponse<String> asApproved = completion(token, messages + "\"max_tokens\":20" + approval);
         assertEquals(200, asApproved.statusCode(), asApproved.body());
@@ -166,7 +166,7 @@ class ApprovalAttackTest {
         HttpResponse<String> replay = completion(token, messages + "\"max_tokens\":20" + approval);
         assertEquals(409, replay.statusCode(), replay.body());
         assertEquals("approval_used", JSON.readTree(replay.body()).get("error").asText());
-        assertEquals(trades + 1, node.ledger().tradeCount());
+        assertEquals(trades + 1, node.ledger().logSize());
     }
 
     @Test
@@ -181,14 +181,14 @@ class ApprovalAttackTest {
         try {
             String id = McpHttpTest.call(clients.getFirst(), "chat", chat + "}").get("approval_id").asText();
             node.pipeline().approve(Actor.operator(), id, "fine");
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             var next = new java.util.concurrent.atomic.AtomicInteger();
             List<JsonNode> answers = inParallel(4, () -> McpHttpTest.call(clients.get(next.getAndIncrement()), "chat",
                     chat + ",\"approval_id\":\"" + id + "\"}"));
             assertEquals(1, answers.stream().filter(a -> !a.has("isError")).count(), answers.toString());
             assertEquals(3, answers.stream().filter(a -> a.path("error").asText().equals("approval_used")).count(),
                     answers.toString());
-            assertEquals(trades + 1, node.ledger().tradeCount());
+            assertEquals(trades + 1, node.ledger().logSize());
         } finally {
             for (McpClient c : clients) c.close();
         }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.ledger.SettledWork;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -42,12 +42,12 @@ class ClientGoneTest {
         int full = fullLength(token);
         assertTrue(full >= 200, "the model writes a long answer to this prompt: " + full);
         for (String stream : new String[] {"false", "true"}) {
-            long trades = node.ledger().tradeCount();
+            long logged = node.ledger().logSize();
             hangUpOnceTheModelRuns(token, CHAT.formatted(stream));
-            Trade trade = awaitTrade(trades + 1);
-            int made = trade.signed().delivery().completionTokens();
+            SettledWork chat = awaitChat("leaver", logged);
+            int made = chat.attestation().attestation().completionTokens();
             assertTrue(made < full, "stream=" + stream + ": stopped at " + made + " of " + full + " tokens");
-            assertTrue(trade.signed().delivery().amount() > 0, "the tokens made are paid for");
+            assertTrue(chat.paid() > 0, "the tokens made are paid for");
         }
     }
 
@@ -64,10 +64,10 @@ class ClientGoneTest {
         JsonNode answered = McpProtocolTest.answer(http.send(mcpPost(token, session, call), HttpResponse.BodyHandlers.ofString()));
         int full = answered.path("result").path("structuredContent").path("completion_tokens").asInt();
         assertTrue(full >= 200, "the model writes a long answer to this prompt: " + answered);
-        long trades = node.ledger().tradeCount();
+        long logged = node.ledger().logSize();
         hangUpOnceHeld("mcpleaver", "/mcp", token, "Accept: application/json, text/event-stream\r\nMcp-Session-Id: " + session
                 + "\r\n", call);
-        int made = awaitTrade(trades + 1).signed().delivery().completionTokens();
+        int made = awaitChat("mcpleaver", logged).attestation().attestation().completionTokens();
         assertTrue(made < full, "stopped at " + made + " of " + full + " tokens");
     }
 
@@ -133,12 +133,15 @@ class ClientGoneTest {
         throw new AssertionError("the stream ended before any text: " + seen);
     }
 
-    private Trade awaitTrade(long id) throws InterruptedException {
+    /** The agent's next chat settled after the log's first {@code logged} entries (another test's may settle too). */
+    private SettledWork awaitChat(String agent, long logged) throws InterruptedException {
         for (int i = 0; i < 600; i++) {
-            var trade = node.ledger().trade(id);
-            if (trade.isPresent()) return trade.get();
+            for (long id = logged + 1; id <= node.ledger().logSize(); id++) {
+                var work = node.ledger().settledWork(id);
+                if (work.isPresent() && work.get().order().order().buyer().equals(agent)) return work.get();
+            }
             Thread.sleep(50);
         }
-        throw new AssertionError("no trade " + id + " was settled");
+        throw new AssertionError("no chat of " + agent + " was settled");
     }
 }

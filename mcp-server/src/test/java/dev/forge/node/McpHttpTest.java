@@ -93,7 +93,7 @@ class McpHttpTest {
     }
 
     @Test
-    void aChatCostsExactlyWhatItsTokensSayAndIsATradeSignedByBoth() throws Exception {
+    void aChatCostsExactlyWhatItsTokensSayAndIsAWorkOrderTheNodeFulfilled() throws Exception {
         List<Object> progress = new CopyOnWriteArrayList<>();
         try (McpClient client = client(agent("alice"), progress)) {
             JsonNode before = call(client, "balance", "{}");
@@ -107,10 +107,16 @@ class McpHttpTest {
             assertEquals(Cu.format(Cu.cost(tokens, price)), chat.get("cost_cu").asText(), "tokens × price, rounded up to a µCU");
             long cost = Cu.cost(tokens, price);
             assertEquals(Cu.format(1_000_000_000L - cost), chat.get("balance_cu").asText());
-            var trade = node.ledger().trade(chat.get("trade_id").asLong()).orElseThrow();
-            trade.signed().verify(node.ledger().account("alice").orElseThrow().publicKey(),
-                    node.ledger().account(ForgeNode.PROVIDER).orElseThrow().publicKey());
-            assertEquals(cost, trade.amount());
+            // The chat is a work order: signed with alice's custodial key, delivered by the node's attestation.
+            var work = node.ledger().settledWork(chat.get("trade_id").asLong()).orElseThrow();
+            assertTrue(work.order().verifies(dev.forge.economy.crypto.Ed25519.PublicKey.decode(
+                    node.ledger().account("alice").orElseThrow().publicKey())));
+            assertTrue(work.attestation().verifies(dev.forge.economy.crypto.Ed25519.PublicKey.decode(
+                    node.ledger().account(ForgeNode.PROVIDER).orElseThrow().publicKey())));
+            assertEquals("alice", work.order().order().buyer());
+            assertEquals(ForgeNode.PROVIDER, work.provider());
+            assertEquals(cost, work.paid());
+            assertTrue(node.ledger().proof(work.id()).verify(work.leafHash(), node.ledger().merkleRoot()));
             assertEquals(1, node.market().reputation(ForgeNode.PROVIDER).trades() >= 1 ? 1 : 0, "the market saw it");
             assertFalse(progress.isEmpty(), "progress notifications while it generated");
         }
@@ -121,10 +127,10 @@ class McpHttpTest {
         try (McpClient client = client(agent("bob"), new ArrayList<>())) {
             JsonNode killed = call(client, "kill", "{\"reason\":\"test: runaway agent\"}");
             assertTrue(killed.get("active").asBoolean());
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             JsonNode refused = call(client, "chat", "{\"model\":\"" + MODEL + "\",\"prompt\":\"Hello\",\"max_tokens\":5}");
             assertEquals("kill_switch", refused.get("error").asText(), refused.toString());
-            assertEquals(trades, node.ledger().tradeCount());
+            assertEquals(trades, node.ledger().logSize());
             var release = org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class,
                     () -> node.pipeline().release(Actor.agent("bob"), "let me spend"));
             assertTrue(release.getMessage().contains("operator"), release.getMessage());

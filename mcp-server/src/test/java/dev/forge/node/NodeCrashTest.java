@@ -3,7 +3,6 @@ package dev.forge.node;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.forge.economy.ledger.Trade;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.file.Files;
@@ -57,12 +56,13 @@ class NodeCrashTest {
         assertEquals(acknowledged.size(), Set.copyOf(acknowledged).size(), "no trade acknowledged twice: " + acknowledged);
         try (ForgeNode node = ForgeNode.open(NodeSettings.of(data, List.of()))) {
             var ledger = node.ledger();
-            long size = ledger.tradeCount();
+            long size = ledger.logSize();
             byte[] root = ledger.merkleRoot(size);
             for (long id : acknowledged) {
-                Trade trade = ledger.trade(id).orElseThrow(() -> new AssertionError("acknowledged trade " + id + " was lost"));
-                assertEquals("kim", trade.consumer());
-                assertTrue(ledger.proof(id, size).verify(trade.leafHash(), root), "trade " + id + " under the root");
+                var chat = ledger.settledWork(id).orElseThrow(() -> new AssertionError("acknowledged chat " + id + " was lost"));
+                assertEquals("kim", chat.order().order().buyer());
+                assertEquals(ForgeNode.PROVIDER, chat.provider(), "a chat is an order the node fulfilled");
+                assertTrue(ledger.proof(id, size).verify(chat.leafHash(), root), "chat " + id + " under the root");
             }
             // A chat can commit and be killed before it prints its ACK: at most one such trade per kill, right after
             // the last one acknowledged in that round. Every other trade in the ledger is one the client saw.

@@ -100,16 +100,18 @@ class OpenAiApiTest {
     }
 
     void checkAgainstLedger(JsonNode forge, JsonNode usage, String agent) {
-        var trade = node.ledger().trade(forge.get("trade_id").asLong()).orElseThrow();
-        assertEquals(agent, trade.consumer());
-        assertEquals(Cu.format(trade.amount()), forge.get("cost_cu").asText());
-        assertEquals(usage.get("completion_tokens").asInt(), trade.signed().delivery().completionTokens());
-        assertEquals(usage.get("prompt_tokens").asInt(), trade.signed().delivery().promptTokens());
-        assertEquals(Cu.format(trade.consumerBalance()), forge.get("balance_cu").asText(), "the settle's own balance");
-        // The request hash is the canonical chat request's digest, which anyone can recompute (docs/ledger.md).
+        var work = node.ledger().settledWork(forge.get("trade_id").asLong()).orElseThrow();
+        var attestation = work.attestation().attestation();
+        assertEquals(agent, work.order().order().buyer());
+        assertEquals(Cu.format(work.paid()), forge.get("cost_cu").asText());
+        assertEquals(usage.get("completion_tokens").asInt(), attestation.completionTokens());
+        assertEquals(usage.get("prompt_tokens").asInt(), attestation.promptTokens());
+        assertEquals(Cu.format(work.buyerBalance()), forge.get("balance_cu").asText(), "the settle's own balance");
+        // The order's input is the canonical chat request, whose digest anyone can recompute (docs/ledger.md).
         var request = ChatRequest.chat(MODEL, List.of(new ChatRequest.Message(ChatRequest.Role.USER, "Once upon a time")),
                 new Replay(12, 0, 0, List.of()));
-        assertArrayEquals(request.digest(), trade.signed().authorization().requestHash());
+        assertArrayEquals(request.digest(), work.order().order().inputDigest());
+        assertArrayEquals(request.digest(), attestation.inputDigest());
     }
 
     @Test

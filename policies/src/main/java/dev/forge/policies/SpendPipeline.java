@@ -239,6 +239,27 @@ public final class SpendPipeline implements AutoCloseable {
         return result;
     }
 
+    /**
+     * Completes a spend whose hold the ledger already turned into another in one step (a chat's
+     * work order: {@code Ledger.acceptOrderOnHold}): runs {@code payment}, which resolves that
+     * other hold, and charges {@code cost}, the real cost, to the agent's budget and velocity.
+     * Refused, with nothing run, once the spend was cancelled (by the kill switch); if the payment
+     * fails, the spend is cancelled.
+     */
+    public <T> T completeMoved(Actor actor, Spend spend, long cost, java.util.function.Supplier<T> payment) {
+        requireUsable(actor, spend);
+        T result;
+        try {
+            result = payment.get();
+        } catch (RuntimeException e) {
+            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
+            cancel(spend, "payment failed: " + e.getMessage());
+            throw e;
+        }
+        finish(spend, cost, "paid by its own transfers");
+        return result;
+    }
+
     private void requireUsable(Actor actor, Spend spend) {
         PolicyException.require(actor.mayActFor(spend.request().agent()), Refusal.UNAUTHORIZED,
                 actor.id() + " may not settle a spend of " + spend.request().agent());

@@ -1,9 +1,14 @@
 package dev.forge.policies;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.forge.economy.ledger.TransferCode;
+import dev.forge.economy.ledger.TransferRequest;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -53,6 +58,34 @@ class BudgetTest extends PipelineFixture {
         pipeline.settle(ALICE, spend, trade(spend, ALICE_KEY, 6 * CU));
         assertTrue(spend(ALICE, 4 * CU).allowed(), "the 4 CU not used by the trade are free again");
         assertEquals(6 * CU + 10 * CU + 10 * CU + 4 * CU, pipeline.status(ALICE, "alice").spentLastHour());
+    }
+
+    @Test
+    void aSpendWhoseHoldMovedIsChargedTheRealCostItsPaymentNames() {
+        Spend spend = spend(ALICE, 10 * CU).spend();
+        // As a chat's order does: its own ledger step resolves the spend's hold and pays the real cost.
+        long paid = pipeline.completeMoved(ALICE, spend, 3 * CU, () -> {
+            ledger.transferLinked(List.of(TransferRequest.voidHold("moved", spend.holdId()),
+                    TransferRequest.single("paid", "alice", "node", 3 * CU, TransferCode.TRADE)));
+            return 3 * CU;
+        });
+        assertEquals(3 * CU, paid);
+        assertEquals(3 * CU, pipeline.status(ALICE, "alice").spentLastHour(), "the real cost, not the 10 CU held");
+        assertEquals(997 * CU, available("alice"));
+    }
+
+    @Test
+    void aMovedSpendCancelledByTheKillSwitchRunsNoPayment() {
+        Spend spend = spend(ALICE, 10 * CU).spend();
+        pipeline.kill(BOB, "test: stop everything");
+        var ran = new AtomicBoolean();
+        var refused = assertThrows(PolicyException.class, () -> pipeline.completeMoved(ALICE, spend, CU, () -> {
+            ran.set(true);
+            return 0L;
+        }));
+        assertEquals(Refusal.KILL_SWITCH, refused.refusal());
+        assertFalse(ran.get(), "nothing is paid");
+        assertEquals(0, pipeline.status(ALICE, "alice").spentLastHour());
     }
 
     @Test

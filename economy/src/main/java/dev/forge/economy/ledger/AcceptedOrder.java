@@ -15,6 +15,16 @@ public record AcceptedOrder(long id, SignedWorkOrder signed, String custodian, S
     /** Where an open order's money waits until someone delivers. */
     public static final String ESCROW = "escrow:work";
 
+    /** The key of the void that turns a pending hold into the order with this nonce key ({@code Ledger.acceptOrderOnHold}). */
+    static String movedHoldKey(String nonceKey) {
+        return "~work:" + nonceKey + ":from";
+    }
+
+    /** Whether {@code transfer} voided a hold only to hold the same money for a work order, in the same commit. */
+    public static boolean movedHold(Transfer transfer) {
+        return transfer.phase() == Phase.VOID && transfer.key().startsWith("~work:") && transfer.key().endsWith(":from");
+    }
+
     public WorkOrder order() {
         return signed.order();
     }

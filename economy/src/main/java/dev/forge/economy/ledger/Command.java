@@ -26,6 +26,12 @@ sealed interface Command {
     /** {@code custodian} names the account whose key signed a custodial order; empty when the buyer signed. */
     record AcceptOrder(SignedWorkOrder order, String custodian) implements Command {}
 
+    /**
+     * Accepts an order in place of the pending hold {@code holdId} (a safety pipeline's): the
+     * hold is voided and the order's hold taken in one step, so the money is never unheld between.
+     */
+    record AcceptOrderOnHold(SignedWorkOrder order, String custodian, long holdId) implements Command {}
+
     /** {@code audience} is the node id the attestation was verified for. */
     record SettleWork(long orderId, SignedAttestation attestation, String audience) implements Command {}
 

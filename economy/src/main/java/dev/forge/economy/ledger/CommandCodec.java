@@ -21,6 +21,7 @@ final class CommandCodec {
     private static final int ACCEPT_ORDER = 5;
     private static final int SETTLE_WORK = 6;
     private static final int VOID_WORK = 7;
+    private static final int ACCEPT_ORDER_ON_HOLD = 8;
 
     private CommandCodec() {}
 
@@ -40,6 +41,8 @@ final class CommandCodec {
             case Command.SettleWork settle -> out.u8(SETTLE_WORK).i64(settle.orderId()).string(settle.audience())
                     .block(settle.attestation().encode());
             case Command.VoidWork voided -> out.u8(VOID_WORK).i64(voided.orderId());
+            case Command.AcceptOrderOnHold accept -> out.u8(ACCEPT_ORDER_ON_HOLD).i64(accept.holdId())
+                    .block(accept.order().encode()).string(accept.custodian());
         }
     }
 
@@ -60,6 +63,10 @@ final class CommandCodec {
                 yield new Command.SettleWork(orderId, workRecord(() -> SignedAttestation.decode(in.block())), audience);
             }
             case VOID_WORK -> new Command.VoidWork(in.i64());
+            case ACCEPT_ORDER_ON_HOLD -> {
+                long holdId = in.i64();
+                yield new Command.AcceptOrderOnHold(workRecord(() -> SignedWorkOrder.decode(in.block())), in.string(), holdId);
+            }
             default -> throw new MalformedEncodingException("unknown command type " + type);
         };
     }

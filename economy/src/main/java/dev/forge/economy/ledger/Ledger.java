@@ -189,6 +189,18 @@ public final class Ledger implements AutoCloseable {
     }
 
     /**
+     * Accepts an order as {@link #acceptOrder(SignedWorkOrder, String)} does, in place of the
+     * pending hold {@code holdId} (a safety pipeline's hold for the same spend): in one commit
+     * that hold is voided and the order's hold taken, so the money is held throughout. The hold
+     * must be from the order's buyer and of exactly {@link WorkOrder#maxPayment()}, else
+     * {@code order_does_not_match_hold}; a work order's own hold is {@code hold_belongs_to_work_order}.
+     */
+    public AcceptedOrder acceptOrderOnHold(SignedWorkOrder order, String custodian, long holdId) {
+        LedgerException.require(order != null && custodian != null, LedgerError.INVALID_ARGUMENT, "order and custodian are required");
+        return await(writer.submit(new Command.AcceptOrderOnHold(order, custodian, holdId)));
+    }
+
+    /**
      * Settles an accepted order with its provider's attestation, verified by {@link WorkVerifier}
      * against the parties' registered keys, the provider's chain as the ledger knows it, and
      * {@code audience} (this node's id). On a pass the provider gets the attested amount plus

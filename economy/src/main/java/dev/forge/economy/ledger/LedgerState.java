@@ -89,6 +89,8 @@ final class LedgerState {
                 case Command.AcceptOrder accept -> acceptOrder(accept.order(), accept.custodian(), now);
                 case Command.SettleWork settle -> settleWork(settle.orderId(), settle.attestation(), settle.audience(), now);
                 case Command.VoidWork voided -> voidWork(voided.orderId(), now);
+                case Command.AcceptOrderOnHold accept -> acceptOrderOnHold(accept.order(), accept.custodian(),
+                        accept.holdId(), now);
             };
             boolean changed = !undo.isEmpty();
             undo.clear();
@@ -366,6 +368,24 @@ final class LedgerState {
         undo.push(() -> orderNonces.remove(nonceKey));
         dirtyOrders.add(accepted.id());
         return accepted;
+    }
+
+    /**
+     * The order's hold replaces {@code holdId}, a pending hold from the buyer of exactly the
+     * order's most payment: the void and the new hold are one step, so no other spend can take
+     * the money between them. The same signed order again returns the original.
+     */
+    private AcceptedOrder acceptOrderOnHold(SignedWorkOrder signed, String custodian, long holdId, long now) {
+        WorkOrder order = signed.order();
+        String nonceKey = WorkVerifier.nonceKey(order);
+        Long earlier = orderNonces.get(nonceKey);
+        if (earlier != null) return repeatedOrder(orders.get(earlier), signed, custodian);
+        Transfer hold = pendingHold(holdId, now);
+        LedgerException.require(hold.debitAccount().equals(order.buyer()) && hold.amount() == order.maxPayment(),
+                LedgerError.ORDER_DOES_NOT_MATCH_HOLD, "hold " + holdId + " is " + hold.amount() + " µCU from "
+                        + hold.debitAccount() + "; the order holds " + order.maxPayment() + " µCU from " + order.buyer());
+        applyTransfer(TransferRequest.voidHold(AcceptedOrder.movedHoldKey(nonceKey), holdId), now);
+        return acceptOrder(signed, custodian, now);
     }
 
     /** The same signed order again is a retry; another order with the nonce is a replay. */

@@ -119,15 +119,18 @@ public final class LedgerTool {
 
     private int proof(Path data, long tradeId) {
         try (Ledger ledger = Ledger.open(data)) {
-            Trade trade = ledger.trade(tradeId).orElseThrow(() ->
-                    new IllegalArgumentException("no trade " + tradeId + " (there are " + ledger.tradeCount() + ")"));
+            // A chat is settled work since chats became orders; older chats are trades. Both are leaves.
+            byte[] leaf = ledger.trade(tradeId).map(Trade::leafHash)
+                    .or(() -> ledger.settledWork(tradeId).map(SettledWork::leafHash))
+                    .orElseThrow(() -> new IllegalArgumentException("no trade " + tradeId + " (there are " + ledger.logSize()
+                            + ")"));
             byte[] root = ledger.merkleRoot();
             InclusionProof proof = ledger.proof(tradeId);
             out.println("trade      " + tradeId + " (leaf " + proof.leafIndex() + " of " + proof.treeSize() + ")");
-            out.println("leaf hash  " + HEX.formatHex(trade.leafHash()));
+            out.println("leaf hash  " + HEX.formatHex(leaf));
             for (String step : proof.pathHex()) out.println("path       " + step);
             out.println("root       " + HEX.formatHex(root));
-            boolean ok = proof.verify(trade.leafHash(), root);
+            boolean ok = proof.verify(leaf, root);
             out.println("verifies   " + ok);
             return ok ? 0 : 1;
         }

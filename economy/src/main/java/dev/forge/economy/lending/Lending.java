@@ -239,18 +239,22 @@ public final class Lending implements AutoCloseable {
         }
     }
 
-    /** Folds the transfers and trades the ledger accepted since the last call. */
+    /** Folds the transfers, trades and settled work the ledger accepted since the last call. */
     private void sync() {
         for (long id = transfersSeen + 1; id <= ledger.transferCount(); id++) {
             Transfer t = ledger.findTransfer(id).orElseThrow();
             if (t.key().startsWith("~loan:")) apply(t);
             transfersSeen = id;
         }
-        // Trades share their ids with settled work: skip the ids that are work.
+        // Trades and settled work share one log; chats are settled work since chats became orders.
         for (long id = tradesSeen + 1; id <= ledger.logSize(); id++) {
             ledger.trade(id).ifPresent(trade -> {
                 traded.merge(trade.consumer(), trade.amount(), Math::addExact);
                 traded.merge(trade.provider(), trade.amount(), Math::addExact);
+            });
+            ledger.settledWork(id).ifPresent(work -> {
+                traded.merge(work.order().order().buyer(), work.paid(), Math::addExact);
+                traded.merge(work.provider(), work.paid(), Math::addExact);
             });
             tradesSeen = id;
         }

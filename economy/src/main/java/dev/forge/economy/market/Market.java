@@ -1,10 +1,12 @@
 package dev.forge.economy.market;
 
+import dev.forge.economy.ledger.AcceptedOrder;
 import dev.forge.economy.ledger.Account;
 import dev.forge.economy.ledger.AccountKind;
 import dev.forge.economy.ledger.HoldStatus;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Phase;
+import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.SignedTrade;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
@@ -25,7 +27,7 @@ import java.util.function.Function;
  * Offers, prices, reputation and routes over one ledger.
  *
  * <p>The market keeps no money and no file of its own: prices and reputation are a fold over
- * the ledger's trades and trade holds, in ledger order, brought up to date before every answer
+ * the ledger's trades, settled work and trade holds, in ledger order, brought up to date before every answer
  * ({@link #sync}). So a trade settled anywhere (through {@link #settle} or straight on the
  * ledger) moves prices and reputation, and the same ledger gives the same market. Offers are
  * announcements: a node offers its models when it starts. Register offers before the first
@@ -147,11 +149,14 @@ public final class Market {
         for (long id = transfersSeen + 1; id <= ledger.transferCount(); id++) {
             Transfer t = ledger.findTransfer(id).orElseThrow();
             if (t.phase() == Phase.PENDING && t.code() == TransferCode.TRADE) openTradeHolds.put(t.id(), t.creditAccount());
+            // A chat's hold that became its work order's is no failure: the order's settlement is its trade.
+            if (AcceptedOrder.movedHold(t)) openTradeHolds.remove(t.pendingId());
             transfersSeen = id;
         }
-        // Trades share their ids with settled work: skip the ids that are work.
+        // Trades and settled work share one log: a chat is settled work since chats became orders.
         for (long id = tradesSeen + 1; id <= ledger.logSize(); id++) {
             ledger.trade(id).ifPresent(this::observe);
+            ledger.settledWork(id).ifPresent(this::observe);
             tradesSeen = id;
         }
         for (Iterator<Map.Entry<Long, String>> holds = openTradeHolds.entrySet().iterator(); holds.hasNext(); ) {
@@ -175,6 +180,30 @@ public final class Market {
         long tokens = (long) trade.signed().delivery().promptTokens() + trade.signed().delivery().completionTokens();
         tierMeters.get(offer.tier()).record(trade.settledAt(), tokens, capacityPerPeriod(offer.tier()));
         offerMeters.get(key(provider, model)).record(trade.settledAt(), tokens, offer.capacityPerPeriod(config.periodMillis()));
+    }
+
+    private void observe(SettledWork work) {
+        String provider = work.provider();
+        boolean verified = verifies(work);
+        reputations.put(provider, reputations.getOrDefault(provider, empty(provider)).withTrade(verified, work.paid()));
+        String model = work.order().order().model();
+        Offer offer = offers.get(key(provider, model));
+        if (offer == null) return; // a tier's order, or no offer: it cannot be priced
+        var a = work.attestation().attestation();
+        long tokens = (long) a.promptTokens() + a.completionTokens();
+        tierMeters.get(offer.tier()).record(work.settledAt(), tokens, capacityPerPeriod(offer.tier()));
+        offerMeters.get(key(provider, model)).record(work.settledAt(), tokens, offer.capacityPerPeriod(config.periodMillis()));
+    }
+
+    /** The attestation against the provider's key, and the leaf proven under the Merkle root. */
+    private boolean verifies(SettledWork work) {
+        try {
+            byte[] provider = ledger.account(work.provider()).orElseThrow().publicKey();
+            return work.attestation().verifies(dev.forge.economy.crypto.Ed25519.PublicKey.decode(provider))
+                    && ledger.proof(work.id()).verify(work.leafHash(), ledger.merkleRoot());
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     /** Both signatures against the accounts' keys, and the leaf proven under the Merkle root. */

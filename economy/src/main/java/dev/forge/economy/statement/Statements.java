@@ -3,6 +3,7 @@ package dev.forge.economy.statement;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Phase;
+import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.ledger.Transfer;
 import dev.forge.economy.market.MarketException;
@@ -47,17 +48,35 @@ public final class Statements {
         }
         List<Statement.TradeProof> trades = new ArrayList<>();
         for (long id = 1; id <= treeSize; id++) {
-            Trade trade = ledger.trade(id).orElse(null);
-            if (trade == null) continue; // settled work shares the log
-            boolean mine = trade.consumer().equals(account) || trade.provider().equals(account);
-            if (!mine || trade.settledAt() < from || trade.settledAt() >= to) continue;
-            trades.add(new Statement.TradeProof(trade.id(), trade.consumer(), trade.provider(), trade.amount(),
-                    trade.leafHash(), ledger.proof(trade.id(), treeSize)));
+            Statement.TradeProof entry = logEntry(id, treeSize);
+            boolean mine = entry.consumer().equals(account) || entry.provider().equals(account);
+            long settledAt = settledAt(id);
+            if (!mine || settledAt < from || settledAt >= to) continue;
+            trades.add(entry);
         }
         var unsigned = new Statement(account, from, to, opening, opening + credits - debits, debits, credits, entries, trades,
                 treeSize, root, nodeKey.publicKey(), new byte[Ed25519.SIGNATURE_SIZE]);
         return new Statement(account, from, to, opening, unsigned.closing(), debits, credits, entries, trades, treeSize,
                 root, nodeKey.publicKey(), nodeKey.sign(unsigned.signedBytes()));
+    }
+
+    /**
+     * A trade (the chats before issue 14) or settled work (every chat since, and every other
+     * provider's delivery): both are leaves of the one log, and both are proven the same way.
+     */
+    private Statement.TradeProof logEntry(long id, long treeSize) {
+        Trade trade = ledger.trade(id).orElse(null);
+        if (trade != null) {
+            return new Statement.TradeProof(id, trade.consumer(), trade.provider(), trade.amount(), trade.leafHash(),
+                    ledger.proof(id, treeSize));
+        }
+        SettledWork work = ledger.settledWork(id).orElseThrow();
+        return new Statement.TradeProof(id, work.order().order().buyer(), work.provider(), work.paid(), work.leafHash(),
+                ledger.proof(id, treeSize));
+    }
+
+    private long settledAt(long id) {
+        return ledger.trade(id).map(Trade::settledAt).orElseGet(() -> ledger.settledWork(id).orElseThrow().settledAt());
     }
 
     /** What a transfer moved between posted balances: holds and voids move nothing. */

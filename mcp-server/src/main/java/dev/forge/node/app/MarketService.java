@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Trade;
+import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.market.Market;
 import dev.forge.economy.market.ModelTier;
 import dev.forge.economy.market.Offer;
@@ -200,17 +201,28 @@ public final class MarketService {
                          @JsonPropertyDescription("trades shown") int count) {
     }
 
-    /** The caller's chat trades, newest first; settled work shares the log's ids and is not a trade, so it is skipped. */
+    /**
+     * The caller's trades, newest first: every entry of the Merkle log it paid or was paid in,
+     * chats (settled work orders the node fulfilled, or trades on a ledger older than that) and
+     * other providers' settled work alike.
+     */
     public Trades trades(Actor actor, TradesRequest request) {
         int limit = or(request.limit(), 20);
         List<TradeView> list = new ArrayList<>();
         for (long id = ledger.logSize(); id >= 1 && list.size() < limit; id--) {
-            var trade = ledger.trade(id);
-            if (trade.isEmpty()) continue;
-            Trade t = trade.get();
-            if (actor.isOperator() || t.consumer().equals(actor.id()) || t.provider().equals(actor.id())) list.add(trade(t));
+            long entry = id;
+            TradeView view = ledger.trade(entry).map(MarketService::trade)
+                    .orElseGet(() -> work(ledger.settledWork(entry).orElseThrow()));
+            if (actor.isOperator() || view.consumer().equals(actor.id()) || view.provider().equals(actor.id())) list.add(view);
         }
         return new Trades(list, list.size());
+    }
+
+    private static TradeView work(SettledWork work) {
+        var a = work.attestation().attestation();
+        return new TradeView(work.id(), work.order().order().buyer(), work.provider(), work.order().order().model(),
+                a.promptTokens(), a.completionTokens(), Amount.of(a.pricePerKiloToken()), Amount.of(work.paid()),
+                work.settledAt());
     }
 
     public record NetworkRequest(@Nullable @Min(1) @Max(Long.MAX_VALUE) @JsonPropertyDescription("an entry to prove") Long tradeId) {

@@ -3,7 +3,12 @@ package dev.forge.node.work;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.SettledWork;
+import dev.forge.economy.merkle.ConsistencyProof;
+import dev.forge.economy.merkle.InclusionProof;
+import dev.forge.economy.work.Bodies;
 import dev.forge.economy.work.Chain;
+import dev.forge.economy.work.LogProofs;
+import dev.forge.economy.work.TreeHead;
 import dev.forge.economy.work.ChainBook;
 import dev.forge.economy.work.LiveChecks;
 import dev.forge.economy.work.Reexecution;
@@ -29,10 +34,14 @@ final class LiveVerification implements AutoCloseable {
     private final Map<String, Long> orderIds = new ConcurrentHashMap<>();
     private final ScheduledExecutorService rounds;
 
-    LiveVerification(ChainBook book, WorkStore store, Reexecution reexecution, long periodMillis, InstantSource clock) {
+    /** @param own the node's own log: the chats it fulfilled are checked from it, like any provider's chains from theirs */
+    LiveVerification(ChainBook book, WorkStore store, NodeLog own, Reexecution reexecution, long periodMillis,
+                     InstantSource clock) {
         this.book = book;
-        var sources = new LiveChecks.Sources(provider -> new HttpBodies(bodiesUrl(store, provider)),
-                new HttpLogProofs(provider -> bodiesUrl(store, provider)), reexecution, provider -> key(store, provider));
+        var sources = new LiveChecks.Sources(
+                provider -> provider.equals(own.provider()) ? own : new HttpBodies(bodiesUrl(store, provider)),
+                new OwnLogFirst(own, new HttpLogProofs(provider -> bodiesUrl(store, provider))), reexecution,
+                provider -> provider.equals(own.provider()) ? own.key() : key(store, provider));
         var schedule = new LiveChecks.Schedule(periodMillis, LiveChecks.Schedule.DEFAULT.samplePerProvider(),
                 LiveChecks.Schedule.DEFAULT.halfLifeMillis(), LiveChecks.Schedule.DEFAULT.reexecutePerMille());
         this.live = new LiveChecks(book, sources, schedule, clock, new SecureRandom());
@@ -42,6 +51,26 @@ final class LiveVerification implements AutoCloseable {
             t.setPriority(Thread.MIN_PRIORITY);
             return t;
         });
+    }
+
+    /** The node's own log for its own account, every other provider's from its server. */
+    private record OwnLogFirst(NodeLog own, LogProofs others) implements LogProofs {
+        @Override
+        public Optional<TreeHead> latestHead(String provider) throws Bodies.Unreachable {
+            return provider.equals(own.provider()) ? own.latestHead(provider) : others.latestHead(provider);
+        }
+
+        @Override
+        public Optional<InclusionProof> inclusion(String provider, long index, long treeSize) throws Bodies.Unreachable {
+            return provider.equals(own.provider()) ? own.inclusion(provider, index, treeSize)
+                    : others.inclusion(provider, index, treeSize);
+        }
+
+        @Override
+        public Optional<ConsistencyProof> consistency(String provider, long oldSize, long newSize) throws Bodies.Unreachable {
+            return provider.equals(own.provider()) ? own.consistency(provider, oldSize, newSize)
+                    : others.consistency(provider, oldSize, newSize);
+        }
     }
 
     private static String bodiesUrl(WorkStore store, String provider) {

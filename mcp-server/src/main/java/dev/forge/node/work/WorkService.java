@@ -73,15 +73,18 @@ public final class WorkService implements AutoCloseable {
     private final ScheduledExecutorService sweeper;
     private final LiveVerification live;
     private final Ed25519.KeyPair nodeKey;
+    private final NodeFulfilment own;
     private final Object[] deliveryLocks = new Object[64];
 
     private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, SpendGate gate, WorkStore store,
                         Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey, Verifying verifying,
-                        InstantSource clock) {
+                        InstantSource clock, NodeLog nodeLog) {
         this.ledger = ledger;
         this.nodeKey = nodeKey;
         this.audience = audienceOf(nodeKey);
-        this.live = new LiveVerification(verifying.book(), store, verifying.reexecution(), verifying.periodMillis(), clock);
+        this.live = new LiveVerification(verifying.book(), store, nodeLog, verifying.reexecution(), verifying.periodMillis(),
+                clock);
+        this.own = new NodeFulfilment(ledger, store, nodeLog, live, nodeKey, audience, clock);
         this.pipeline = pipeline;
         this.gate = gate;
         this.store = store;
@@ -119,7 +122,8 @@ public final class WorkService implements AutoCloseable {
                                    Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey,
                                    Verifying verifying, InstantSource clock, long sweepMillis) {
         var service = new WorkService(ledger, market, pipeline, gate, WorkStore.open(folder), custodialKeys, nodeKey, verifying,
-                clock);
+                clock, NodeLog.open(folder, ForgeNode.PROVIDER, nodeKey, clock));
+        service.own.recover();
         service.providers.restoreOffers();
         service.live.start(ledger, verifying.periodMillis());
         service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
@@ -133,6 +137,11 @@ public final class WorkService implements AutoCloseable {
 
     public String audience() {
         return audience;
+    }
+
+    /** The chats the node fulfils itself, as orders in its own provider log. */
+    public NodeFulfilment nodeFulfilment() {
+        return own;
     }
 
     // ---- keys and offers: the registry's ----

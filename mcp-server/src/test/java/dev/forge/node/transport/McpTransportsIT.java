@@ -170,12 +170,12 @@ class McpTransportsIT {
             assertTrue(question.contains(agent + " asks to spend up to") && question.contains(MODEL), question);
 
             session.person().willAnswer(Person.Answer.DECLINE);
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             var declined = chat(session, 10);
             assertEquals(Boolean.TRUE, declined.isError(), declined.toString());
             assertEquals("approval_denied", structured(declined).path("error").asText(), structured(declined).toString());
             assertEquals(asked + 2, session.person().questions().size());
-            assertEquals(trades, node.ledger().tradeCount());
+            assertEquals(trades, node.ledger().logSize());
             var account = node.ledger().account(agent).orElseThrow();
             assertEquals(account.balance(), account.available(), "nothing is held any more");
             var denied = node.ledger().findTransfer(node.ledger().transferCount()).orElseThrow();
@@ -205,7 +205,7 @@ class McpTransportsIT {
         JsonNode statement = resource(client, "forge://statement");
         assertEquals(session.agent(), statement.path("account").asText(), statement.toString());
         assertEquals(balance, statement.path("closing_cu").asText(), statement.toString());
-        assertEquals(node.ledger().tradeCount(), resource(client, "forge://network/root").path("trade_count").asLong());
+        assertEquals(node.ledger().logSize(), resource(client, "forge://network/root").path("trade_count").asLong());
     }
 
     private static McpSchema.CallToolResult chat(Session session, int maxTokens) {

@@ -65,14 +65,14 @@ class StdioRelayWireIT {
         node.pipeline().setPolicy(Actor.operator(), agent, new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 1_000, true));
         try (var relay = RelayProcess.start(node(), token)) {
             relay.initialize("{}");
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             relay.send("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"tools/call\",\"params\":" + CHAT + "}}");
             List<JsonNode> messages = relay.until(1);
             assertEquals(1, messages.size(), "no question to a client that declared no elicitation: " + messages);
             JsonNode result = messages.getLast().path("result");
             assertTrue(result.path("isError").asBoolean(), result.toString());
             assertEquals("approval_required", result.path("structuredContent").path("error").asText(), result.toString());
-            assertEquals(trades, node.ledger().tradeCount());
+            assertEquals(trades, node.ledger().logSize());
             assertEquals(1, node.pipeline().pendingApprovals().stream().filter(a -> a.request().agent().equals(agent)).count());
         }
     }
