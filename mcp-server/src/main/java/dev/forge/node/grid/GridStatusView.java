@@ -16,13 +16,14 @@ import java.util.stream.Collectors;
 final class GridStatusView {
     private GridStatusView() {}
 
-    static GridViews.GridStatus of(String self, boolean connected, GridApplier applier, List<GridOffer> live, long published) {
+    static GridViews.GridStatus of(String self, boolean connected, boolean offering, GridApplier applier, List<GridOffer> live,
+                                   long published) {
         Map<String, GridRoot.Head> heads = applier.heads();
         Map<String, Boolean> verifiable = applier.verifiable();
-        Set<String> offering = live.stream().map(GridOffer::nodeId).collect(Collectors.toSet());
+        Set<String> offered = live.stream().map(GridOffer::nodeId).collect(Collectors.toSet());
         Set<String> nodes = new TreeSet<>(heads.keySet());
         nodes.addAll(verifiable.keySet());
-        nodes.addAll(offering);
+        nodes.addAll(offered);
         nodes.add(self);
         List<GridViews.Peer> peers = new ArrayList<>();
         long entries = 0;
@@ -31,11 +32,11 @@ final class GridStatusView {
             long size = head == null ? 0 : head.size();
             entries += size;
             peers.add(new GridViews.Peer(node, size, head == null ? "" : HexFormat.of().formatHex(head.root()),
-                    verifiable.getOrDefault(node, true), node.equals(self) ? connected : offering.contains(node)));
+                    verifiable.getOrDefault(node, true), node.equals(self) ? offering : offered.contains(node)));
         }
         List<GridViews.RefusalCount> refusals = applier.refusals().entrySet().stream()
                 .map(e -> new GridViews.RefusalCount(e.getKey(), e.getValue())).toList();
         return new GridViews.GridStatus(self, connected, HexFormat.of().formatHex(GridRoot.of(heads)), peers,
-                applier.lastSequence(), entries, published, offering.size(), refusals);
+                applier.lastSequence(), entries, published, offered.size(), refusals);
     }
 }

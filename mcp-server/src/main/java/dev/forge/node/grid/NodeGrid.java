@@ -146,7 +146,8 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
 
     @Override
     public Optional<GridViews.GridStatus> status() {
-        return Optional.of(GridStatusView.of(node.id(), connected(), applier, remote.live(), published));
+        return Optional.of(GridStatusView.of(node.id(), connected(), offerPublisher != null && connected(), applier, remote.live(),
+                published));
     }
 
     private boolean connected() {
