@@ -35,7 +35,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Every wait is bounded; no timing is asserted.
  */
 class GridNodesIT {
-    private static final Duration WAIT = Duration.ofSeconds(180);
+    private static final Duration WAIT = Duration.ofSeconds(300);
     private static final String MODEL = "stories260K";
 
     private LocalCluster cluster;
@@ -71,7 +71,8 @@ class GridNodesIT {
         Files.writeString(seed, new String(user.getSeed()) + "\n");
         cluster = LocalCluster.start(dir.resolve("nats"), LocalCluster.freePorts(3), Optional.of(new String(user.getPublicKey())));
         for (int i = 0; i < 3; i++) members.add(new Member(dir.resolve("node-" + "abc".charAt(i))));
-        for (int i = 0; i < 3; i++) start(members.get(i), i, seed);
+        for (int i = 0; i < 3; i++) launch(members.get(i), i, seed); // all three start at once
+        for (Member m : members) connect(m);
         Member a = members.get(0), b = members.get(1), c = members.get(2);
 
         for (Member m : members) await(m.nodeId + " connected", () -> m.grid().path("connected").asBoolean(), m::grid);
@@ -88,7 +89,8 @@ class GridNodesIT {
         c.process.process.destroyForcibly().waitFor();
         chat(a, "second-" + a.data.getFileName());
         chat(b, "second-" + b.data.getFileName());
-        start(c, 2, seed);
+        launch(c, 2, seed);
+        connect(c);
         assertTrue(c.grid().path("applied_sequence").asLong() >= before, "C resumed from its stored sequence");
         awaitOneView("C caught up after its restart");
         for (Member m : members) {
@@ -96,17 +98,37 @@ class GridNodesIT {
         }
     }
 
-    private void start(Member m, int server, Path seed) throws Exception {
+    private void launch(Member m, int server, Path seed) throws Exception {
         // Each node joins through its own server; the stream is kept on all three.
         m.process = NodeProcess.start(m.data, TestModel.folder().toString(), 0, "-Xmx768m",
                 "-Dforge.grid=" + cluster.urls().get(server), "-Dforge.grid.creds=" + seed, "-Dforge.grid.replicas=3");
-        m.address = URI.create(m.process.awaitAddress());
+    }
+
+    private void connect(Member m) throws Exception {
+        String address = awaitAddress(m);
+        m.address = URI.create(address);
         if (m.operator != null) m.operator.closeGracefully();
         m.operator = NodeClients.mcp(m.address, Identities.operatorToken(m.data), "grid-it");
         String id = m.grid().path("node_id").asText();
         assertTrue(id.matches("node-[0-9a-f]{40}"), "a grid id named by the node key: " + id);
         if (m.nodeId != null) assertEquals(m.nodeId, id, "the same key, the same id after a restart");
         m.nodeId = id;
+    }
+
+    /**
+     * The address the node wrote once it listens. Three nodes start at once on a loaded machine, so
+     * this waits longer than NodeProcess does (and for the line, not only the file).
+     */
+    private static String awaitAddress(Member m) throws Exception {
+        Path file = m.data.resolve(StartupReport.ADDRESS_FILE);
+        long deadline = System.nanoTime() + Duration.ofSeconds(400).toNanos();
+        while (System.nanoTime() < deadline) {
+            String address = Files.exists(file) ? Files.readString(file).strip() : "";
+            if (!address.isEmpty()) return address;
+            if (!m.process.process.isAlive()) throw new AssertionError("the node died: " + m.process.stderrText());
+            Thread.sleep(200);
+        }
+        throw new AssertionError("no " + file + " within 400 s: " + m.process.stderrText());
     }
 
     /** B's offer as another node lists it: remote, on B, at B's endpoint, with the model folder's digest and the prior rate. */

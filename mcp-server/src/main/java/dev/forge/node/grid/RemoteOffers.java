@@ -29,7 +29,7 @@ final class RemoteOffers {
     private final InstantSource clock;
     private volatile GridOffers bucket;
     private List<GridOffer> cached = List.of();
-    private long readAt = Long.MIN_VALUE;
+    private long readAt; // 0: never read (epoch ms are far past it)
 
     RemoteOffers(String self, Function<String, VerificationRate> rates, InstantSource clock) {
         this.self = self;
