@@ -89,6 +89,7 @@ class GridNodesIT {
         c.process.process.destroyForcibly().waitFor();
         chat(a, "second-" + a.data.getFileName());
         chat(b, "second-" + b.data.getFileName());
+        Files.delete(c.data.resolve(StartupReport.ADDRESS_FILE)); // a killed node leaves its address behind
         launch(c, 2, seed);
         connect(c);
         assertTrue(c.grid().path("applied_sequence").asLong() >= before, "C resumed from its stored sequence");
