@@ -1,6 +1,7 @@
 package dev.forge.node.grid;
 
 import dev.forge.economy.ledger.Ledger;
+import dev.forge.economy.market.Market;
 import dev.forge.economy.market.ProviderFilter;
 import dev.forge.economy.work.VerificationRate;
 import dev.forge.grid.GridApplier;
@@ -12,6 +13,7 @@ import dev.forge.grid.GridOffers;
 import dev.forge.grid.GridPublisher;
 import dev.forge.grid.GridStreams;
 import dev.forge.grid.NodeIdentity;
+import dev.forge.inference.InferenceEngine;
 import dev.forge.node.app.GridViews;
 import io.nats.client.Connection;
 import java.nio.file.Path;
@@ -20,6 +22,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -71,8 +74,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
      * @param rates the verification rate this node measured, by provider
      */
     public static NodeGrid open(GridOptions options, Path folder, NodeIdentity node, Ledger ledger, String provider,
-                                dev.forge.economy.market.Market market, dev.forge.inference.InferenceEngine engine,
-                                java.util.function.Supplier<String> endpoint, int capacity,
+                                Market market, InferenceEngine engine, Supplier<String> endpoint, int capacity,
                                 Function<String, VerificationRate> rates) {
         long ttl = GridStreams.defaults(options.replicas()).offerTtl().toMillis();
         var offer = new NodeOffer(node, provider, market, engine, endpoint, capacity, ttl);
