@@ -13,8 +13,11 @@ import dev.forge.economy.statement.Statements;
 import dev.forge.inference.Completion;
 import dev.forge.node.app.AccountService;
 import dev.forge.node.app.LendingService;
+import dev.forge.node.app.GridViews;
 import dev.forge.node.app.MarketService;
 import dev.forge.node.app.OperatorService;
+import dev.forge.grid.NodeIdentity;
+import dev.forge.node.grid.NodeGrid;
 import dev.forge.node.app.SafetyService;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.inference.DownloadProgress;
@@ -61,6 +64,7 @@ public final class ForgeNode implements AutoCloseable {
     private final OperatorService operators;
     private final ChatService chats;
     private final ForgeMcp tools;
+    private final NodeGrid grid; // null for a node alone
 
     private ForgeNode(NodeSettings settings, InstantSource clock, NodeMetrics metrics) {
         this.settings = settings;
@@ -82,12 +86,38 @@ public final class ForgeNode implements AutoCloseable {
         this.statements = new Statements(ledger, identities.nodeKey());
         // The composition root: every service is built once here and handed exactly what it uses.
         this.accounts = new AccountService(ledger, work, pipeline::killState);
-        this.marketService = new MarketService(ledger, market, engine);
+        this.grid = openGrid(data);
+        this.marketService = new MarketService(ledger, market, engine, grid == null ? GridViews.ALONE : grid);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
+    }
+
+    /** The grid's store when the node joins one (docs/grid.md); it connects in {@link #start}. */
+    private NodeGrid openGrid(Path data) {
+        if (settings.grid().isEmpty()) return null;
+        try {
+            DataFolder.createPrivate(data.resolve("grid"));
+            return NodeGrid.open(settings.grid().get(), data.resolve("grid"), new NodeIdentity(identities.nodeKey()), ledger,
+                    PROVIDER, market, engine, () -> endpoint(data), settings.queue(), chains::rate);
+        } catch (java.io.IOException | RuntimeException e) {
+            closeQuietly(engine);
+            closeQuietly(work);
+            closeQuietly(pipeline);
+            closeQuietly(ledger);
+            throw new NodeStartException("the grid store in " + data.resolve("grid") + " cannot be opened: " + oneLine(e), e);
+        }
+    }
+
+    /** Where this node serves MCP, once it listens (the address it writes for the CLI); empty before. */
+    private static String endpoint(Path data) {
+        try {
+            return java.nio.file.Files.readString(data.resolve(StartupReport.ADDRESS_FILE)).strip() + "/mcp";
+        } catch (java.io.IOException notYet) {
+            return "";
+        }
     }
 
     /** The work orders' store, or a one-line refusal; the stores opened before are closed again. */
@@ -183,6 +213,7 @@ public final class ForgeNode implements AutoCloseable {
             market.offer(new Offer(PROVIDER, name, ModelTier.valueOf(loaded.tier().name()), 0, settings.tokensPerMinute()));
         }
         lending.start();
+        if (grid != null) grid.join();
     }
 
     public NodeMetrics metrics() {
@@ -241,6 +272,11 @@ public final class ForgeNode implements AutoCloseable {
         return operators;
     }
 
+    /** The grid this node joined, if any. */
+    public java.util.Optional<NodeGrid> grid() {
+        return java.util.Optional.ofNullable(grid);
+    }
+
     public ChatService chats() {
         return chats;
     }
@@ -263,6 +299,7 @@ public final class ForgeNode implements AutoCloseable {
     /** Stops in the order that loses nothing: no new work, then the engine, then the stores. */
     @Override
     public void close() {
+        closeQuietly(grid); // first: nothing more is published from a ledger about to close
         closeQuietly(lending);
         closeQuietly(work);
         closeQuietly(engine);

@@ -1,5 +1,6 @@
 package dev.forge.node;
 
+import dev.forge.node.grid.GridOptions;
 import io.quarkus.arc.Unremovable;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -23,6 +24,17 @@ public class NodeBean {
 
     @ConfigProperty(name = "forge.verify.period", defaultValue = "60s")
     Duration verifyPeriod;
+
+    /** {@code forge node --grid}: comma-separated nats://HOST:PORT; absent, the node works alone. */
+    @ConfigProperty(name = "forge.grid")
+    Optional<String> grid;
+
+    @ConfigProperty(name = "forge.grid.creds")
+    Optional<String> gridCredentials;
+
+    @ConfigProperty(name = "forge.grid.replicas")
+    Optional<String> gridReplicas;
+
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
@@ -37,11 +49,20 @@ public class NodeBean {
     @Unremovable // looked up by the servlet listener, which CDI cannot see
     public synchronized ForgeNode node() {
         if (node == null) {
-            node = open(NodeSettings.of(Path.of(data), models.orElse(List.of())).withVerifyPeriod(verifyPeriod));
+            node = open(withGrid(NodeSettings.of(Path.of(data), models.orElse(List.of())).withVerifyPeriod(verifyPeriod)));
             node.metrics().register(node);
             prices = new PriceHistory(node, 5_000, 720);
         }
         return node;
+    }
+
+    private NodeSettings withGrid(NodeSettings settings) {
+        if (grid.isEmpty() || grid.get().isBlank()) return settings;
+        try {
+            return settings.withGrid(GridOptions.parse(grid.get(), gridCredentials, gridReplicas));
+        } catch (IllegalArgumentException e) {
+            throw new NodeStartException(e.getMessage(), e);
+        }
     }
 
     /** A refusal to start propagates: {@link Main} says it in two lines, whoever asked first (the servlet or the startup event). */

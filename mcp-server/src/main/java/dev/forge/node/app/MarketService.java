@@ -40,11 +40,18 @@ public final class MarketService {
     private final Ledger ledger;
     private final Market market;
     private final InferenceEngine engine;
+    private final GridViews.Source grid;
 
     public MarketService(Ledger ledger, Market market, InferenceEngine engine) {
+        this(ledger, market, engine, GridViews.ALONE);
+    }
+
+    /** @param grid the grid this node joined, whose live offers providers and route list ({@link GridViews#ALONE} if none) */
+    public MarketService(Ledger ledger, Market market, InferenceEngine engine, GridViews.Source grid) {
         this.ledger = ledger;
         this.market = market;
         this.engine = engine;
+        this.grid = grid;
     }
 
     // ---- pricing ----
@@ -125,12 +132,17 @@ public final class MarketService {
         }
     }
 
-    public record Providers(@JsonPropertyDescription("offers, cheapest first") List<ProviderOffer> providers) {
+    public record Providers(@JsonPropertyDescription("offers, cheapest first") List<ProviderOffer> providers,
+                            @JsonPropertyDescription(REMOTE) List<GridViews.RemoteOffer> remote) {
     }
+
+    private static final String REMOTE = "live offers of other nodes of the grid, by node (empty when this node is on no grid); "
+            + "they pass the same filters, with the rate this node measured";
 
     public Providers providers(ProvidersRequest request) {
         ProviderFilter filter = filter(request.minVerificationRate(), request.minCompleted());
-        return new Providers(market.providers(request.model(), filter).stream().map(MarketService::offer).toList());
+        return new Providers(market.providers(request.model(), filter).stream().map(MarketService::offer).toList(),
+                grid.offers(request.model(), filter));
     }
 
     public enum Mode {
@@ -166,17 +178,24 @@ public final class MarketService {
             @JsonPropertyDescription("the chosen provider") String provider,
             @JsonPropertyDescription("how it was chosen") Mode mode,
             @JsonPropertyDescription("why") String reason,
-            @JsonPropertyDescription("every candidate, best first") List<Candidate> candidates) {
+            @JsonPropertyDescription("every candidate, best first") List<Candidate> candidates,
+            @JsonPropertyDescription(REMOTE_ROUTE) List<GridViews.RemoteOffer> remote) {
     }
+
+    private static final String REMOTE_ROUTE = "live grid offers of this model on other nodes within max_price_cu and the "
+            + "filters; listed, never chosen: this node does not yet send chats to another node";
 
     public Routed route(RouteCall request) {
         Mode mode = request.mode() == null ? Mode.BALANCED : request.mode();
+        long maxPrice = Amount.orZero(request.maxPriceCu(), "max_price_cu");
+        ProviderFilter filter = filter(request.minVerificationRate(), request.minCompleted());
         Route r = market.route(new RouteRequest(request.model(), or(request.promptTokens(), 0),
-                or(request.maxTokens(), DEFAULT_MAX_TOKENS), RouteMode.valueOf(mode.name()),
-                Amount.orZero(request.maxPriceCu(), "max_price_cu"), filter(request.minVerificationRate(), request.minCompleted())));
+                or(request.maxTokens(), DEFAULT_MAX_TOKENS), RouteMode.valueOf(mode.name()), maxPrice, filter));
         List<Candidate> candidates = r.candidates().stream().map(c -> new Candidate(c.provider(), Amount.of(c.pricePerKiloToken()),
                 Amount.of(c.maxCost()), c.reputation(), c.loadPpm() / 1e6, c.scorePpm() / 1e6, c.excluded())).toList();
-        return new Routed(r.chosen().provider(), mode, r.reason(), candidates);
+        List<GridViews.RemoteOffer> remote = grid.offers(request.model(), filter).stream()
+                .filter(o -> maxPrice == 0 || o.pricePerKiloTokenCu().micro() <= maxPrice).toList();
+        return new Routed(r.chosen().provider(), mode, r.reason(), candidates, remote);
     }
 
     // ---- trades and the Merkle log ----
@@ -239,20 +258,23 @@ public final class MarketService {
     public record Network(
             @JsonPropertyDescription("hex SHA-256 root") String merkleRoot,
             @JsonPropertyDescription("entries in the tree: trades and settled work") long tradeCount,
-            @Nullable @JsonPropertyDescription("inclusion proof, when a trade_id was given") Proof proof) {
+            @Nullable @JsonPropertyDescription("inclusion proof, when a trade_id was given") Proof proof,
+            @Nullable @JsonPropertyDescription("the grid this node joined (forge node --grid): its root, peers and counts")
+            GridViews.GridStatus grid) {
     }
 
     public Network network(NetworkRequest request) {
         long size = ledger.logSize();
         String root = HexFormat.of().formatHex(ledger.merkleRoot(size));
-        if (request.tradeId() == null) return new Network(root, size, null);
+        GridViews.GridStatus status = grid.status().orElse(null);
+        if (request.tradeId() == null) return new Network(root, size, null, status);
         long id = request.tradeId();
         if (id > size) throw ToolException.invalid("no trade " + id + "; there are " + size);
         var proof = ledger.proof(id, size);
         byte[] leaf = ledger.trade(id).map(Trade::leafHash)
                 .orElseGet(() -> ledger.settledWork(id).orElseThrow().leafHash());
         return new Network(root, size, new Proof(id, HexFormat.of().formatHex(leaf), proof.leafIndex(), proof.treeSize(),
-                proof.pathHex()));
+                proof.pathHex()), status);
     }
 
     // ---- the node's own offer ----

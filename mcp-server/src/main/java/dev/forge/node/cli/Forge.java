@@ -23,7 +23,8 @@ import picocli.CommandLine.Parameters;
 @Command(name = "forge", mixinStandardHelpOptions = true, versionProvider = ForgeVersion.class,
         description = "Forge: a compute economy for AI agents.",
         subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Policy.class, Forge.Kill.class, Forge.Release.class,
-                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class, Forge.AgentRun.class})
+                Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class, Forge.AgentRun.class,
+                GridCommand.class})
 public final class Forge {
     public static void main(String[] args) {
         QuietLogging.apply(); // before any library makes an SLF4J logger

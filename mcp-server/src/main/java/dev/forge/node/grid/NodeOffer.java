@@ -1,0 +1,64 @@
+package dev.forge.node.grid;
+
+import dev.forge.economy.market.Market;
+import dev.forge.economy.market.ModelTier;
+import dev.forge.economy.market.ProviderView;
+import dev.forge.economy.work.ModelDigest;
+import dev.forge.grid.GridOffer;
+import dev.forge.grid.NodeIdentity;
+import dev.forge.inference.InferenceEngine;
+import dev.forge.inference.LocalModel;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The node's offer as the grid sees it, signed fresh at each refresh: every model it serves
+ * (with its folder's digest, its tier, its market price now and the capacity offered), the
+ * provider account and its key, where it serves and how many requests it takes at once.
+ */
+final class NodeOffer {
+    private static final String MODEL_NAME = "[A-Za-z0-9._:/-]{1,64}";
+
+    private final NodeIdentity node;
+    private final String provider;
+    private final Market market;
+    private final InferenceEngine engine;
+    private final Supplier<String> endpoint;
+    private final int capacity;
+    private final long ttlMillis;
+    /** Hashing a model folder reads every byte of it: once per folder. */
+    private final Map<Path, byte[]> digests = new ConcurrentHashMap<>();
+
+    NodeOffer(NodeIdentity node, String provider, Market market, InferenceEngine engine, Supplier<String> endpoint,
+              int capacity, long ttlMillis) {
+        this.node = node;
+        this.provider = provider;
+        this.market = market;
+        this.engine = engine;
+        this.endpoint = endpoint;
+        this.capacity = Math.clamp(capacity, 1, GridOffer.MAX_CAPACITY);
+        this.ttlMillis = ttlMillis;
+    }
+
+    GridOffer at(long now) {
+        List<GridOffer.Model> models = new ArrayList<>();
+        for (LocalModel model : engine.models()) {
+            if (models.size() == GridOffer.MAX_MODELS || !model.name().matches(MODEL_NAME)) continue;
+            market.providers(model.name()).stream().filter(v -> v.offer().provider().equals(provider)).findFirst()
+                    .ifPresent(view -> models.add(model(model, view)));
+        }
+        String where = endpoint.get();
+        var accounts = List.of(new GridOffer.AccountKey(provider, node.publicKey()));
+        return GridOffer.sign(node, where == null ? "" : where, accounts, models, capacity, now, now + ttlMillis);
+    }
+
+    private GridOffer.Model model(LocalModel model, ProviderView view) {
+        byte[] digest = digests.computeIfAbsent(model.folder().path(), ModelDigest::of);
+        return new GridOffer.Model(model.name(), digest, ModelTier.valueOf(model.tier().name()), view.pricePerKiloToken(),
+                view.offer().tokensPerMinute());
+    }
+}

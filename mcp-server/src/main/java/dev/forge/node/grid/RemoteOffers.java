@@ -1,0 +1,85 @@
+package dev.forge.node.grid;
+
+import dev.forge.economy.market.ProviderFilter;
+import dev.forge.economy.work.VerificationRate;
+import dev.forge.grid.GridOffer;
+import dev.forge.grid.GridOffers;
+import dev.forge.node.app.Amount;
+import dev.forge.node.app.GridViews;
+import java.math.BigDecimal;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+import java.util.logging.Logger;
+
+/**
+ * The other nodes' live offers as the tools list them. The bucket is read at most once a
+ * second however often callers ask (a caller cannot turn providers into a flood of NATS
+ * requests); an offer is shown only while it verifies at the time it is shown.
+ */
+final class RemoteOffers {
+    private static final Logger LOG = Logger.getLogger(RemoteOffers.class.getName());
+    private static final long FRESH_MILLIS = 1_000;
+
+    private final String self;
+    private final Function<String, VerificationRate> rates;
+    private final InstantSource clock;
+    private volatile GridOffers bucket;
+    private List<GridOffer> cached = List.of();
+    private long readAt; // 0: never read (epoch ms are far past it)
+
+    RemoteOffers(String self, Function<String, VerificationRate> rates, InstantSource clock) {
+        this.self = self;
+        this.rates = rates;
+        this.clock = clock;
+    }
+
+    void use(GridOffers offers) {
+        this.bucket = offers;
+    }
+
+    /** Every other node's offer that verifies now; none while the node has not joined. */
+    synchronized List<GridOffer> live() {
+        long now = clock.millis();
+        if (bucket != null && (now - readAt >= FRESH_MILLIS || now < readAt)) {
+            try {
+                cached = bucket.read().live().stream().filter(o -> !o.nodeId().equals(self)).toList();
+                readAt = now;
+            } catch (Exception e) {
+                LOG.fine(() -> "grid: reading offers failed, showing the last reading: " + e.getMessage());
+            }
+        }
+        return cached.stream().filter(o -> o.verify(now)).toList();
+    }
+
+    List<GridViews.RemoteOffer> offers(String model, ProviderFilter filter) {
+        List<GridViews.RemoteOffer> out = new ArrayList<>();
+        for (GridOffer offer : live()) {
+            VerificationRate rate = rate(offer.nodeId());
+            if (filter.refusal(rate) != null) continue;
+            String provider = offer.accounts().isEmpty() ? "" : offer.accounts().getFirst().account();
+            for (GridOffer.Model m : offer.models()) {
+                if (model != null && !model.equals(m.name())) continue;
+                out.add(new GridViews.RemoteOffer(true, offer.nodeId(), offer.endpoint(), provider, m.name(),
+                        HexFormat.of().formatHex(m.digest()), m.tier().name().toLowerCase(Locale.ROOT),
+                        Amount.of(m.pricePerKiloToken()), m.tokensPerMinute(), offer.capacity(), decimal(rate.ppm()),
+                        rate.describe(), offer.expiresAt()));
+            }
+        }
+        return out;
+    }
+
+    /** The rate this node measured of that node: its checks of the node's chains, the prior when it has none. */
+    private VerificationRate rate(String nodeId) {
+        VerificationRate rate = rates.apply(nodeId);
+        return rate == null ? VerificationRate.none() : rate;
+    }
+
+    /** ppm as an exact decimal string, "0.5" for 500,000. */
+    static String decimal(long ppm) {
+        return BigDecimal.valueOf(ppm, 6).stripTrailingZeros().toPlainString();
+    }
+}
