@@ -79,7 +79,7 @@ class OpenAiToolsTest {
         assertEquals("balance", call.get("function").get("name").asText());
         assertEquals("{}", call.get("function").get("arguments").asText());
         long trade = JSON.readTree(asked.body()).get("x_forge").get("trade_id").asLong();
-        assertEquals("tilda", node.ledger().trade(trade).orElseThrow().consumer(), "a tool call is paid like any answer");
+        assertEquals("tilda", node.ledger().settledWork(trade).orElseThrow().order().order().buyer(), "a tool call is paid like any answer");
 
         String answered = "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"How much can I spend?\"},"
                 + "{\"role\":\"assistant\",\"content\":null,\"tool_calls\":[" + call + "]},"
@@ -109,7 +109,7 @@ class OpenAiToolsTest {
         assertEquals("tool_calls", last.get("choices").get(0).get("finish_reason").asText(), stream);
         assertTrue(chunks.stream().noneMatch(c -> c.get("choices").get(0).get("delta").path("content").asText("").contains("balance")),
                 "the call is not also sent as text: " + stream);
-        assertEquals("stella", node.ledger().trade(last.get("x_forge").get("trade_id").asLong()).orElseThrow().consumer());
+        assertEquals("stella", node.ledger().settledWork(last.get("x_forge").get("trade_id").asLong()).orElseThrow().order().order().buyer());
     }
 
     @Test
@@ -151,13 +151,13 @@ class OpenAiToolsTest {
         try (var client = DefaultMcpClient.builder().transport(transport).build()) {
             var tools = McpToolProvider.builder().mcpClients(client).filterToolNames(LlmPlanner.TOOLS).build();
             Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).toolProvider(tools).build();
-            long trades = node.ledger().tradeCount();
+            long trades = node.ledger().logSize();
             Result<String> answer = assistant.ask("How much can I spend?");
             assertEquals(TinyLlama.TOOL_ANSWER, answer.content());
             assertEquals(1, answer.toolExecutions().size());
             assertEquals("balance", answer.toolExecutions().getFirst().request().name());
             assertTrue(answer.toolExecutions().getFirst().result().contains("available_cu"), answer.toolExecutions().toString());
-            assertEquals(trades + 2, node.ledger().tradeCount(), "two paid completions: the call, then the answer");
+            assertEquals(trades + 2, node.ledger().logSize(), "two paid completions: the call, then the answer");
         }
     }
 

@@ -72,7 +72,7 @@ public final class ChainChecks {
         if (input == null) return Check.inconclusive(name, "input_unavailable", "the input body could not be had");
         Reexecution.Run run;
         try {
-            run = runner.run(order, input);
+            run = runner.run(order, input, attestation.completionTokens());
         } catch (Exception e) {
             return Check.inconclusive(name, "reexecution_failed", "the re-run did not complete: " + e.getMessage());
         }

@@ -24,7 +24,9 @@ public interface Reexecution {
     /**
      * Runs {@code order} on {@code input}, the input body whose digest the order names.
      *
+     * @param completionTokens the tokens the attestation says were generated: a chat is re-run for
+     *     at most that many, since a chat the buyer cut short (it hung up) attests only its prefix
      * @throws Exception when the run could not complete: the check is then inconclusive
      */
-    Run run(WorkOrder order, byte[] input) throws Exception;
+    Run run(WorkOrder order, byte[] input, long completionTokens) throws Exception;
 }

@@ -105,7 +105,7 @@ class ChainChecksTest {
             }
 
             @Override
-            public Run run(WorkOrder o, byte[] in) throws Exception {
+            public Run run(WorkOrder o, byte[] in, long tokens) throws Exception {
                 throw new java.io.IOException("out of memory for the KV cache");
             }
         };

@@ -28,7 +28,7 @@ final class TinyModel implements Reexecution {
     }
 
     @Override
-    public Run run(WorkOrder order, byte[] input) {
+    public Run run(WorkOrder order, byte[] input, long completionTokens) {
         return run(order, input, engine);
     }
 

@@ -64,7 +64,7 @@ public final class NodeReexecution implements Reexecution {
     }
 
     @Override
-    public Run run(WorkOrder order, byte[] input) throws Exception {
+    public Run run(WorkOrder order, byte[] input, long completionTokens) throws Exception {
         EvalInput eval = order.kind() == WorkKind.EVAL ? EvalInput.decode(input) : null;
         long tokens = eval == null ? order.replay().maxTokens() : eval.maxTokens();
         if (tokens > MAX_REPLAY_TOKENS) {
@@ -78,7 +78,7 @@ public final class NodeReexecution implements Reexecution {
         }
         try {
             EvalRunner.Generator generate = request -> engine.generate(model, request, text -> { }, () -> false);
-            byte[] output = eval == null ? chat(order, input, generate) : EvalRunner.run(eval, Sha256.hash(input), order.replay(),
+            byte[] output = eval == null ? chat(order, input, completionTokens, generate) : EvalRunner.run(eval, Sha256.hash(input), order.replay(),
                     generate).output();
             // Described as a provider describes its run, so that the same kernel path compares equal.
             return new Run(output, ChatRunner.describe(engine.slot(model).model()));
@@ -88,10 +88,11 @@ public final class NodeReexecution implements Reexecution {
     }
 
     /** A chat's output body: the text's UTF-8 bytes. */
-    private static byte[] chat(WorkOrder order, byte[] input, EvalRunner.Generator generate) {
+    private static byte[] chat(WorkOrder order, byte[] input, long completionTokens, EvalRunner.Generator generate) {
         Replay replay = order.replay();
         Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
-        var request = new GenerationRequest(prompt, replay.maxTokens(), replay.temperature(), replay.seed(), replay.stop());
+        int tokens = (int) Math.clamp(completionTokens, 1, replay.maxTokens());
+        var request = new GenerationRequest(prompt, tokens, replay.temperature(), replay.seed(), replay.stop());
         return generate.generate(request).text().getBytes(StandardCharsets.UTF_8);
     }
 

@@ -38,18 +38,18 @@ class NodeReexecutionTest {
 
             var replay = new Replay(12, 0, 0, List.of());
             byte[] input = ChatRequest.text("stories260K", "Once upon a time", replay).bytes();
-            Reexecution.Run run = replays.run(order(digest, input, replay), input);
+            Reexecution.Run run = replays.run(order(digest, input, replay), input, Long.MAX_VALUE);
             String direct = engine.generate("stories260K", new GenerationRequest(new Prompt.Text("Once upon a time"), 12, 0, 0,
                     List.of()), t -> { }, () -> false).text();
             assertEquals(direct, new String(run.output(), StandardCharsets.UTF_8), "the same run as a chat with those parameters");
-            assertArrayEquals(run.output(), replays.run(order(digest, input, replay), input).output(), "greedy: the same bytes again");
+            assertArrayEquals(run.output(), replays.run(order(digest, input, replay), input, Long.MAX_VALUE).output(), "greedy: the same bytes again");
             assertEquals("jlama", run.engine().engine());
             assertTrue(List.of("native", "panama").contains(run.engine().kernel()), run.engine().kernel());
             assertEquals(engine.slot("stories260K").model().workingType(), run.engine().workingType());
 
             var long_ = new Replay(NodeReexecution.MAX_REPLAY_TOKENS + 1, 0, 0, List.of());
             byte[] longInput = ChatRequest.text("stories260K", "Once upon a time", long_).bytes();
-            assertThrows(IllegalStateException.class, () -> replays.run(order(digest, longInput, long_), longInput),
+            assertThrows(IllegalStateException.class, () -> replays.run(order(digest, longInput, long_), longInput, Long.MAX_VALUE),
                     "a long order is not replayed: the check is then inconclusive");
         }
         assertFalse(new NodeReexecution(() -> null).has(new byte[Sha256.SIZE]), "before the engine opens, nothing is held");
@@ -65,7 +65,7 @@ class NodeReexecutionTest {
                     new EvalInput.Case("The little dog", "no story has this")));
             byte[] input = eval.encode();
             var replay = new Replay(20, 0, 0, List.of());
-            Reexecution.Run run = replays.run(order(WorkKind.EVAL, digest, input, replay), input);
+            Reexecution.Run run = replays.run(order(WorkKind.EVAL, digest, input, replay), input, Long.MAX_VALUE);
             EvalResult result = EvalResult.decode(run.output());
             assertArrayEquals(Sha256.hash(input), result.inputDigest());
             for (int i = 0; i < 2; i++) {
@@ -78,13 +78,13 @@ class NodeReexecutionTest {
                 assertEquals(direct.text().contains(c.expected()), outcome.passed());
             }
             assertEquals(result.passed() * 500_000, result.scorePpm());
-            assertArrayEquals(run.output(), replays.run(order(WorkKind.EVAL, digest, input, replay), input).output(),
+            assertArrayEquals(run.output(), replays.run(order(WorkKind.EVAL, digest, input, replay), input, Long.MAX_VALUE).output(),
                     "greedy: the same result bytes again");
 
             var big = new EvalInput(EvalInput.Scoring.EXACT, NodeReexecution.MAX_REPLAY_TOKENS, eval.cases());
             byte[] bigInput = big.encode();
             var bigReplay = new Replay(2 * NodeReexecution.MAX_REPLAY_TOKENS, 0, 0, List.of());
-            assertThrows(IllegalStateException.class, () -> replays.run(order(WorkKind.EVAL, digest, bigInput, bigReplay), bigInput),
+            assertThrows(IllegalStateException.class, () -> replays.run(order(WorkKind.EVAL, digest, bigInput, bigReplay), bigInput, Long.MAX_VALUE),
                     "an eval of more than 512 tokens in all is not replayed");
         }
     }

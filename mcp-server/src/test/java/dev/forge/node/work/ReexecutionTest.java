@@ -269,8 +269,8 @@ class ReexecutionTest {
         var bodies = new BodyStore(folder.resolve("bodies"));
         var server = BodyServer.start(bodies, 0);
         servers.add(server);
-        Map<String, Object> key = ok(agent, "register_key", Map.of("public_key", provider.publicKeyBase64(), "bodies_url",
-                server.bodiesUrl().toString()));
+        Map<String, Object> key = ok(agent, "register_key", TestProvider.registration(provider.key, agent.id(),
+                node.work().audience(), server.bodiesUrl().toString()));
         provider.account = (String) key.get("account");
         var log = AttestationLog.open(folder.resolve("log"), provider.account, provider.key, InstantSource.system());
         server.serveLog(log);
