@@ -104,8 +104,16 @@ public final class Agent implements AutoCloseable {
                 }
             }
         }
+        if (!stopped) {
+            guard.nextTask();
+            Outcome settled = work(SETTLE, List.of(), tasks.size() + 1);
+            if (settled.kind() == End.STOPPED) return finish(done, skipped, true, settled.why());
+        }
         return finish(done, skipped, stopped, stopped ? "stopped by its owner" : "every task handled");
     }
+
+    /** The step after the last task: its loans repaid from what it earns ({@link Planner#settle}). */
+    private static final Task SETTLE = new Task("settle-loans", "repay what is owed", 1, dev.forge.economy.market.ModelTier.TINY, 0);
 
     private Result finish(int done, int skipped, boolean stoppedEarly, String why) {
         var result = new Result(done, skipped, stoppedEarly, why, guard.spent(), wallet.committed(), lent, wallet.earned(),
@@ -144,7 +152,7 @@ public final class Agent implements AutoCloseable {
                 if (unmoved > 0 && !pause(backoff, task, "moving a loan's proceeds")) return stop(task, "the proceeds could not be moved");
                 continue;
             }
-            Decision proposed = pending != null ? pending.decision()
+            Decision proposed = pending != null ? pending.decision() : task == SETTLE ? settings.planner().settle(seen)
                     : settings.planner().decide(seen, task, ahead, new Planner.RuledOut(offersOut, kindsOut));
             Decision decision = pending != null ? proposed : guard.check(proposed);
             status.show(number, settings.tasks().size(), seen, guard.spent(), decision);

@@ -13,8 +13,10 @@ import java.util.TreeMap;
  * The default planner: integer µCU arithmetic, one line of reasons per decision. In order:
  * wait while the kill switch is on; repay a loan the earnings cover (or, near its due date,
  * from the agent account, as much as it allows); lend idle CU above a reserve; order the task from the offer whose worth
- * minus worst-case cost is highest, if it can be paid; else borrow when the loan pays for
- * itself over the next orders, else downgrade to the best offer it can pay, else wait to earn.
+ * minus worst-case cost is highest, if it can be paid; else borrow, to reach a better tier than
+ * the lowest on offer, when the loan pays for itself over the next orders, else downgrade to
+ * the best offer it can pay, else wait to earn. After the last task it waits to earn what its
+ * loans owe and repays them ({@link #settle}).
  */
 public final class EconomicPlanner implements Planner {
     /** How the planner weighs loans and idle CU. All money in µCU. */
@@ -84,6 +86,20 @@ public final class EconomicPlanner implements Planner {
         Priced cheapest = priced.stream().min(Comparator.comparingLong(Priced::cost)).orElseThrow();
         return Decision.of(Decision.Kind.WAIT, "waiting to earn: the cheapest offer for " + task.id() + " costs up to "
                 + cu(cheapest.cost()) + " CU and I can pay " + cu(seen.spendable()) + "; " + loan.why());
+    }
+
+    /** After the tasks: repay from earnings as they come, waiting for them, so that no loan runs to its term. */
+    @Override
+    public Decision settle(Snapshot seen) {
+        if (seen.activeLoans().isEmpty()) return Decision.of(Decision.Kind.SKIP, "every loan is repaid: the run ends");
+        if (seen.killSwitch()) {
+            return Decision.of(Decision.Kind.WAIT, "the kill switch is on (" + seen.killReason() + "): no repayment until it is released");
+        }
+        Optional<Decision> repay = repay(seen, RuledOut.none());
+        if (repay.isPresent()) return repay.get();
+        Loan first = seen.activeLoans().stream().min(Comparator.comparingLong(Loan::dueAt)).orElseThrow();
+        return Decision.of(Decision.Kind.WAIT, "waiting to earn what " + first.id() + " owes (" + cu(first.owed()) + " CU) before "
+                + "the run ends: my key account holds " + cu(seen.spendable()) + " CU");
     }
 
     /** Said when no offer reaches the tier the task deserves, so a reader sees why it settles for less. */
@@ -159,6 +175,11 @@ public final class EconomicPlanner implements Planner {
         if (ruledOut.kind(Decision.Kind.BORROW)) return LoanCase.no("no loan: the node refused one for this task");
         if (!seen.mayBorrow()) return LoanCase.no("no loan: my credit score " + seen.creditScore() + " is below the pool's minimum");
         int percent = seen.collateralPercent();
+        ModelTier lowest = seen.offers().stream().map(Offer::tier).min(Comparator.naturalOrder()).orElseThrow();
+        if (ideal.offer().tier().compareTo(lowest) <= 0) {
+            return LoanCase.no("no loan: a loan buys a better tier, and the " + describe(ideal).substring(4)
+                    + " is the lowest on offer; earnings pay for it");
+        }
         if (percent >= 100) {
             return LoanCase.no("no loan: my credit needs " + percent + "% collateral, so borrowing " + cu(shortfall) + " CU locks "
                     + cu(collateral(shortfall, percent)) + " CU and leaves less to spend, not more");

@@ -108,6 +108,28 @@ class EconomicPlannerTest {
     }
 
     @Test
+    void aLoanBuysABetterTierNeverTheLowestOne() {
+        Task easy = new Task("easy", "Once upon a time", 48, ModelTier.TINY, 400_000);
+        Decision d = decide(seen(3_000_000, 0, true, 1_200, 50, List.of(), false), easy);
+        assertEquals(Decision.Kind.WAIT, d.kind());
+        assertEquals("waiting to earn: the cheapest offer for easy costs up to 0.08 CU and I can pay 0; no loan: a loan buys a "
+                + "better tier, and the tiny tier is the lowest on offer; earnings pay for it", d.reason());
+    }
+
+    @Test
+    void afterItsTasksItWaitsToEarnWhatItsLoansOweAndRepaysThem() {
+        assertEquals(Decision.of(Decision.Kind.SKIP, "every loan is repaid: the run ends"), planner.settle(seen(0, 0)));
+        Loan loan = new Loan("L3", "active", 3_000_000, 3_010_000, 2_200_000, NOW + 6 * DAY);
+        Decision wait = planner.settle(seen(100_000_000, 1_000_000, true, 1_200, 72, List.of(loan), false));
+        assertEquals(Decision.of(Decision.Kind.WAIT, "waiting to earn what L3 owes (3.01 CU) before the run ends: my key account "
+                + "holds 1 CU"), wait);
+        Decision repay = planner.settle(seen(0, 4_000_000, true, 1_200, 72, List.of(loan), false));
+        assertEquals(Decision.Kind.REPAY, repay.kind());
+        assertEquals(3_013_010, repay.fromKey(), "3.01 CU and a thousandth");
+        assertEquals(Decision.Kind.WAIT, planner.settle(seen(0, 4_000_000, true, 1_200, 72, List.of(loan), true)).kind());
+    }
+
+    @Test
     void noLoanWhenTheInterestEatsTheGain() {
         // Worth 2.04 CU: large nets 0.44, tiny 0.51 − 0.08 = 0.43, a gain of 0.01 CU on this one order.
         Task thin = new Task("thin", "Once upon a time", 48, ModelTier.LARGE, 2_040_000);
