@@ -55,11 +55,13 @@ public final class EconomicPlanner implements Planner {
         if (seen.killSwitch()) {
             return Decision.of(Decision.Kind.WAIT, "the kill switch is on (" + seen.killReason() + "): no spending until it is released");
         }
-        Optional<Decision> repay = repay(seen, ruledOut);
+        List<Priced> priced = priced(seen.offers(), task, ruledOut);
+        // A repayment leaves the key account enough for this task's order: a loan's proceeds are for that order.
+        long keep = priced.isEmpty() || priced.getFirst().net() <= 0 ? 0 : priced.getFirst().cost();
+        Optional<Decision> repay = repay(seen, ruledOut, keep, task.id());
         if (repay.isPresent()) return repay.get();
         Optional<Decision> lend = lend(seen, ruledOut);
         if (lend.isPresent()) return lend.get();
-        List<Priced> priced = priced(seen.offers(), task, ruledOut);
         if (priced.isEmpty()) {
             return Decision.of(Decision.Kind.SKIP, seen.offers().isEmpty() ? "no provider offers a model I can order for " + task.id()
                     : "every offer for " + task.id() + " was refused");
@@ -95,7 +97,7 @@ public final class EconomicPlanner implements Planner {
         if (seen.killSwitch()) {
             return Decision.of(Decision.Kind.WAIT, "the kill switch is on (" + seen.killReason() + "): no repayment until it is released");
         }
-        Optional<Decision> repay = repay(seen, RuledOut.none());
+        Optional<Decision> repay = repay(seen, RuledOut.none(), 0, "");
         if (repay.isPresent()) return repay.get();
         Loan first = seen.activeLoans().stream().min(Comparator.comparingLong(Loan::dueAt)).orElseThrow();
         return Decision.of(Decision.Kind.WAIT, "waiting to earn what " + first.id() + " owes (" + cu(first.owed()) + " CU) before "
@@ -110,19 +112,21 @@ public final class EconomicPlanner implements Planner {
 
     /**
      * Debts are paid from earnings: once the key account covers what a loan owes (and a
-     * thousandth more, for the interest that runs until the payment lands), that moves to the
+     * thousandth more, for the interest that runs until the payment lands) beyond what it keeps
+     * for the task's order ({@code keep}: a loan's proceeds pay that order), that moves to the
      * agent account and repays the loan in full. The agent account's own CU backs collateral
      * and lending, and repays only a loan near its due date, so that it does not default.
      */
-    private Optional<Decision> repay(Snapshot seen, RuledOut ruledOut) {
+    private Optional<Decision> repay(Snapshot seen, RuledOut ruledOut, long keep, String task) {
         if (ruledOut.kind(Decision.Kind.REPAY)) return Optional.empty();
         for (Loan loan : seen.activeLoans().stream().sorted(Comparator.comparingLong(Loan::dueAt)).toList()) {
             long owed = loan.owed();
             if (owed <= 0) continue;
             long move = Math.addExact(owed, Math.ceilDiv(owed, 1_000L));
-            if (seen.spendable() >= move) {
+            if (seen.spendable() - keep >= move) {
                 return Optional.of(Decision.repayFromKey(loan.id(), owed, move, "repay " + loan.id() + " in full (" + cu(owed)
-                        + " CU) from my earnings: my key account holds " + cu(seen.spendable()) + " CU, so " + cu(move)
+                        + " CU) from my earnings: my key account holds " + cu(seen.spendable()) + " CU" + (keep > 0 ? ", "
+                        + cu(keep) + " of them kept for " + task + "'s order" : "") + ", so " + cu(move)
                         + " CU move to my agent account, and interest runs until it is paid"));
             }
             long left = loan.dueAt() - seen.now();

@@ -170,9 +170,13 @@ class EconomicPlannerTest {
     void repaysFromItsEarningsOnceTheyCoverTheLoanAndFromItsAccountOnlyNearTheDueDate() {
         Loan loan = new Loan("L1", "active", 2_000_000, 2_010_000, 3_000_000, NOW + 5 * DAY);
         // owed 2.01 CU and a thousandth more (2,010 µCU) for the interest until the payment lands
-        Decision full = decide(seen(0, 2_100_000, true, 1_200, 150, List.of(loan), false), HARD);
+        // it keeps 1.6 CU for hard's large order: 2.01201 + 1.6 = 3.61201 CU are needed
+        Decision full = decide(seen(0, 3_700_000, true, 1_200, 150, List.of(loan), false), HARD);
         assertEquals(Decision.repayFromKey("L1", 2_010_000, 2_012_010, "repay L1 in full (2.01 CU) from my earnings: my key "
-                + "account holds 2.1 CU, so 2.01201 CU move to my agent account, and interest runs until it is paid"), full);
+                + "account holds 3.7 CU, 1.6 of them kept for hard's order, so 2.01201 CU move to my agent account, and interest "
+                + "runs until it is paid"), full);
+        Decision proceeds = decide(seen(0, 3_600_000, true, 1_200, 150, List.of(loan), false), HARD);
+        assertEquals(Decision.Kind.BUY, proceeds.kind(), "a loan's proceeds pay the order they were borrowed for, not the loan");
         Decision notYet = decide(seen(100_000_000, 2_000_000, true, 1_200, 150, List.of(loan), false), HARD);
         assertEquals(Decision.Kind.BUY, notYet.kind(), "due in 5 days, the earnings short of it: it works on, its account untouched");
         Loan due = new Loan("L1", "active", 2_000_000, 2_010_000, 3_000_000, NOW + 3 * 3_600_000L);
