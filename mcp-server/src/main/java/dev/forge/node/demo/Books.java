@@ -16,12 +16,13 @@ import java.util.TreeSet;
  * @param spent µCU its accounts paid for chats and orders
  * @param borrowed µCU of loans paid out to it
  * @param repaid µCU it paid back on loans
+ * @param lent µCU it deposited in the pool less what it withdrew (not in its balance)
  * @param owed µCU its active loans owe now
  * @param tiers the tiers of the providers its orders were served by
  * @param verified its key's verification rate as the node states it, or "-" when it sold nothing
  * @param balance µCU on its two accounts together
  */
-record Books(String agent, long earned, long spent, long borrowed, long repaid, long owed, String tiers, String verified,
+record Books(String agent, long earned, long spent, long borrowed, long repaid, long lent, long owed, String tiers, String verified,
              long balance) {
 
     /** Reads one agent's books; {@code tiers} maps a provider account to the tier it offers. */
@@ -33,6 +34,7 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
                 + sum(own, TransferCode.FEE, false) + sum(key, TransferCode.FEE, false);
         long borrowed = sum(own, TransferCode.LOAN, true) + sum(key, TransferCode.LOAN, true);
         long repaid = sum(own, TransferCode.REPAYMENT, false) + sum(key, TransferCode.REPAYMENT, false);
+        long lent = sum(own, TransferCode.DEPOSIT, false) - sum(own, TransferCode.WITHDRAWAL, true);
         long owed = 0;
         for (JsonNode loan : loans.path("loans")) {
             if (loan.path("borrower").asText().equals(agent) && loan.path("status").asText().equals("active")) {
@@ -47,7 +49,7 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
             if (trade.path("consumer").asText().equals(agent)) used.add(tiers.getOrDefault(trade.path("provider").asText(), "?"));
         }
         long balance = signed(own.path("closing_cu").asText()) + signed(key.path("closing_cu").asText());
-        return new Books(agent, earned, spent, borrowed, repaid, owed, used.isEmpty() ? "-" : String.join("+", used),
+        return new Books(agent, earned, spent, borrowed, repaid, lent, owed, used.isEmpty() ? "-" : String.join("+", used),
                 verification(node, keyAccount), balance);
     }
 

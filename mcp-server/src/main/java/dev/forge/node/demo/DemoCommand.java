@@ -155,17 +155,19 @@ public final class DemoCommand {
         err.println(line);
     }
 
-    static final String HEADER = String.format(Locale.ROOT, "%-11s %13s %13s %13s %13s %-11s %-14s %16s", "AGENT", "EARNED_CU",
-            "SPENT_CU", "BORROWED_CU", "REPAID_CU", "TIERS_USED", "VERIFIED", "BALANCE_CU");
+    private static final String ROW = "%-11s %12s %12s %12s %12s %12s %-11s %-14s %13s";
+    static final String HEADER = String.format(Locale.ROOT, ROW, "AGENT", "EARNED_CU", "SPENT_CU", "BORROWED_CU", "REPAID_CU",
+            "LENT_CU", "TIERS_USED", "VERIFIED", "BALANCE_CU");
 
     private void table(List<Books> books) {
         out.println();
         out.println(HEADER);
         for (Books b : books) {
-            out.println(String.format(Locale.ROOT, "%-11s %13s %13s %13s %13s %-11s %-14s %16s", b.agent(), Cu.format(b.earned()),
-                    Cu.format(b.spent()), Cu.format(b.borrowed()), Cu.format(b.repaid()), b.tiers(), b.verified(), Cu.format(b.balance())));
+            out.println(String.format(Locale.ROOT, ROW, b.agent(), Cu.format(b.earned()), Cu.format(b.spent()), Cu.format(b.borrowed()),
+                    Cu.format(b.repaid()), Cu.format(b.lent()), b.tiers(), b.verified(), Cu.format(b.balance())));
         }
-        out.println("(every number is the node's: the statements of each agent's two accounts, the loans, the offers and verify)");
+        out.println("(every number is the node's: the signed statements of each agent's two accounts, its loans, the offers and "
+                + "verify; BALANCE is both accounts, without what it lent to the pool)");
     }
 
     private static String millions(long parameters) {
@@ -186,8 +188,10 @@ public final class DemoCommand {
     private static Path folder(Path given) throws IOException {
         if (given == null) return Files.createTempDirectory("forge-demo-");
         Path folder = given.toAbsolutePath();
-        if (Files.exists(folder) && Files.list(folder).findAny().isPresent()) {
-            throw new DemoException("--folder " + folder + " is not empty: the demo starts from nothing");
+        if (Files.exists(folder)) {
+            try (var entries = Files.list(folder)) {
+                if (entries.findAny().isPresent()) throw new DemoException("--folder " + folder + " is not empty: the demo starts from nothing");
+            }
         }
         return Files.createDirectories(folder);
     }
