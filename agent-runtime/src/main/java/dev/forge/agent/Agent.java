@@ -46,6 +46,8 @@ public final class Agent implements AutoCloseable {
     private KeyWallet wallet;
     private long repaid;
     private long lent;
+    /** A loan's proceeds still on the agent account, to move to the key account before anything else. */
+    private long unmoved;
     private volatile boolean stopped;
 
     private Agent(AgentSettings settings, PrintStream status, InstantSource clock) {
@@ -102,15 +104,24 @@ public final class Agent implements AutoCloseable {
                 }
             }
         }
+        if (!stopped) {
+            guard.nextTask();
+            Outcome settled = work(SETTLE, List.of(), tasks.size() + 1);
+            if (settled.kind() == End.STOPPED) return finish(done, skipped, true, settled.why());
+        }
         return finish(done, skipped, stopped, stopped ? "stopped by its owner" : "every task handled");
     }
+
+    /** The step after the last task: its loans repaid from what it earns ({@link Planner#settle}). */
+    private static final Task SETTLE = new Task("settle-loans", "repay what is owed", 1, dev.forge.economy.market.ModelTier.TINY, 0);
 
     private Result finish(int done, int skipped, boolean stoppedEarly, String why) {
         var result = new Result(done, skipped, stoppedEarly, why, guard.spent(), wallet.committed(), lent, wallet.earned(),
                 guard.borrowed(), repaid);
         String summary = done + " done, " + skipped + " skipped; paid " + Cu.format(result.paid()) + " CU for orders, earned "
                 + Cu.format(result.earned()) + " CU, lent " + Cu.format(lent) + ", borrowed " + Cu.format(result.borrowed())
-                + ", repaid " + Cu.format(repaid);
+                + ", repaid " + Cu.format(repaid) + "; moved " + Cu.format(wallet.movedIn()) + " CU to the key account and "
+                + Cu.format(wallet.movedOut()) + " CU back";
         journal.write(clock.millis(), "", Map.of("decided", "end", "why", why, "outcome", summary));
         status.end("forge agent: " + why + ": " + summary);
         return result;
@@ -135,7 +146,13 @@ public final class Agent implements AutoCloseable {
                 if (!pause(backoff, task, "could not look: " + r.code() + ": " + r.getMessage())) return stop(task, "the node stayed unreachable");
                 continue;
             }
-            Decision proposed = pending != null ? pending.decision()
+            if (unmoved > 0) {
+                journal.write(clock.millis(), task.id(), Map.of("decided", "fund", "why", "a loan's proceeds are still on my agent "
+                        + "account; orders are paid from my key account", "outcome", fund()));
+                if (unmoved > 0 && !pause(backoff, task, "moving a loan's proceeds")) return stop(task, "the proceeds could not be moved");
+                continue;
+            }
+            Decision proposed = pending != null ? pending.decision() : task == SETTLE ? settings.planner().settle(seen)
                     : settings.planner().decide(seen, task, ahead, new Planner.RuledOut(offersOut, kindsOut));
             Decision decision = pending != null ? proposed : guard.check(proposed);
             status.show(number, settings.tasks().size(), seen, guard.spent(), decision);
@@ -220,7 +237,8 @@ public final class Agent implements AutoCloseable {
     private static Map<String, Object> arguments(Decision d) {
         return switch (d.kind()) {
             case BORROW -> Map.of("amount_cu", Cu.format(d.amount()), "term_days", d.termDays(), "collateral_cu", Cu.format(d.collateral()));
-            case REPAY -> Map.of("loan_id", d.loanId(), "amount_cu", Cu.format(d.amount()));
+            // In full: no amount, so the node takes what is owed when the payment lands (interest runs by the millisecond).
+            case REPAY -> d.fromKey() > 0 ? Map.of("loan_id", d.loanId()) : Map.of("loan_id", d.loanId(), "amount_cu", Cu.format(d.amount()));
             case LEND -> Map.of("amount_cu", Cu.format(d.amount()));
             default -> Map.of();
         };
@@ -235,15 +253,21 @@ public final class Agent implements AutoCloseable {
             case BORROW -> {
                 JsonNode loan = node.call("borrow", args);
                 guard.carriedOut(d, d.amount());
+                unmoved = d.proceeds();
                 yield "borrowed " + loan.path("principal_cu").asText() + " CU as " + loan.path("loan_id").asText() + ", due "
-                        + loan.path("due_at").asLong();
+                        + loan.path("due_at").asLong() + "; " + fund();
             }
             case REPAY -> {
+                if (d.fromKey() > 0 && pending == null) { // a retry with an approval id: the earnings moved the first time
+                    move("key", d.fromKey());
+                    wallet.movedOut(d.fromKey());
+                }
                 JsonNode loan = node.call("repay", args);
                 long paid = Cu.parse(loan.path("paid_cu").asText("0"));
                 repaid += paid;
                 guard.carriedOut(d, paid);
-                yield "repaid " + Cu.format(paid) + " CU of " + d.loanId() + ", now " + loan.path("status").asText();
+                yield (d.fromKey() > 0 ? "moved " + Cu.format(d.fromKey()) + " CU of earnings from the key account; " : "")
+                        + "repaid " + Cu.format(paid) + " CU of " + d.loanId() + ", now " + loan.path("status").asText();
             }
             case LEND -> {
                 JsonNode deposit = node.call("lend", args);
@@ -253,6 +277,26 @@ public final class Agent implements AutoCloseable {
             }
             default -> throw new IllegalStateException(d.kind() + " is not an action");
         };
+    }
+
+    /**
+     * Moves a loan's proceeds beyond its collateral to the key account, which pays for orders
+     * ({@code move_funds from=account}); a refused move is retried before the next step.
+     */
+    private String fund() {
+        long amount = unmoved;
+        try {
+            move("account", amount);
+        } catch (Refusal r) {
+            return "moving " + Cu.format(amount) + " CU to the key account was refused (" + r.code() + "), retried next step";
+        }
+        unmoved = 0;
+        wallet.movedIn(amount);
+        return "moved " + Cu.format(amount) + " CU to the key account";
+    }
+
+    private JsonNode move(String from, long amount) {
+        return node.call("move_funds", Map.of("amount_cu", Cu.format(amount), "from", from));
     }
 
     /** Signs and submits the order, then follows it until it is settled or void. */

@@ -8,11 +8,15 @@ package dev.forge.agent;
  * @param collateral µCU locked, for BORROW
  * @param termDays for BORROW
  * @param loanId for REPAY
+ * @param fromKey µCU of earnings to move from the key account to the agent account before a REPAY
+ *     ({@code move_funds from=key}): a loan is repaid from the agent account, earnings land on the key's
  */
-public record Decision(Kind kind, Offer offer, long amount, long collateral, int termDays, String loanId, String reason) {
+public record Decision(Kind kind, Offer offer, long amount, long collateral, int termDays, String loanId, String reason,
+                       long fromKey) {
     public enum Kind {
         /** Order the task from an offer. */
         BUY,
+        /** Borrow, then move what the loan brings beyond its collateral to the key account, which pays for orders. */
         BORROW,
         REPAY,
         /** Deposit idle CU in the pool. */
@@ -30,6 +34,10 @@ public record Decision(Kind kind, Offer offer, long amount, long collateral, int
         }
     }
 
+    public Decision(Kind kind, Offer offer, long amount, long collateral, int termDays, String loanId, String reason) {
+        this(kind, offer, amount, collateral, termDays, loanId, reason, 0);
+    }
+
     public static Decision buy(Offer offer, long maxCost, String reason) {
         return new Decision(Kind.BUY, offer, maxCost, 0, 0, "", reason);
     }
@@ -42,6 +50,11 @@ public record Decision(Kind kind, Offer offer, long amount, long collateral, int
         return new Decision(Kind.REPAY, null, amount, 0, 0, loanId, reason);
     }
 
+    /** A repayment from earnings: {@code fromKey} µCU move from the key account first. */
+    public static Decision repayFromKey(String loanId, long amount, long fromKey, String reason) {
+        return new Decision(Kind.REPAY, null, amount, 0, 0, loanId, reason, fromKey);
+    }
+
     public static Decision lend(long amount, String reason) {
         return new Decision(Kind.LEND, null, amount, 0, 0, "", reason);
     }
@@ -50,8 +63,13 @@ public record Decision(Kind kind, Offer offer, long amount, long collateral, int
         return new Decision(kind, null, 0, 0, 0, "", reason);
     }
 
+    /** What a BORROW adds to the key account: the loan less the collateral it locks. */
+    public long proceeds() {
+        return kind == Kind.BORROW ? amount - collateral : 0;
+    }
+
     /** The same step again: kind, target and amount (the reason may differ). */
     public String signature() {
-        return kind + ":" + (offer == null ? "" : offer.key()) + ":" + amount + ":" + collateral + ":" + loanId;
+        return kind + ":" + (offer == null ? "" : offer.key()) + ":" + amount + ":" + collateral + ":" + loanId + ":" + fromKey;
     }
 }

@@ -11,10 +11,12 @@ import java.util.TreeMap;
 
 /**
  * The default planner: integer µCU arithmetic, one line of reasons per decision. In order:
- * wait while the kill switch is on; repay a loan the cash covers (or, near its due date, what
- * the cash allows); lend idle CU above a reserve; order the task from the offer whose worth
- * minus worst-case cost is highest, if it can be paid; else borrow when the loan pays for
- * itself over the next orders, else downgrade to the best offer it can pay, else wait to earn.
+ * wait while the kill switch is on; repay a loan the earnings cover (or, near its due date,
+ * from the agent account, as much as it allows); lend idle CU above a reserve; order the task from the offer whose worth
+ * minus worst-case cost is highest, if it can be paid; else borrow, to reach a better tier than
+ * the lowest on offer, when the loan pays for itself over the next orders, else downgrade to
+ * the best offer it can pay, else wait to earn. After the last task it waits to earn what its
+ * loans owe and repays them ({@link #settle}).
  */
 public final class EconomicPlanner implements Planner {
     /** How the planner weighs loans and idle CU. All money in µCU. */
@@ -86,24 +88,52 @@ public final class EconomicPlanner implements Planner {
                 + cu(cheapest.cost()) + " CU and I can pay " + cu(seen.spendable()) + "; " + loan.why());
     }
 
+    /** After the tasks: repay from earnings as they come, waiting for them, so that no loan runs to its term. */
+    @Override
+    public Decision settle(Snapshot seen) {
+        if (seen.activeLoans().isEmpty()) return Decision.of(Decision.Kind.SKIP, "every loan is repaid: the run ends");
+        if (seen.killSwitch()) {
+            return Decision.of(Decision.Kind.WAIT, "the kill switch is on (" + seen.killReason() + "): no repayment until it is released");
+        }
+        Optional<Decision> repay = repay(seen, RuledOut.none());
+        if (repay.isPresent()) return repay.get();
+        Loan first = seen.activeLoans().stream().min(Comparator.comparingLong(Loan::dueAt)).orElseThrow();
+        return Decision.of(Decision.Kind.WAIT, "waiting to earn what " + first.id() + " owes (" + cu(first.owed()) + " CU) before "
+                + "the run ends: my key account holds " + cu(seen.spendable()) + " CU");
+    }
+
     /** Said when no offer reaches the tier the task deserves, so a reader sees why it settles for less. */
     private static String unreached(Task task, List<Priced> priced) {
         boolean reached = priced.stream().anyMatch(p -> p.offer().tier().compareTo(task.needs()) >= 0);
         return reached ? "" : " (it deserves the " + task.needs().name().toLowerCase(java.util.Locale.ROOT) + " tier, which no offer reaches)";
     }
 
+    /**
+     * Debts are paid from earnings: once the key account covers what a loan owes (and a
+     * thousandth more, for the interest that runs until the payment lands), that moves to the
+     * agent account and repays the loan in full. The agent account's own CU backs collateral
+     * and lending, and repays only a loan near its due date, so that it does not default.
+     */
     private Optional<Decision> repay(Snapshot seen, RuledOut ruledOut) {
         if (ruledOut.kind(Decision.Kind.REPAY)) return Optional.empty();
         for (Loan loan : seen.activeLoans().stream().sorted(Comparator.comparingLong(Loan::dueAt)).toList()) {
-            if (loan.owed() <= 0) continue;
-            if (seen.available() >= loan.owed()) {
-                return Optional.of(Decision.repay(loan.id(), loan.owed(), "repay " + loan.id() + " in full (" + cu(loan.owed())
-                        + " CU): the cash is there, and interest runs until it is paid"));
+            long owed = loan.owed();
+            if (owed <= 0) continue;
+            long move = Math.addExact(owed, Math.ceilDiv(owed, 1_000L));
+            if (seen.spendable() >= move) {
+                return Optional.of(Decision.repayFromKey(loan.id(), owed, move, "repay " + loan.id() + " in full (" + cu(owed)
+                        + " CU) from my earnings: my key account holds " + cu(seen.spendable()) + " CU, so " + cu(move)
+                        + " CU move to my agent account, and interest runs until it is paid"));
             }
             long left = loan.dueAt() - seen.now();
-            if (left <= settings.repayMarginMillis() && seen.available() > 0) {
+            if (left > settings.repayMarginMillis()) continue;
+            if (seen.available() >= owed) {
+                return Optional.of(Decision.repay(loan.id(), owed, "repay " + loan.id() + " in full (" + cu(owed) + " CU) from "
+                        + "my agent account: it is due in " + hours(left) + " h and my earnings do not cover it"));
+            }
+            if (seen.available() > 0) {
                 return Optional.of(Decision.repay(loan.id(), seen.available(), "repay " + cu(seen.available()) + " CU of the "
-                        + cu(loan.owed()) + " CU " + loan.id() + " owes: it is due in " + hours(left) + " h and that is all I have"));
+                        + cu(owed) + " CU " + loan.id() + " owes: it is due in " + hours(left) + " h and that is all I have"));
             }
         }
         return Optional.empty();
@@ -145,8 +175,13 @@ public final class EconomicPlanner implements Planner {
         if (ruledOut.kind(Decision.Kind.BORROW)) return LoanCase.no("no loan: the node refused one for this task");
         if (!seen.mayBorrow()) return LoanCase.no("no loan: my credit score " + seen.creditScore() + " is below the pool's minimum");
         int percent = seen.collateralPercent();
+        ModelTier lowest = seen.offers().stream().map(Offer::tier).min(Comparator.naturalOrder()).orElseThrow();
+        if (ideal.offer().tier().compareTo(lowest) <= 0) {
+            return LoanCase.no("no loan: a loan buys a better tier, and the " + describe(ideal).substring(4)
+                    + " is the lowest on offer; earnings pay for it");
+        }
         if (percent >= 100) {
-            return LoanCase.no("no loan: the pool wants " + percent + "% collateral, so borrowing " + cu(shortfall) + " CU locks "
+            return LoanCase.no("no loan: my credit needs " + percent + "% collateral, so borrowing " + cu(shortfall) + " CU locks "
                     + cu(collateral(shortfall, percent)) + " CU and leaves less to spend, not more");
         }
         long amount = Math.ceilDiv(Math.multiplyExact(shortfall, 100L), 100L - percent);
@@ -172,8 +207,8 @@ public final class EconomicPlanner implements Planner {
         }
         String times = interest == 0 ? "at no interest" : gain * 10 / interest / 10 + "." + gain * 10 / interest % 10 + "x the interest";
         return new LoanCase(Decision.borrow(amount, collateral, term, "borrow " + cu(amount) + " CU at " + percent(seen.rateBps())
-                + " for " + term + " days: " + tier + " earns " + cu(gain) + " CU more on the next " + window.size()
-                + " orders than it costs, " + times), "");
+                + " for " + term + " days against " + cu(collateral) + " CU (" + percent + "%): " + tier + " earns " + cu(gain)
+                + " CU more on the next " + window.size() + " orders than it costs, " + times), "");
     }
 
     private static long net(Offer offer, Task task) {

@@ -36,7 +36,7 @@ final class Observer {
         return new Snapshot(clock.millis(), cu(balance, "available_cu"), wallet.spendable(), wallet.earned(), lent,
                 credit.path("score").asInt(), credit.path("may_borrow").asBoolean(false),
                 (int) Math.round(credit.path("rate_percent").asDouble() * 100), cu(pool, "cash_cu"),
-                pool.path("collateral_percent").asInt(100), pool.path("max_term_days").asInt(1),
+                credit.path("collateral_percent").asInt(pool.path("collateral_percent").asInt(100)), pool.path("max_term_days").asInt(1),
                 loans(loans, balance.path("account").asText()), offers(),
                 kill.path("active").asBoolean(false), kill.path("reason").asText(""));
     }

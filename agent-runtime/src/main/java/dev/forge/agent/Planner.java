@@ -15,6 +15,14 @@ public interface Planner {
      */
     Decision decide(Snapshot seen, Task task, List<Task> ahead, RuledOut ruledOut);
 
+    /**
+     * After the last task, while a loan is active: repay, wait to earn, or skip (leave the loans
+     * to their terms and end the run). The default leaves them.
+     */
+    default Decision settle(Snapshot seen) {
+        return Decision.of(Decision.Kind.SKIP, "this planner leaves its loans to their terms");
+    }
+
     /** What the node refused during this task, so that a planner does not propose it again. */
     record RuledOut(Set<String> offers, Set<Decision.Kind> kinds) {
         public static RuledOut none() {

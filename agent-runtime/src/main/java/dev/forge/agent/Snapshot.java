@@ -9,11 +9,12 @@ import java.util.List;
  *
  * @param available the agent account's available CU (its grant and loans; collateral and lending come from it)
  * @param spendable what the agent's key account can pay for orders it signs: what it earned this run less
- *                  what its orders hold or paid (the node shows that account only to its operator)
+ *                  what its orders hold or paid, plus the loan proceeds moved in, less the earnings moved out
  * @param earned what the agent's own work earned this run
  * @param rateBps the yearly rate the agent would borrow at, basis points
  * @param poolCash the pool's cash not lent out
- * @param collateralPercent the collateral a loan needs, in percent of the amount
+ * @param collateralPercent the collateral a loan would need now, in percent of the amount: {@code credit} says it, falling
+ *                          as the agent's credit score rises
  * @param maxTermDays the longest loan term
  * @param lent what the agent deposited in the pool this run
  * @param offers the offers the agent could order from (not its own)

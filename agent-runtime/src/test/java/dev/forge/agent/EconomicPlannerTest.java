@@ -72,21 +72,61 @@ class EconomicPlannerTest {
         assertEquals(TINY, d.offer());
         assertEquals(80_000, d.amount());
         assertEquals("the tiny tier instead of the large tier for hard: the large tier costs up to 1.6 CU and I can pay 1; "
-                + "no loan: the pool wants 150% collateral, so borrowing 0.6 CU locks 0.9 CU and leaves less to spend, not more",
+                + "no loan: my credit needs 150% collateral, so borrowing 0.6 CU locks 0.9 CU and leaves less to spend, not more",
                 d.reason());
     }
 
     @Test
     void borrowsWhenTheBetterTierEarnsMoreThanTheInterest() {
-        // A pool asking 50% collateral: 1.2 CU borrowed locks 0.6 and adds the 0.6 CU missing.
+        // A credit that needs 50% collateral: 1.2 CU borrowed locks 0.6 and adds the 0.6 CU missing.
         Decision d = decide(seen(3_000_000, 1_000_000, true, 1_200, 50, List.of(), false), HARD);
         assertEquals(Decision.Kind.BORROW, d.kind());
         assertEquals(1_200_000, d.amount());
         assertEquals(600_000, d.collateral());
         assertEquals(7, d.termDays());
         // interest: 1.2 CU × 12% × 7 / 365 = 0.0027616 → 2,762 µCU; gain: 5 × (2.4 − 0.92) = 7.4 CU, 2,679.2 times it
-        assertEquals("borrow 1.2 CU at 12% for 7 days: the large tier earns 7.4 CU more on the next 5 orders than it costs, "
-                + "2679.2x the interest", d.reason());
+        assertEquals(600_000, d.proceeds(), "what moves to the key account");
+        assertEquals("borrow 1.2 CU at 12% for 7 days against 0.6 CU (50%): the large tier earns 7.4 CU more on the next 5 orders "
+                + "than it costs, 2679.2x the interest", d.reason());
+    }
+
+    @Test
+    void theCreditLineSetsTheLoanAndAFullyCollateralisedOneIsNeverTaken() {
+        // 72% (a score of 425): A − ⌈0.72 A⌉ ≥ 0.6 CU needs A = 2.142858 CU, locking 1.542858.
+        Decision d = decide(seen(3_000_000, 1_000_000, true, 4_197, 72, List.of(), false), HARD);
+        assertEquals(Decision.Kind.BORROW, d.kind());
+        assertEquals(2_142_858, d.amount());
+        assertEquals(1_542_858, d.collateral());
+        assertEquals(600_000, d.proceeds());
+        assertTrue(d.reason().startsWith("borrow 2.142858 CU at 41.97% for 7 days against 1.542858 CU (72%): the large tier"),
+                d.reason());
+        for (int percent : new int[] {100, 150}) {
+            Decision none = decide(seen(3_000_000, 1_000_000, true, 4_197, percent, List.of(), false), HARD);
+            assertEquals(Decision.Kind.BUY, none.kind(), "at " + percent + "% a loan adds nothing");
+            assertEquals(TINY, none.offer());
+        }
+    }
+
+    @Test
+    void aLoanBuysABetterTierNeverTheLowestOne() {
+        Task easy = new Task("easy", "Once upon a time", 48, ModelTier.TINY, 400_000);
+        Decision d = decide(seen(3_000_000, 0, true, 1_200, 50, List.of(), false), easy);
+        assertEquals(Decision.Kind.WAIT, d.kind());
+        assertEquals("waiting to earn: the cheapest offer for easy costs up to 0.08 CU and I can pay 0; no loan: a loan buys a "
+                + "better tier, and the tiny tier is the lowest on offer; earnings pay for it", d.reason());
+    }
+
+    @Test
+    void afterItsTasksItWaitsToEarnWhatItsLoansOweAndRepaysThem() {
+        assertEquals(Decision.of(Decision.Kind.SKIP, "every loan is repaid: the run ends"), planner.settle(seen(0, 0)));
+        Loan loan = new Loan("L3", "active", 3_000_000, 3_010_000, 2_200_000, NOW + 6 * DAY);
+        Decision wait = planner.settle(seen(100_000_000, 1_000_000, true, 1_200, 72, List.of(loan), false));
+        assertEquals(Decision.of(Decision.Kind.WAIT, "waiting to earn what L3 owes (3.01 CU) before the run ends: my key account "
+                + "holds 1 CU"), wait);
+        Decision repay = planner.settle(seen(0, 4_000_000, true, 1_200, 72, List.of(loan), false));
+        assertEquals(Decision.Kind.REPAY, repay.kind());
+        assertEquals(3_013_010, repay.fromKey(), "3.01 CU and a thousandth");
+        assertEquals(Decision.Kind.WAIT, planner.settle(seen(0, 4_000_000, true, 1_200, 72, List.of(loan), true)).kind());
     }
 
     @Test
@@ -127,14 +167,18 @@ class EconomicPlannerTest {
     }
 
     @Test
-    void repaysInFullWhenTheCashCoversTheLoanAndInPartNearItsDueDate() {
+    void repaysFromItsEarningsOnceTheyCoverTheLoanAndFromItsAccountOnlyNearTheDueDate() {
         Loan loan = new Loan("L1", "active", 2_000_000, 2_010_000, 3_000_000, NOW + 5 * DAY);
-        Decision full = decide(seen(2_500_000, 2_000_000, true, 1_200, 150, List.of(loan), false), HARD);
-        assertEquals(Decision.repay("L1", 2_010_000, "repay L1 in full (2.01 CU): the cash is there, and interest runs until it is paid"),
-                full);
-        Decision notYet = decide(seen(1_000_000, 2_000_000, true, 1_200, 150, List.of(loan), false), HARD);
-        assertEquals(Decision.Kind.BUY, notYet.kind(), "due in 5 days, not all there: it works on");
+        // owed 2.01 CU and a thousandth more (2,010 µCU) for the interest until the payment lands
+        Decision full = decide(seen(0, 2_100_000, true, 1_200, 150, List.of(loan), false), HARD);
+        assertEquals(Decision.repayFromKey("L1", 2_010_000, 2_012_010, "repay L1 in full (2.01 CU) from my earnings: my key "
+                + "account holds 2.1 CU, so 2.01201 CU move to my agent account, and interest runs until it is paid"), full);
+        Decision notYet = decide(seen(100_000_000, 2_000_000, true, 1_200, 150, List.of(loan), false), HARD);
+        assertEquals(Decision.Kind.BUY, notYet.kind(), "due in 5 days, the earnings short of it: it works on, its account untouched");
         Loan due = new Loan("L1", "active", 2_000_000, 2_010_000, 3_000_000, NOW + 3 * 3_600_000L);
+        Decision fromAccount = decide(seen(2_500_000, 2_000_000, true, 1_200, 150, List.of(due), false), HARD);
+        assertEquals(Decision.repay("L1", 2_010_000, "repay L1 in full (2.01 CU) from my agent account: it is due in 3 h and my "
+                + "earnings do not cover it"), fromAccount);
         Decision part = decide(seen(1_000_000, 2_000_000, true, 1_200, 150, List.of(due), false), HARD);
         assertEquals(Decision.repay("L1", 1_000_000, "repay 1 CU of the 2.01 CU L1 owes: it is due in 3 h and that is all I have"), part);
     }

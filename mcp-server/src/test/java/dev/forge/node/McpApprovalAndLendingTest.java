@@ -78,6 +78,9 @@ class McpApprovalAndLendingTest {
             assertEquals("not_lent_out", McpHttpTest.call(client, "withdraw", "{\"amount_cu\":\"15\"}").get("error").asText());
             JsonNode credit = McpHttpTest.call(client, "credit", "{}");
             assertEquals(250, credit.get("score").asInt(), credit.toString());
+            assertEquals(150, credit.get("collateral_percent").asInt(), credit.toString());
+            assertEquals("score 250 is below the minimum 300: no loan yet; from there a loan needs 150% collateral, falling to "
+                    + "25% at 500", credit.get("collateral_why").asText());
             try (McpClient borrower = client("bert")) {
                 JsonNode refused = McpHttpTest.call(borrower, "borrow", "{\"amount_cu\":\"1\",\"term_days\":3,\"collateral_cu\":\"2\"}");
                 assertEquals("credit_too_low", refused.get("error").asText(), refused.toString());

@@ -105,7 +105,7 @@ public final class Lending implements AutoCloseable {
 
     /**
      * Lends {@code amount} µCU for {@code termMillis} against {@code collateral} µCU of the
-     * borrower's, at a rate set by its credit score. Refused, with nothing moved, unless every
+     * borrower's, at a rate and a least collateral set by its credit score. Refused, with nothing moved, unless every
      * limit holds.
      */
     public synchronized Loan borrow(String borrower, long amount, long termMillis, long collateral) {
@@ -118,14 +118,15 @@ public final class Lending implements AutoCloseable {
         Map<String, Long> funders = funders(pool, borrower);
         long cash = funders.values().stream().mapToLong(Long::longValue).sum();
         MarketException.require(cash > 0, Code.POOL_EMPTY, "the pool has nothing to lend");
-        MarketException.require(Math.multiplyExact(collateral, 100L) >= Math.multiplyExact(amount, config.collateralPercent()),
-                Code.COLLATERAL_TOO_LOW, "collateral must be at least " + config.collateralPercent() + "% of the amount");
+        CreditScore credit = credit(borrower);
+        long least = config.collateralFor(amount, credit.score());
+        MarketException.require(collateral >= least, Code.COLLATERAL_TOO_LOW, "collateral must be at least " + least
+                + " µCU (" + config.collateralWhy(credit.score()) + ")");
         MarketException.require(amount <= pool.funds() / 100 * config.maxLoanPercent(), Code.LOAN_TOO_LARGE,
                 "one loan may take at most " + config.maxLoanPercent() + "% of the pool's " + pool.funds() + " µCU");
         MarketException.require(cash - amount >= pool.funds() / 100 * config.reservePercent(), Code.POOL_RESERVE,
                 "the pool keeps " + config.reservePercent() + "% of its funds as cash; at most "
                         + Math.max(0, cash - pool.funds() / 100 * config.reservePercent()) + " µCU can be lent now");
-        CreditScore credit = credit(borrower);
         MarketException.require(credit.score() >= config.minCreditScore(), Code.CREDIT_TOO_LOW, "credit score "
                 + credit.score() + " is below " + config.minCreditScore() + " (" + credit.explanation() + ")");
         MarketException.require(account.available() >= collateral, Code.INSUFFICIENT_FUNDS, borrower + " has "

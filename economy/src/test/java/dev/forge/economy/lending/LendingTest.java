@@ -82,7 +82,7 @@ class LendingTest {
 
     @Test
     void aLoanPastItsTermDefaultsOnTheLiveSchedule() throws Exception {
-        var fast = new LendingConfig(150, 20, 25, 30 * DAY, 300, 500, 5_000, 5);
+        var fast = new LendingConfig(150, 25, 500, 20, 25, 30 * DAY, 300, 500, 5_000, 5);
         try (var world = new MarketWorld(dir); var lending = pool(world, fast)) {
             lending.borrow("bob", 100 * CU, 7 * DAY, 160 * CU);
             int creditBefore = lending.credit("bob").score();
@@ -140,7 +140,7 @@ class LendingTest {
 
             assertEquals(Code.INVALID_ARGUMENT, code(() -> lending.borrow("bob", CU, -DAY, 2 * CU)));
             assertEquals(Code.TERM_TOO_LONG, code(() -> lending.borrow("bob", CU, 31 * DAY, 2 * CU)));
-            assertEquals(Code.COLLATERAL_TOO_LOW, code(() -> lending.borrow("bob", 10 * CU, DAY, 14 * CU)));
+            assertEquals(Code.COLLATERAL_TOO_LOW, code(() -> lending.borrow("bob", 10 * CU, DAY, 11_899_999)), "119% at 350");
             assertEquals(Code.LOAN_TOO_LARGE, code(() -> lending.borrow("bob", 120 * CU, DAY, 200 * CU)));
             assertEquals(Code.CREDIT_TOO_LOW, code(() -> lending.borrow("eve", CU, DAY, 2 * CU)));
             assertEquals(Code.INSUFFICIENT_FUNDS, code(() -> lending.borrow("bob", 90 * CU, DAY, 5_000 * CU)));
@@ -155,6 +155,71 @@ class LendingTest {
             assertEquals(Code.POOL_RESERVE, code(() -> lending.borrow("bob", 10 * CU, DAY, 15 * CU)), "80 must stay");
             lending.withdraw("ann", 80 * CU, "w2");
             assertEquals(0, lending.pool().cash(), "what was not lent out came back, all of it");
+        }
+    }
+
+    @Test
+    void theCollateralFallsWithTheScoreFromTheMaximumToTheFloor() {
+        var c = LendingConfig.DEFAULT;
+        assertEquals(150, c.collateralPercent(0), "below the minimum: the maximum");
+        assertEquals(150, c.collateralPercent(300));
+        assertEquals(150, c.collateralPercent(301), "a fall of 0.625 rounds down: the percent rounds up");
+        assertEquals(149, c.collateralPercent(302));
+        assertEquals(88, c.collateralPercent(400), "150 - 125 × 100 / 200 = 87.5, rounded up");
+        assertEquals(26, c.collateralPercent(499));
+        assertEquals(25, c.collateralPercent(500));
+        assertEquals(25, c.collateralPercent(1_000), "never below the floor: no loan is unsecured");
+        assertEquals(2_640_000, c.collateralFor(3 * CU, 400));
+        assertEquals(1, c.collateralFor(1, 1_000), "a quarter of a µCU rounds up to one");
+        assertEquals("score 400 needs 88% collateral: 150% at the minimum score 300, falling in a straight line to 25% at 500 "
+                + "and above", c.collateralWhy(400));
+        for (var config : List.of(c, new LendingConfig(100, 100, 301, 20, 25, DAY, 300, 0, 0, 1),
+                new LendingConfig(400, 1, 1_000, 0, 100, DAY, 0, 0, 0, 1), new LendingConfig(150, 25, 999, 20, 25, DAY, 998, 0, 0, 1))) {
+            assertEquals(config.collateralPercent(), config.collateralPercent(config.minCreditScore()), config.toString());
+            assertEquals(config.floorCollateralPercent(), config.collateralPercent(config.floorCreditScore()), config.toString());
+            for (int score = 1; score <= 1_000; score++) {
+                assertTrue(config.collateralPercent(score) <= config.collateralPercent(score - 1), "monotone at " + score);
+                assertTrue(config.collateralPercent(score) >= config.floorCollateralPercent(), "floor at " + score);
+            }
+        }
+        assertThrows(IllegalArgumentException.class, () -> new LendingConfig(99, 25, 500, 20, 25, DAY, 300, 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LendingConfig(150, 0, 500, 20, 25, DAY, 300, 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LendingConfig(150, 151, 500, 20, 25, DAY, 300, 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LendingConfig(150, 25, 300, 20, 25, DAY, 300, 0, 0, 1));
+        assertThrows(IllegalArgumentException.class, () -> new LendingConfig(150, 25, 1_001, 20, 25, DAY, 300, 0, 0, 1));
+    }
+
+    @Test
+    void aBorrowerWithHistoryLocksLessThanItBorrowsAndTheLedgerStillBalances() {
+        try (var world = new MarketWorld(dir); var lending = pool(world, LendingConfig.DEFAULT)) {
+            world.agent("amy");
+            world.trade("amy", "shop", "m", 100, 10 * CU);
+            world.clock.advance(90 * DAY); // 90 days old: age 200, so 550
+            assertEquals(550, lending.credit("bob").score(), lending.credit("bob").explanation());
+            long transfers = world.ledger.transferCount();
+            assertEquals(Code.COLLATERAL_TOO_LOW, code(() -> lending.borrow("bob", 100 * CU, 10 * DAY, 25 * CU - 1)));
+            assertEquals(transfers, world.ledger.transferCount(), "a refused loan moves nothing");
+            long bobBefore = balance(world, "bob");
+
+            Loan loan = lending.borrow("bob", 100 * CU, 10 * DAY, 25 * CU);
+            assertEquals(bobBefore + 75 * CU, balance(world, "bob"), "25% locked: 75 CU more to spend");
+            assertEquals(25 * CU, balance(world, "escrow:L1"));
+            assertTrue(world.ledger.invariants().hold());
+            world.clock.advance(DAY);
+            Loan repaid = lending.repay("bob", loan.id(), lending.loan(loan.id()).owed(world.clock.millis()));
+            assertEquals(Loan.Status.REPAID, repaid.status());
+            assertEquals(bobBefore - repaid.interestPaid(), balance(world, "bob"), "collateral back, interest paid");
+
+            // The lenders' risk is what the collateral does not cover: a default leaves them 25 of 100.
+            lending.borrow("amy", 100 * CU, DAY, 25 * CU);
+            long cash = lending.pool().cash();
+            world.clock.advance(DAY);
+            lending.defaultDueLoans();
+            assertEquals(Loan.Status.DEFAULTED, lending.loan("L2").status());
+            assertEquals(cash + 25 * CU, lending.pool().cash(), "the 25 CU of collateral is all the pool gets back");
+            assertEquals(0, lending.pool().lent());
+            assertTrue(LendingConfig.DEFAULT.collateralPercent(lending.credit("amy").score()) > 25, "a default costs the credit line");
+            assertTrue(world.ledger.invariants().hold());
         }
     }
 

@@ -173,6 +173,9 @@ public final class LendingService {
             @JsonPropertyDescription("0 to 1000") int score,
             @JsonPropertyDescription("the yearly rate you would borrow at") double ratePercent,
             @JsonPropertyDescription("whether the score is high enough to borrow") boolean mayBorrow,
+            @JsonPropertyDescription("the collateral a loan would need now, percent of its amount: it falls as the score rises")
+            int collateralPercent,
+            @JsonPropertyDescription("why that percent, in one line") String collateralWhy,
             @JsonPropertyDescription("points for the account's age") int agePoints,
             @JsonPropertyDescription("points for CU traded") int volumePoints,
             @JsonPropertyDescription("points for loans repaid and defaulted") int repaymentPoints,
@@ -184,8 +187,16 @@ public final class LendingService {
         if (who == null) throw ToolException.invalid("the operator must name an account");
         Visibility.requireVisible(actor, who);
         CreditScore c = lending.credit(who);
-        return new Credit(who, c.score(), CONFIG.rateBps(c.score()) / 100.0, c.score() >= CONFIG.minCreditScore(),
-                c.agePoints(), c.volumePoints(), c.repaymentPoints(), c.explanation());
+        boolean mayBorrow = c.score() >= CONFIG.minCreditScore();
+        return new Credit(who, c.score(), CONFIG.rateBps(c.score()) / 100.0, mayBorrow, CONFIG.collateralPercent(c.score()),
+                collateralWhy(c.score(), mayBorrow), c.agePoints(), c.volumePoints(), c.repaymentPoints(), c.explanation());
+    }
+
+    private static String collateralWhy(int score, boolean mayBorrow) {
+        if (mayBorrow) return CONFIG.collateralWhy(score);
+        return "score " + score + " is below the minimum " + CONFIG.minCreditScore() + ": no loan yet; from there a loan needs "
+                + CONFIG.collateralPercent() + "% collateral, falling to " + CONFIG.floorCollateralPercent() + "% at "
+                + CONFIG.floorCreditScore();
     }
 
     /** A tool that takes no arguments. */
@@ -197,7 +208,9 @@ public final class LendingService {
             @JsonPropertyDescription("principal owed") Amount lentCu,
             @JsonPropertyDescription("loans running") int activeLoans,
             @JsonPropertyDescription("accounts with money in the pool") int lenders,
-            @JsonPropertyDescription("collateral a loan needs, percent of its amount") int collateralPercent,
+            @JsonPropertyDescription("collateral a loan needs at the minimum credit score, percent of its amount") int collateralPercent,
+            @JsonPropertyDescription("the least collateral any loan needs, percent, from floor_credit_score up") int collateralFloorPercent,
+            @JsonPropertyDescription("the credit score from which a loan needs only the floor") int floorCreditScore,
             @JsonPropertyDescription("share of the pool never lent out, percent") int reservePercent,
             @JsonPropertyDescription("largest loan, percent of the pool") int maxLoanPercent,
             @JsonPropertyDescription("longest term") long maxTermDays) {
@@ -206,7 +219,7 @@ public final class LendingService {
     public Pool pool() {
         PoolView p = lending.pool();
         return new Pool(Amount.of(p.cash()), Amount.of(p.lent()), p.activeLoans(), p.lenders().size(), CONFIG.collateralPercent(),
-                CONFIG.reservePercent(), CONFIG.maxLoanPercent(), CONFIG.maxTermMillis() / LendingConfig.DAY);
+                CONFIG.floorCollateralPercent(), CONFIG.floorCreditScore(), CONFIG.reservePercent(), CONFIG.maxLoanPercent(), CONFIG.maxTermMillis() / LendingConfig.DAY);
     }
 
     public record Loans(@JsonPropertyDescription("loans, with what is owed now") List<LoanView> loans) {

@@ -29,7 +29,7 @@ import java.util.Map;
 final class AgentCommand {
     /** What the flags say. */
     record Flags(String node, String token, Path tokenFile, String planner, Path model, Path folder, String tasks, String price,
-                 String maxSpend) {
+                 String maxSpend, java.util.List<Path> orderModels) {
     }
 
     private static final long POLL_MILLIS = 500;
@@ -44,8 +44,14 @@ final class AgentCommand {
         Path folder = flags.folder().toAbsolutePath();
         long maxSpend = cu("--max-spend", flags.maxSpend());
         var limits = new Guard.Limits(maxSpend, maxSpend / 5 * 4, maxSpend, 5, 400);
-        Map<String, String> models = flags.model() == null ? Map.of() : Map.of(modelName(flags.model()),
-                HexFormat.of().formatHex(ModelDigest.of(flags.model())));
+        Map<String, String> models = new java.util.TreeMap<>();
+        if (flags.model() != null) models.put(modelName(flags.model()), HexFormat.of().formatHex(ModelDigest.of(flags.model())));
+        if (flags.orderModels().size() > 8) throw new CliException("--order-model: at most 8 models");
+        for (Path other : flags.orderModels()) {
+            if (models.put(modelName(other), HexFormat.of().formatHex(ModelDigest.of(other))) != null) {
+                throw new CliException("--order-model " + other + ": a model of that name is already given");
+            }
+        }
         var settings = new AgentSettings(node, token, folder, folder.resolve(ProviderKey.FILE), models, Tasks.mixed(count(flags.tasks())),
                 new EconomicPlanner(), limits, 120_000, POLL_MILLIS, 250, 4_000, 300);
         try (Agent agent = Agent.open(settings, System.err, InstantSource.system())) {

@@ -339,6 +339,10 @@ public final class Forge {
                 defaultValue = "${sys:user.home}/.forge/agent")
         Path folder;
 
+        @Option(names = "--order-model", paramLabel = "DIR", description = "another model it may order (not sell), e.g. a "
+                + "bigger tier it borrows to reach; repeatable")
+        java.util.List<Path> orderModels = new java.util.ArrayList<>();
+
         @Option(names = "--tasks", paramLabel = "N", description = "how many tasks to work through (default: ${DEFAULT-VALUE})",
                 defaultValue = "8")
         String tasks;
@@ -353,7 +357,8 @@ public final class Forge {
 
         @Override
         public Integer call() throws Exception {
-            return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, model, folder, tasks, price, maxSpend));
+            return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, model, folder, tasks, price, maxSpend,
+                    orderModels));
         }
     }
 

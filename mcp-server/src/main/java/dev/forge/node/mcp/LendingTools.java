@@ -36,9 +36,11 @@ final class LendingTools {
 
     private ForgeTool borrow() {
         return ForgeTool.named("borrow").title("Borrow CU (locks collateral)")
-                .description("Borrows CU from the pool for a term, against collateral from your balance (at least "
-                        + LendingConfig.DEFAULT.collateralPercent() + "% of the amount), at a yearly rate set by your credit "
-                        + "score (see credit). Repay with repay before the term ends, or the collateral goes to the lenders "
+                .description("Borrows CU from the pool for a term, against collateral from your balance, at a yearly rate "
+                        + "set by your credit score; the collateral needed falls with the score too, from "
+                        + LendingConfig.DEFAULT.collateralPercent() + "% of the amount at the minimum score to "
+                        + LendingConfig.DEFAULT.floorCollateralPercent() + "% (credit says yours now). "
+                        + "Repay with repay before the term ends, or the collateral goes to the lenders "
                         + "and your credit falls. Use it to afford a bigger model.")
                 .handles(LendingService.BorrowRequest.class, LendingService.LoanChange.class,
                         (call, request) -> lending.borrow(call.actor(), request, call.askHuman()));
@@ -56,7 +58,7 @@ final class LendingTools {
         return ForgeTool.named("credit").title("Credit score").readOnly()
                 .description("Your credit score (0-1000) and how it was made: account age, CU traded, loans repaid and "
                         + "defaulted; it sets whether you may borrow (at least " + LendingConfig.DEFAULT.minCreditScore()
-                        + ") and your rate. Free to call.")
+                        + "), your rate, and the collateral a loan needs now (collateral_percent, with why). Free to call.")
                 .handles(LendingService.CreditRequest.class, LendingService.Credit.class,
                         (call, request) -> lending.credit(call.actor(), request));
     }
