@@ -25,10 +25,13 @@ import java.util.TreeSet;
 record Books(String agent, long earned, long spent, long borrowed, long repaid, long lent, long owed, String tiers, String verified,
              long balance) {
 
-    /** Reads one agent's books; {@code tiers} maps a provider account to the tier it offers. */
-    static Books read(OperatorApi node, String agent, String keyAccount, Map<String, String> tiers, JsonNode loans) {
-        JsonNode own = statement(node, agent);
-        JsonNode key = statement(node, keyAccount);
+    /**
+     * Reads one agent's books since {@code from} (epoch ms: the first round's start, so the setup before it is not counted;
+     * the balance is all of it); {@code tiers} maps a provider account to the tier it offers.
+     */
+    static Books read(OperatorApi node, String agent, String keyAccount, Map<String, String> tiers, JsonNode loans, long from) {
+        JsonNode own = statement(node, agent, from);
+        JsonNode key = statement(node, keyAccount, from);
         long earned = sum(key, TransferCode.WORK, true);
         long spent = sum(own, TransferCode.TRADE, false) + sum(own, TransferCode.WORK, false) + sum(key, TransferCode.WORK, false)
                 + sum(own, TransferCode.FEE, false) + sum(key, TransferCode.FEE, false);
@@ -62,8 +65,8 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
         return tiers;
     }
 
-    private static JsonNode statement(OperatorApi node, String account) {
-        return node.get("/v1/forge/statement?from=0&account=" + OperatorApi.query(account));
+    private static JsonNode statement(OperatorApi node, String account, long from) {
+        return node.get("/v1/forge/statement?from=" + from + "&account=" + OperatorApi.query(account));
     }
 
     /** The posted changes of one code: what came in ({@code in}) or went out, in µCU. */

@@ -60,24 +60,26 @@ public final class DemoCommand {
             var gate = new RoundGate();
             List<DemoAgent> parties = new ArrayList<>();
             var history = new Chart();
+            long from = 0;
             try {
                 for (Role role : cast) parties.add(enter(api, node, role, folder, models, gate, rounds));
                 for (DemoAgent party : parties) out.println("  " + party.role().name() + " (" + party.keyAccount() + "): "
                         + party.role().means() + "; moved to its key account: " + party.seeded());
-                history.add(books(api, parties));
+                from = System.currentTimeMillis(); // the books count the rounds, not the scene set before them
+                history.add(books(api, parties, from));
                 for (DemoAgent party : parties) party.run(gate);
                 Set<String> names = new LinkedHashSet<>(cast.stream().map(Role::name).toList());
                 for (int round = 1; round <= rounds; round++) {
                     gate.open(round);
                     boolean ended = gate.awaitEnd(round, names, ROUND_MILLIS);
-                    List<Books> books = books(api, parties);
+                    List<Books> books = books(api, parties, from);
                     history.add(books);
                     progress(round, rounds, started, books, ended);
                 }
             } finally {
                 for (DemoAgent party : parties.reversed()) party.close();
             }
-            List<Books> end = books(api, parties);
+            List<Books> end = books(api, parties, from);
             JsonNode network = api.get("/v1/forge/network");
             table(end);
             String root = network.path("merkle_root").asText();
@@ -95,14 +97,14 @@ public final class DemoCommand {
         long cu = 1_000_000;
         return List.of(
                 new Role("provider", "pure provider: sells " + LARGE_MODEL + " (large tier) at 15 CU per 1,000 tokens, orders nothing",
-                        0, 50 * cu, 500 * cu, large, 15 * cu, 0, List.of(ModelTier.TINY)),
+                        0, 50 * cu, 500 * cu, large, 15 * cu, 0, List.of(ModelTier.TINY), false),
                 new Role("apprentice", "starts on the small tier: sells stories260K at 1 CU/1k, 0.3 CU to order with, "
                         + "and every second task deserves the large tier", 300_000, 50 * cu, 500 * cu, trained, cu, 30 * cu,
-                        List.of(ModelTier.TINY, ModelTier.LARGE)),
+                        List.of(ModelTier.TINY, ModelTier.LARGE), true),
                 new Role("patron", "rich: 80 CU to order with, sells stories260K at 2 CU/1k", 80 * cu, 50 * cu, 500 * cu, trained, 2 * cu,
-                        100 * cu, List.of(ModelTier.LARGE, ModelTier.TINY)),
+                        100 * cu, List.of(ModelTier.LARGE, ModelTier.TINY), false),
                 new Role("frugal", "tight budget: the node lets it spend 0.5 CU a request and 2 CU in all; 10 CU to order with, "
-                        + "sells nothing", 10 * cu, cu / 2, 2 * cu, null, 0, 2 * cu, List.of(ModelTier.LARGE, ModelTier.TINY)));
+                        + "sells nothing", 10 * cu, cu / 2, 2 * cu, null, 0, 2 * cu, List.of(ModelTier.LARGE, ModelTier.TINY), false));
     }
 
     /** Creates the role's account and policy through the operator's API, then starts it with its own token. */
@@ -116,17 +118,20 @@ public final class DemoCommand {
         policy.put("max_lifetime_cu", Cu.format(role.lifetime()));
         policy.put("approval_threshold_cu", Cu.format(role.lifetime())); // no spend waits for a human in the demo
         api.post("/v1/forge/policy", policy);
+        String history = role.history() ? CreditHistory.make(api, node.address(), role.name(), token, models.keySet().stream()
+                .filter(m -> !m.equals(LARGE_MODEL)).findFirst().orElseThrow()) : "";
         Path own = Files.createDirectories(folder.resolve("agents").resolve(role.name()));
         err.println("forge demo: " + role.name() + " joins (folder " + own + ")");
+        if (!history.isEmpty()) out.println("  " + role.name() + "'s history: " + history);
         return DemoAgent.start(role, node.address(), token, own, models, TIERS,
                 gate.pace(role.name(), new EconomicPlanner(), LOOKS_WHILE_SHORT), rounds);
     }
 
-    private static List<Books> books(OperatorApi api, List<DemoAgent> parties) {
+    private static List<Books> books(OperatorApi api, List<DemoAgent> parties, long from) {
         Map<String, String> tiers = Books.tiers(api);
         JsonNode loans = api.get("/v1/forge/loans");
         List<Books> books = new ArrayList<>();
-        for (DemoAgent p : parties) books.add(Books.read(api, p.role().name(), p.keyAccount(), tiers, loans));
+        for (DemoAgent p : parties) books.add(Books.read(api, p.role().name(), p.keyAccount(), tiers, loans, from));
         return books;
     }
 
@@ -166,8 +171,8 @@ public final class DemoCommand {
             out.println(String.format(Locale.ROOT, ROW, b.agent(), Cu.format(b.earned()), Cu.format(b.spent()), Cu.format(b.borrowed()),
                     Cu.format(b.repaid()), Cu.format(b.lent()), b.tiers(), b.verified(), Cu.format(b.balance())));
         }
-        out.println("(every number is the node's: the signed statements of each agent's two accounts, its loans, the offers and "
-                + "verify; BALANCE is both accounts, without what it lent to the pool)");
+        out.println("(every number is the node's: the signed statements of each agent's two accounts over the rounds, its loans, "
+                + "the offers and verify; BALANCE is both accounts now, without what it lent to the pool)");
     }
 
     private static String millions(long parameters) {

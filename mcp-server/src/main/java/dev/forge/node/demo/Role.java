@@ -17,9 +17,10 @@ import java.util.List;
  * @param price µCU per 1,000 tokens it sells at
  * @param maxSpend its own guard's ceiling for the run, µCU (0: it orders nothing)
  * @param needs the tier each round's task deserves, cycled
+ * @param history whether it trades with the node first, for a credit score that earns a loan ({@link CreditHistory})
  */
 record Role(String name, String means, long seed, long perRequest, long lifetime, Path model, long price, long maxSpend,
-            List<ModelTier> needs) {
+            List<ModelTier> needs, boolean history) {
     static final String[] PROMPTS = {"Once upon a time", "The little dog", "One day, Lily", "Tom had a ball", "The sun was",
         "A big red bird"};
 

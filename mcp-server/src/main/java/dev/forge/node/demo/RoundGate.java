@@ -54,8 +54,24 @@ final class RoundGate {
 
     /** {@code planner}, paced by this gate, for the agent {@code agent}; tasks are named {@code round-N}. */
     Planner pace(String agent, Planner planner, int looksWhileShort) {
-        Map<String, Integer> looks = new HashMap<>();
-        return (Snapshot seen, Task task, List<Task> ahead, Planner.RuledOut ruledOut) -> {
+        return new Paced(agent, planner, looksWhileShort);
+    }
+
+    /** The wrapped planner: the gate before each task, and a bound on waiting for CU (its settling of loans too). */
+    private final class Paced implements Planner {
+        private final String agent;
+        private final Planner planner;
+        private final int looksWhileShort;
+        private final Map<String, Integer> looks = new HashMap<>();
+
+        Paced(String agent, Planner planner, int looksWhileShort) {
+            this.agent = agent;
+            this.planner = planner;
+            this.looksWhileShort = looksWhileShort;
+        }
+
+        @Override
+        public Decision decide(Snapshot seen, Task task, List<Task> ahead, Planner.RuledOut ruledOut) {
             int number = Integer.parseInt(task.id().substring(task.id().lastIndexOf('-') + 1));
             if (!isOpen(number)) {
                 try {
@@ -66,12 +82,21 @@ final class RoundGate {
                 }
                 return Decision.of(Decision.Kind.WAIT, "round " + number + " starts: looking again");
             }
-            Decision decision = planner.decide(seen, task, ahead, ruledOut);
-            if (decision.kind() == Decision.Kind.WAIT && !seen.killSwitch() && looks.merge(task.id(), 1, Integer::sum) > looksWhileShort) {
-                return Decision.of(Decision.Kind.SKIP, "round " + number + ": still waiting after " + looksWhileShort
-                        + " looks (" + decision.reason() + "); leaving " + task.id() + " for the next round's work");
+            return bounded(seen, task.id(), planner.decide(seen, task, ahead, ruledOut));
+        }
+
+        /** After its last task: it settles its loans as its planner says, but waits to earn only a few looks. */
+        @Override
+        public Decision settle(Snapshot seen) {
+            return bounded(seen, "settle", planner.settle(seen));
+        }
+
+        private Decision bounded(Snapshot seen, String step, Decision decision) {
+            if (decision.kind() == Decision.Kind.WAIT && !seen.killSwitch() && looks.merge(step, 1, Integer::sum) > looksWhileShort) {
+                return Decision.of(Decision.Kind.SKIP, "still waiting after " + looksWhileShort + " looks (" + decision.reason()
+                        + "); leaving " + step + " so that the demo's round can end");
             }
             return decision;
-        };
+        }
     }
 }
