@@ -3,6 +3,7 @@ package dev.forge.agent;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.KeyProof;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
@@ -59,7 +60,11 @@ public final class Agent implements AutoCloseable {
         this.journal = Journal.open(settings.folder());
         this.guard = new Guard(settings.limits());
         try {
-            JsonNode registered = node.call("register_key", Map.of("public_key", Base64.getEncoder().encodeToString(key.publicKey())));
+            // The key proof binds the agent id and the node id, both as balance answers them.
+            JsonNode self = node.call("balance", Map.of());
+            byte[] proof = KeyProof.sign(key, self.path("account").asText(), self.path("node_audience").asText(), "");
+            JsonNode registered = node.call("register_key", Map.of("public_key", Base64.getEncoder().encodeToString(key.publicKey()),
+                    "proof", Base64.getEncoder().encodeToString(proof)));
             if (!registered.path("key_id").asText().equals(AgentKey.keyId(key))) {
                 throw new AgentException("key_mismatch", "the node registered another key than this folder's");
             }

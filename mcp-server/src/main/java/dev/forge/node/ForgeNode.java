@@ -72,6 +72,7 @@ public final class ForgeNode implements AutoCloseable {
         this.pipeline = openPipeline(data, ledger, clock);
         // The market routes by the rates the live checks keep (docs/verification.md).
         this.market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
+        this.gate = new SpendGate(pipeline);
         this.work = openWork(data, clock); // before the seal, which makes its files the owner's only
         seal(data);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
@@ -79,8 +80,7 @@ public final class ForgeNode implements AutoCloseable {
                 (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
         this.statements = new Statements(ledger, identities.nodeKey());
         // The composition root: every service is built once here and handed exactly what it uses.
-        this.gate = new SpendGate(pipeline);
-        this.accounts = new AccountService(ledger);
+        this.accounts = new AccountService(ledger, work, pipeline::killState);
         this.marketService = new MarketService(ledger, market, engine);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
         this.safety = new SafetyService(pipeline, identities);
@@ -94,7 +94,7 @@ public final class ForgeNode implements AutoCloseable {
             DataFolder.createPrivate(data.resolve("orders"));
             var verifying = new WorkService.Verifying(chains, new NodeReexecution(() -> engine),
                     settings.verifyPeriod().toMillis());
-            return WorkService.open(data.resolve("orders"), ledger, market, pipeline, identities::agentKey,
+            return WorkService.open(data.resolve("orders"), ledger, market, pipeline, gate, identities::agentKey,
                     identities.nodeKey(), verifying, clock, 2_000);
         } catch (java.io.IOException | RuntimeException e) {
             closeQuietly(pipeline);

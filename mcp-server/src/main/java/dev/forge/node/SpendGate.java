@@ -30,11 +30,20 @@ public final class SpendGate {
      * @param askHuman yes, no, or empty when nobody answered; null when the client cannot be asked
      */
     public Spend open(Actor actor, SpendRequest request, String approvalId, Function<String, Optional<Boolean>> askHuman) {
-        return approvalId == null ? begin(actor, request, askHuman) : pipeline.resume(actor, approvalId, request);
+        return open(actor, request, request.agent(), approvalId, askHuman);
     }
 
-    private Spend begin(Actor actor, SpendRequest request, Function<String, Optional<Boolean>> askHuman) {
-        Decision decision = pipeline.begin(actor, request);
+    /**
+     * As {@link #open(Actor, SpendRequest, String, Function)}, with the money held on {@code payer},
+     * the agent's registered key's account (a self-signed order): the agent's own limits decide.
+     */
+    public Spend open(Actor actor, SpendRequest request, String payer, String approvalId,
+                      Function<String, Optional<Boolean>> askHuman) {
+        return approvalId == null ? begin(actor, request, payer, askHuman) : pipeline.resume(actor, approvalId, request);
+    }
+
+    private Spend begin(Actor actor, SpendRequest request, String payer, Function<String, Optional<Boolean>> askHuman) {
+        Decision decision = pipeline.begin(actor, request, payer);
         return switch (decision.outcome()) {
             case REFUSED -> throw new PolicyException(decision.refusal(), decision.reason());
             case HELD -> held(actor, request, decision.spend().approvalId(), askHuman);

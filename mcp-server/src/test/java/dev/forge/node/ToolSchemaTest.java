@@ -112,8 +112,9 @@ class ToolSchemaTest {
     /** The work-order tools: a key, an agent's offer, a chat order, taken and delivered with a real attestation. */
     void workTools(McpSyncClient buyer, McpSyncClient seller) {
         var provider = new dev.forge.node.work.TestProvider();
-        provider.account = answer(seller, "register_key", Map.of("public_key", provider.publicKeyBase64(),
-                "bodies_url", "http://127.0.0.1:9/bodies")).get("account").asText();
+        String url = "http://127.0.0.1:9/bodies";
+        provider.account = answer(seller, "register_key", Map.of("public_key", provider.publicKeyBase64(), "bodies_url", url,
+                "proof", provider.proofBase64("schema-borrower", node.work().audience(), url))).get("account").asText();
         String digest = java.util.HexFormat.of().formatHex(dev.forge.economy.work.ModelDigest.of(TestModel.folder()));
         answer(seller, "offer", Map.of("model", MODEL, "model_digest", digest, "tier", "tiny", "price_per_1k_cu", "2"));
         long id = answer(buyer, "submit_order", Map.of("model", MODEL, "provider", provider.account, "messages",
@@ -128,6 +129,8 @@ class ToolSchemaTest {
         answer(seller, "deliver", Map.of("order_id", id, "attestation", dev.forge.node.work.TestProvider.base64(attestation.encode()),
                 "output", dev.forge.node.work.TestProvider.base64(output)));
         assertEquals("settled", answer(buyer, "order_status", Map.of("order_id", id)).get("state").asText());
+        assertEquals("0.010000", answer(seller, "move_funds", Map.of("amount_cu", "0.01", "from", "key")).get("moved_cu").asText());
+        assertEquals(provider.account, answer(seller, "balance", Map.of()).get("key_account").asText());
         answer(buyer, "verify", Map.of("provider", provider.account));
     }
 

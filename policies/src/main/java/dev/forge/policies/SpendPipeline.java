@@ -72,8 +72,17 @@ public final class SpendPipeline implements AutoCloseable {
 
     // ---- spending ----
 
-    /** Decides on a spend and, unless refused, holds its money in the ledger. */
+    /** Decides on a spend and, unless refused, holds its money in the ledger, on the agent's account. */
     public Decision begin(Actor actor, SpendRequest request) {
+        return begin(actor, request, request.agent());
+    }
+
+    /**
+     * As {@link #begin(Actor, SpendRequest)}, with the money held on {@code payer}, another account
+     * of the same agent (its registered key's): the agent's budget, velocity and approval still decide.
+     * The caller vouches that {@code payer} is the agent's; the actor's authority is checked as ever.
+     */
+    public Decision begin(Actor actor, SpendRequest request, String payer) {
         long now;
         AgentWindow.Charge charge;
         boolean needsApproval;
@@ -81,6 +90,8 @@ public final class SpendPipeline implements AutoCloseable {
             now = now();
             PolicyException.require(actor.mayActFor(request.agent()), Refusal.UNAUTHORIZED,
                     actor.id() + " may not spend for " + request.agent());
+            PolicyException.require(dev.forge.economy.ledger.AccountSpec.validId(payer) && !payer.equals(request.payee()),
+                    Refusal.INVALID_ARGUMENT, "the paying account is invalid or is the payee");
             BudgetPolicy policy = budgets.policyFor(request.agent());
             charge = check(request, policy, now);
             needsApproval = request.amount() > policy.approvalThreshold();
@@ -89,7 +100,7 @@ public final class SpendPipeline implements AutoCloseable {
         } catch (RuntimeException unsure) {
             return refuse(actor, request, Refusal.POLICY_UNAVAILABLE, "a safety check could not decide: " + unsure);
         }
-        return hold(actor, request, charge, needsApproval, now);
+        return hold(actor, request, payer, charge, needsApproval, now);
     }
 
     /** The checks, in order, and the budget reservation, atomically for the agent. Touches no disk. */
@@ -131,11 +142,12 @@ public final class SpendPipeline implements AutoCloseable {
         }
     }
 
-    private Decision hold(Actor actor, SpendRequest request, AgentWindow.Charge charge, boolean needsApproval, long now) {
+    private Decision hold(Actor actor, SpendRequest request, String payer, AgentWindow.Charge charge, boolean needsApproval,
+                          long now) {
         long timeout = config.holdTimeoutMillis() + (needsApproval ? config.approvalTimeoutMillis() : 0);
         Transfer hold;
         try {
-            hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), request.agent(),
+            hold = ledger.transfer(TransferRequest.hold(request.agent() + ":" + request.key(), payer,
                     request.payee(), request.amount(), timeout, request.action().transferCode()));
         } catch (LedgerException e) {
             release(request.agent(), charge, 0);

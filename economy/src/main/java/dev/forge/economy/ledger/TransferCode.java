@@ -14,6 +14,8 @@ public final class TransferCode {
     public static final int CORRECTION = 9;
     /** A work order's hold, and what its attestation paid. */
     public static final int WORK = 10;
+    /** An agent's move between its own two accounts (its account and its key's), {@code move_funds}. */
+    public static final int MOVE = 11;
 
     private TransferCode() {}
 }

@@ -30,7 +30,7 @@ import java.util.Set;
 public class EconomyResource {
     public static final Set<String> READS = Set.of("balance", "pricing", "trades", "network", "providers", "safety", "loans",
             "pool", "credit", "route");
-    public static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer");
+    public static final Set<String> WRITES = Set.of("lend", "withdraw", "borrow", "repay", "offer", "move_funds");
 
     @Inject
     ForgeNode node;

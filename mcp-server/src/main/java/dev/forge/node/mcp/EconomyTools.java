@@ -17,15 +17,27 @@ final class EconomyTools {
     }
 
     List<ForgeTool> tools() {
-        return List.of(balance(), pricing(), providers(), route(), trades(), network(), offer());
+        return List.of(balance(), moveFunds(), pricing(), providers(), route(), trades(), network(), offer());
     }
 
     private ForgeTool balance() {
         return ForgeTool.named("balance").title("Balance").readOnly()
                 .description("Your CU balance: what you hold, what is free to spend now, and what is held for chats "
-                        + "in progress. Free to call; check it before a large spend. The operator may name any account.")
+                        + "in progress; once you registered a key, also its account and balance (where your work is paid: "
+                        + "move_funds makes it spendable), and this node's id (node_audience). Free to call; check it "
+                        + "before a large spend. The operator may name any account.")
                 .handles(AccountService.BalanceRequest.class, AccountService.Balance.class,
                         (call, request) -> accounts.balance(call.actor(), request));
+    }
+
+    private ForgeTool moveFunds() {
+        return ForgeTool.named("move_funds").title("Move CU between your accounts")
+                .description("Moves CU between your two accounts: from=key moves earnings from your registered key's "
+                        + "account (where providers are paid and your self-signed orders are held) to your account (which "
+                        + "pays chats, custodial orders, loans and repayments); from=account moves the other way. One "
+                        + "ledger transfer; no budget applies, the kill switch freezes it. Needs a registered key.")
+                .handles(AccountService.MoveFundsRequest.class, AccountService.FundsMoved.class,
+                        (call, request) -> accounts.moveFunds(call.actor(), request));
     }
 
     private ForgeTool pricing() {

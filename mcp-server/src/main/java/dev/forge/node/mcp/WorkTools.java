@@ -42,7 +42,10 @@ final class WorkTools {
     public record RegisterKeyRequest(
             @Size(min = 1, max = 44) @JsonPropertyDescription("base64 of the 32-byte raw Ed25519 public key") String publicKey,
             @Nullable @Size(min = 1, max = WorkService.MAX_URL_CHARS)
-            @JsonPropertyDescription("http(s) URL where you serve bodies at {bodies_url}/{hex sha256}") String bodiesUrl) {
+            @JsonPropertyDescription("http(s) URL where you serve bodies at {bodies_url}/{hex sha256}") String bodiesUrl,
+            @Nullable @Size(min = 1, max = 88)
+            @JsonPropertyDescription("base64 of your key's Ed25519 signature over forge/key-proof/v1 (docs/work.md); "
+                    + "required: missing or wrong is key_proof_invalid") String proof) {
     }
 
     public record KeyRegistered(
@@ -56,12 +59,14 @@ final class WorkTools {
     private ForgeTool registerKey() {
         return ForgeTool.named("register_key").title("Register your own signing key").idempotent()
                 .description("Registers the Ed25519 public key you keep (the node never sees its private half), so that "
-                        + "you can sell work (sign attestations) and sign your own orders. Answers the account that key "
-                        + "gets: name it as provider in attestations and as buyer in orders you sign; it is paid for your "
-                        + "work. The same key again is a no-op; another key is refused (key_exists).")
+                        + "you can sell work (sign attestations) and sign your own orders. Prove you hold it: proof is its "
+                        + "signature over forge/key-proof/v1 (your agent id and this node's id, both from balance: account "
+                        + "and node_audience; the key; bodies_url or \"\"). Answers the account that key gets: name it as "
+                        + "provider in attestations and as buyer in orders you sign; it is paid for your work (see balance, "
+                        + "move_funds). The same key again is a no-op; another key is refused (key_exists).")
                 .handles(RegisterKeyRequest.class, KeyRegistered.class, (call, request) -> {
                     var answer = work.registerKey(call.actor(), new WorkCalls.RegisterKey(decode("public_key", request.publicKey(), 32),
-                            request.bodiesUrl() == null ? "" : request.bodiesUrl()));
+                            request.bodiesUrl() == null ? "" : request.bodiesUrl(), proof(request.proof())));
                     return new KeyRegistered(answer.account(), encode(answer.publicKey()), answer.keyId(), answer.audience(),
                             answer.bodiesUrl().isEmpty() ? null : answer.bodiesUrl());
                 });
@@ -104,7 +109,7 @@ final class WorkTools {
             @Nullable @JsonPropertyDescription("a chat: paid on top when the work verifies (default 0)") Amount rewardCu,
             @Nullable @Min(1) @Max(24 * 60 * 60) @JsonPropertyDescription("a chat: how long providers have") Long expiresInSeconds,
             @Nullable @Size(min = 1, max = 64)
-            @JsonPropertyDescription("a chat above your approval threshold, once approved: the id approval_required gave")
+            @JsonPropertyDescription("an order above your approval threshold, once approved: the id approval_required gave")
             String approvalId) {
 
         boolean signed() {
@@ -114,7 +119,7 @@ final class WorkTools {
         boolean describesAChat() {
             return model != null || tier != null || provider != null || messages != null || maxTokens != null
                     || temperature != null || seed != null || stop != null || maxCostCu != null || rewardCu != null
-                    || expiresInSeconds != null || approvalId != null;
+                    || expiresInSeconds != null;
         }
     }
 
@@ -135,10 +140,11 @@ final class WorkTools {
                         + "it is delivered (then the provider is paid what its verified attestation states and the rest "
                         + "returns) or it expires (all returns). Either give `order` (base64 forge/work-order/v1 bytes you "
                         + "signed with your registered key; its buyer is your key's account) and `input` (base64 of the "
-                        + "body whose SHA-256 the order names), or describe a chat (model or tier, messages, max_tokens, "
-                        + "max_cost_cu, expires_in_seconds) and the node writes and signs the order for you, within your "
-                        + "budget (above your approval threshold you get approval_required, as for chat). Follow it "
-                        + "with order_status.")
+                        + "body whose SHA-256 the order names; it is held on your key's account), or describe a chat "
+                        + "(model or tier, messages, max_tokens, max_cost_cu, expires_in_seconds) and the node writes and "
+                        + "signs the order for you. Either way within your budget: above your approval threshold you get "
+                        + "approval_required, as for chat; call again with approval_id once approved. Follow it with "
+                        + "order_status.")
                 .handles(SubmitOrderRequest.class, Submitted.class, (call, request) -> Submitted.of(submit(call, request)));
     }
 
@@ -147,7 +153,7 @@ final class WorkTools {
             if (request.describesAChat()) throw ToolException.invalid("give order and input, or a chat, not both");
             if (request.order() == null || request.input() == null) throw ToolException.invalid("a signed order needs order and input");
             return work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(decode("order", request.order(), WorkService.MAX_ORDER_BYTES),
-                    decode("input", request.input(), WorkService.MAX_INPUT_BYTES)));
+                    decode("input", request.input(), WorkService.MAX_INPUT_BYTES)), request.approvalId());
         }
         if (request.messages() == null || request.maxCostCu() == null) {
             throw ToolException.invalid("a chat order needs messages and max_cost_cu");
@@ -317,6 +323,17 @@ final class WorkTools {
 
     private static String orEmpty(String text) {
         return text == null ? "" : text;
+    }
+
+    /** The proof's bytes, or null when it is missing or not standard padded base64: the service refuses either. */
+    private static byte[] proof(String text) {
+        if (text == null) return null;
+        try {
+            byte[] bytes = Base64.getDecoder().decode(text);
+            return encode(bytes).equals(text) ? bytes : null;
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** Standard padded base64, at most {@code maxBytes} decoded. */

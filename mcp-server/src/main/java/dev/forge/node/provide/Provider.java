@@ -3,6 +3,7 @@ package dev.forge.node.provide;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.market.Cu;
+import dev.forge.economy.work.KeyProof;
 import dev.forge.economy.work.WorkException;
 import dev.forge.inference.Tier;
 import java.io.IOException;
@@ -88,9 +89,12 @@ public final class Provider implements AutoCloseable {
         return resource;
     }
 
+    /** Registers the key with its proof, over the agent id and node id that {@code balance} answers. */
     private static String register(NodeLink node, Ed25519.KeyPair key, URI bodiesUrl) {
+        JsonNode self = node.call("balance", Map.of());
+        byte[] proof = KeyProof.sign(key, self.path("account").asText(), self.path("node_audience").asText(), bodiesUrl.toString());
         JsonNode answer = node.call("register_key", Map.of("public_key", Base64.getEncoder().encodeToString(key.publicKey()),
-                "bodies_url", bodiesUrl.toString()));
+                "bodies_url", bodiesUrl.toString(), "proof", Base64.getEncoder().encodeToString(proof)));
         String keyId = answer.path("key_id").asText();
         if (!keyId.equals(ProviderKey.keyId(key))) {
             throw new ProviderException("key_mismatch", "the node registered key " + keyId + ", not this folder's "

@@ -8,6 +8,7 @@ import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.market.Market;
 import dev.forge.economy.market.ModelTier;
 import dev.forge.economy.market.Offer;
+import dev.forge.economy.work.KeyProof;
 import dev.forge.economy.work.WorkException;
 import dev.forge.economy.work.WorkKind;
 import dev.forge.node.work.WorkCalls.AgentOffer;
@@ -47,6 +48,10 @@ final class ProviderRegistry {
         require(key != null && Ed25519.PublicKey.decode(key) != null, WorkRefusal.INVALID_ARGUMENT,
                 "public_key must be the base64 of a valid 32-byte Ed25519 public key");
         String url = bodiesUrl(request.bodiesUrl());
+        // Nothing is stored, not even a new bodies_url, unless the key's holder signed this very registration.
+        require(KeyProof.verifies(request.proof(), agent, key, audience, url), WorkRefusal.KEY_PROOF_INVALID,
+                "proof must be the base64 of your key's Ed25519 signature over forge/key-proof/v1 for agent " + agent
+                        + ", this key, node " + audience + " and bodies_url \"" + url + "\" (docs/work.md)");
         Optional<RegisteredKey> existing = store.key(agent);
         if (existing.isPresent()) {
             require(Arrays.equals(existing.get().publicKey(), key), WorkRefusal.KEY_EXISTS,

@@ -12,8 +12,11 @@ public final class WorkCalls {
     private WorkCalls() {
     }
 
-    /** @param bodiesUrl where the provider serves bodies, or "" */
-    public record RegisterKey(byte[] publicKey, String bodiesUrl) {
+    /**
+     * @param bodiesUrl where the provider serves bodies, or ""
+     * @param proof the key's signature over {@link dev.forge.economy.work.KeyProof#signedBytes}, or null when missing
+     */
+    public record RegisterKey(byte[] publicKey, String bodiesUrl, byte[] proof) {
     }
 
     /** @param audience this node's id, for the audience of an order the caller signs itself */

@@ -65,6 +65,7 @@ public final class WorkService implements AutoCloseable {
 
     private final Ledger ledger;
     private final SpendPipeline pipeline;
+    private final SpendGate gate;
     private final WorkStore store;
     private final ProviderRegistry providers;
     private final Function<String, Optional<Ed25519.KeyPair>> custodialKeys;
@@ -75,7 +76,7 @@ public final class WorkService implements AutoCloseable {
     private final Ed25519.KeyPair nodeKey;
     private final Object[] deliveryLocks = new Object[64];
 
-    private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, WorkStore store,
+    private WorkService(Ledger ledger, Market market, SpendPipeline pipeline, SpendGate gate, WorkStore store,
                         Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey, Verifying verifying,
                         InstantSource clock) {
         this.ledger = ledger;
@@ -83,6 +84,7 @@ public final class WorkService implements AutoCloseable {
         this.audience = audienceOf(nodeKey);
         this.live = new LiveVerification(verifying.book(), store, verifying.reexecution(), verifying.periodMillis(), clock);
         this.pipeline = pipeline;
+        this.gate = gate;
         this.store = store;
         this.providers = new ProviderRegistry(store, ledger, market, audience, clock);
         this.custodialKeys = custodialKeys;
@@ -110,13 +112,14 @@ public final class WorkService implements AutoCloseable {
      * chain book from the ledger's settled work and starts its live rounds, and starts the sweep that
      * voids expired orders every {@code sweepMillis}.
      *
-     * @param pipeline the safety pipeline every custodial order passes, as a chat does
+     * @param pipeline the safety pipeline every order passes, as a chat does
+     * @param gate the node's one gate into it, which asks for approval above the threshold
      * @param custodialKeys the key the node keeps for an agent, for orders it signs in custody
      */
-    public static WorkService open(Path folder, Ledger ledger, Market market, SpendPipeline pipeline,
+    public static WorkService open(Path folder, Ledger ledger, Market market, SpendPipeline pipeline, SpendGate gate,
                                    Function<String, Optional<Ed25519.KeyPair>> custodialKeys, Ed25519.KeyPair nodeKey,
                                    Verifying verifying, InstantSource clock, long sweepMillis) {
-        var service = new WorkService(ledger, market, pipeline, WorkStore.open(folder), custodialKeys, nodeKey, verifying,
+        var service = new WorkService(ledger, market, pipeline, gate, WorkStore.open(folder), custodialKeys, nodeKey, verifying,
                 clock);
         service.providers.restoreOffers();
         service.live.start(ledger, verifying.periodMillis());
@@ -139,6 +142,11 @@ public final class WorkService implements AutoCloseable {
         return providers.register(agentOf(actor), request);
     }
 
+    /** The agent's registered key, if it registered one. */
+    public Optional<RegisteredKey> keyOf(String agent) {
+        return store.key(agent);
+    }
+
     /** The caller's registered key, or the refusal that says to register one. */
     public RegisteredKey requireKey(Actor actor) {
         return providers.requireKey(agentOf(actor));
@@ -151,8 +159,14 @@ public final class WorkService implements AutoCloseable {
 
     // ---- orders ----
 
-    /** A buyer's own signed order: its buyer is the caller's key account, and its key signed it. */
-    public Submitted submitSigned(Actor actor, SubmitSigned request) {
+    /**
+     * A buyer's own signed order: its buyer is the caller's key account, and its key signed it.
+     * It passes the safety pipeline as a custodial order does, charged to the agent that owns the
+     * key (its budgets, velocity, approval above its threshold: {@code approvalId} resumes an
+     * approved one), with the money held on the key's account. The same order sent again answers
+     * where it stands, and passes the pipeline no second time.
+     */
+    public Submitted submitSigned(Actor actor, SubmitSigned request, String approvalId) {
         RegisteredKey key = requireKey(actor);
         bounded(request.order(), MAX_ORDER_BYTES, "order");
         bounded(request.input(), MAX_INPUT_BYTES, "input");
@@ -165,9 +179,13 @@ public final class WorkService implements AutoCloseable {
         require(signed.verifies(Ed25519.PublicKey.decode(key.publicKey())), WorkRefusal.INVALID_SIGNATURE,
                 "the order's signature does not verify with your registered key");
         check(signed, request.input());
-        // The key's holder signed this spend itself: no budget of the node's applies, but the kill switch does.
-        PolicyException.require(!pipeline.killState().active(), Refusal.KILL_SWITCH, "spending is frozen by the kill switch");
-        return hold(signed, request.input(), "");
+        Optional<Submitted> again = store.orderByDigest(signed.digest()).flatMap(ledger::order)
+                .filter(accepted -> accepted.signed().equals(signed)).map(accepted -> submitted(accepted, signed));
+        if (again.isPresent()) return again.get();
+        var spend = new SpendRequest(agentOf(actor), ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
+                "work:" + HEX.formatHex(order.nonce()), HEX.formatHex(signed.digest()));
+        Spend opened = gate.open(actor, spend, key.account(), approvalId, null);
+        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(signed, request.input(), ""));
     }
 
     /**
@@ -192,7 +210,7 @@ public final class WorkService implements AutoCloseable {
         WorkOrder order = built.order().order();
         var spend = new SpendRequest(agent, ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
                 "work:" + HEX.formatHex(order.nonce()), CustodialOrder.argumentsDigest(withTier));
-        Spend opened = new SpendGate(pipeline).open(actor, spend, approvalId, null);
+        Spend opened = gate.open(actor, spend, approvalId, null);
         return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), agent));
     }
 
@@ -210,12 +228,16 @@ public final class WorkService implements AutoCloseable {
 
     /** The ledger holds the order's most cost plus reward; the node keeps its input for providers. */
     private Submitted hold(SignedWorkOrder signed, byte[] input, String custodian) {
-        WorkOrder order = signed.order();
         AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
-        store.putOrder(accepted.id(), input.clone());
-        // The same order sent again answers where it stands now.
-        return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), state(accepted.id()), order.maxPayment(),
-                order.expiresAt());
+        store.putOrder(accepted.id(), signed.digest(), input.clone());
+        return submitted(accepted, signed);
+    }
+
+    /** The same order sent again answers where it stands now. */
+    private Submitted submitted(AcceptedOrder accepted, SignedWorkOrder signed) {
+        expireIfDue(accepted.id());
+        return new Submitted(accepted.id(), HEX.formatHex(signed.digest()), state(accepted.id()), signed.order().maxPayment(),
+                signed.order().expiresAt());
     }
 
     /** A chat order's input is the canonical chat request it names: digest, model and parameters. */

@@ -24,6 +24,7 @@ final class WorkStore implements AutoCloseable {
     private final ConcurrentMap<String, byte[]> keysByAgent;
     private final ConcurrentMap<String, String> agentByAccount;
     private final ConcurrentMap<Long, byte[]> inputs;
+    private final ConcurrentMap<String, Long> ordersByDigest;
     private final ConcurrentMap<Long, String> takers;
     private final NavigableSet<Long> open;
     private final ConcurrentMap<Long, byte[]> outputs;
@@ -37,6 +38,7 @@ final class WorkStore implements AutoCloseable {
         keysByAgent = db.hashMap("keys", Serializer.STRING, Serializer.BYTE_ARRAY).createOrOpen();
         agentByAccount = db.hashMap("key_accounts", Serializer.STRING, Serializer.STRING).createOrOpen();
         inputs = db.hashMap("inputs", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
+        ordersByDigest = db.hashMap("order_digests", Serializer.STRING, Serializer.LONG).createOrOpen();
         takers = db.hashMap("takers", Serializer.LONG, Serializer.STRING).createOrOpen();
         open = db.treeSet("open", Serializer.LONG).createOrOpen();
         outputs = db.hashMap("outputs", Serializer.LONG, Serializer.BYTE_ARRAY).createOrOpen();
@@ -78,6 +80,18 @@ final class WorkStore implements AutoCloseable {
             open.add(orderId);
             db.commit();
         }
+    }
+
+    /** Records an accepted order as open, found again by its digest (hex SHA-256 of its bytes and signature). */
+    synchronized void putOrder(long orderId, byte[] digest, byte[] input) {
+        ordersByDigest.putIfAbsent(java.util.HexFormat.of().formatHex(digest), orderId);
+        if (inputs.putIfAbsent(orderId, input) == null) open.add(orderId);
+        db.commit();
+    }
+
+    /** The order accepted with this digest, if it was recorded with it. */
+    Optional<Long> orderByDigest(byte[] digest) {
+        return Optional.ofNullable(ordersByDigest.get(java.util.HexFormat.of().formatHex(digest)));
     }
 
     List<Long> openOrders() {

@@ -5,6 +5,7 @@ import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.Attestation;
 import dev.forge.economy.work.Engine;
+import dev.forge.economy.work.KeyProof;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.WorkOrder;
@@ -36,6 +37,25 @@ public final class TestProvider {
         return new Attestation(signed.digest(), account, order.modelDigest(), ENGINE, order.replay(), order.inputDigest(),
                 Sha256.hash(output.getBytes(StandardCharsets.UTF_8)), promptTokens, completionTokens, "stop", pricePerKilo, amount,
                 now - 5, Math.min(now, order.expiresAt()), tip.nextIndex(), tip.lastDigest());
+    }
+
+    /** The key proof of register_key for {@code agent} on the node {@code audience} (docs/work.md). */
+    public String proofBase64(String agent, String audience, String bodiesUrl) {
+        return base64(KeyProof.sign(key, agent, audience, bodiesUrl));
+    }
+
+    /** register_key's arguments for {@code key}, with a proof for {@code agent} on the node {@code audience}. */
+    public static java.util.Map<String, Object> registration(Ed25519.KeyPair key, String agent, String audience, String bodiesUrl) {
+        var arguments = new java.util.LinkedHashMap<String, Object>();
+        arguments.put("public_key", base64(key.publicKey()));
+        if (!bodiesUrl.isEmpty()) arguments.put("bodies_url", bodiesUrl);
+        arguments.put("proof", base64(KeyProof.sign(key, agent, audience, bodiesUrl)));
+        return arguments;
+    }
+
+    /** The same as a service call. */
+    static WorkCalls.RegisterKey registerKey(Ed25519.KeyPair key, String agent, String audience) {
+        return new WorkCalls.RegisterKey(key.publicKey(), "", KeyProof.sign(key, agent, audience, ""));
     }
 
     public SignedAttestation sign(Attestation attestation) {

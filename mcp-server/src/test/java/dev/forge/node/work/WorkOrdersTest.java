@@ -117,8 +117,7 @@ class WorkOrdersTest {
     /** Registers the provider's own key and offers the test model at {@link #PRICE}. */
     TestProvider provider(Agent agent) {
         var provider = new TestProvider();
-        Map<String, Object> key = ok(agent, "register_key", Map.of("public_key", provider.publicKeyBase64(),
-                "bodies_url", "http://127.0.0.1:9/bodies"));
+        Map<String, Object> key = register(agent, provider.key, "http://127.0.0.1:9/bodies");
         provider.account = (String) key.get("account");
         assertEquals(RegisteredKey.accountOf(provider.key.publicKey()), provider.account);
         assertEquals(HexFormat.of().formatHex(Sha256.hash(provider.key.publicKey())), key.get("key_id"));
@@ -126,6 +125,11 @@ class WorkOrdersTest {
                 "price_per_1k_cu", "2"));
         assertEquals(provider.account, offered.get("provider"));
         return provider;
+    }
+
+    /** register_key with the key's proof for this agent on this node. */
+    Map<String, Object> register(Agent agent, Ed25519.KeyPair key, String bodiesUrl) {
+        return ok(agent, "register_key", TestProvider.registration(key, agent.id(), node.work().audience(), bodiesUrl));
     }
 
     static String modelDigest() {
@@ -327,13 +331,13 @@ class WorkOrdersTest {
         Agent ivy = agent("wo-ivy");
         TestProvider ivyProvider = provider(ivy);
         var buyerKey = Ed25519.generate();
-        Map<String, Object> key = ok(sid, "register_key", Map.of("public_key", TestProvider.base64(buyerKey.publicKey())));
+        Map<String, Object> key = register(sid, buyerKey, "");
         String account = (String) key.get("account");
         String audience = (String) key.get("audience");
-        assertEquals(key, ok(sid, "register_key", Map.of("public_key", TestProvider.base64(buyerKey.publicKey()))),
-                "the same key again changes nothing");
-        assertEquals("key_exists", refused(sid, "register_key", Map.of("public_key", TestProvider.base64(Ed25519.generate().publicKey()))));
-        node.ledger().transfer(TransferRequest.single("wo-sid-funds", sid.id(), account, 10_000_000, TransferCode.UNSPECIFIED));
+        assertEquals(key, register(sid, buyerKey, ""), "the same key again changes nothing");
+        assertEquals("key_exists", refused(sid, "register_key", TestProvider.registration(Ed25519.generate(), sid.id(),
+                audience, "")));
+        ok(sid, "move_funds", Map.of("amount_cu", "10", "from", "account"));
 
         var replay = new Replay(16, 0, 7, List.of());
         byte[] input = ChatRequest.chat(MODEL, List.of(new ChatRequest.Message(ChatRequest.Role.USER, "Once upon a time")), replay).bytes();

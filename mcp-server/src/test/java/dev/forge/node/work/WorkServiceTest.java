@@ -62,8 +62,8 @@ class WorkServiceTest {
             ledger.openAccount(AccountSpec.system(dev.forge.node.ForgeNode.ESCROW, dev.forge.economy.ledger.AccountKind.ESCROW));
             var chains = new dev.forge.economy.work.ChainBook();
             market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
-            work = WorkService.open(data.resolve("orders"), ledger, market, pipeline, id -> Optional.ofNullable(custody.get(id)),
-                    nodeKey, new WorkService.Verifying(chains, null, 60_000), clock, 60_000);
+            work = WorkService.open(data.resolve("orders"), ledger, market, pipeline, new dev.forge.node.SpendGate(pipeline),
+                    id -> Optional.ofNullable(custody.get(id)), nodeKey, new WorkService.Verifying(chains, null, 60_000), clock, 60_000);
         }
 
         Actor agent(String id) {
@@ -94,7 +94,7 @@ class WorkServiceTest {
         try (var node = new Stores(data)) {
             Actor amy = node.agent("amy");
             Actor ben = node.agent("ben");
-            provider.account = node.work.registerKey(ben, new WorkCalls.RegisterKey(provider.key.publicKey(), "")).account();
+            provider.account = node.work.registerKey(ben, TestProvider.registerKey(provider.key, ben.id(), node.work.audience())).account();
             node.work.offer(ben, new WorkCalls.AgentOffer(MODEL, digest, "tiny", 2_000_000, List.of(), 6_000));
             orderId = node.work.submitCustodial(amy, chat(600), null).orderId();
             assertEquals("taken", node.work.take(ben, orderId).state());
@@ -103,17 +103,17 @@ class WorkServiceTest {
             Actor amy = Actor.agent("amy");
             Actor ben = Actor.agent("ben");
             Actor cleo = node.agent("cleo");
-            var again = node.work.registerKey(ben, new WorkCalls.RegisterKey(provider.key.publicKey(), ""));
+            var again = node.work.registerKey(ben, TestProvider.registerKey(provider.key, ben.id(), node.work.audience()));
             assertEquals(provider.account, again.account(), "the registered key is still there");
             var other = assertThrows(ToolException.class,
-                    () -> node.work.registerKey(ben, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), "")));
+                    () -> node.work.registerKey(ben, TestProvider.registerKey(Ed25519.generate(), ben.id(), node.work.audience())));
             assertEquals("key_exists", other.code());
             assertTrue(node.market.providers(MODEL).stream().anyMatch(v -> v.offer().provider().equals(provider.account)),
                     "the agent's offer is listed again");
             var status = node.work.status(amy, orderId);
             assertEquals("taken", status.state());
             assertEquals(provider.account, status.provider());
-            node.work.registerKey(cleo, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), ""));
+            node.work.registerKey(cleo, TestProvider.registerKey(Ed25519.generate(), cleo.id(), node.work.audience()));
             assertEquals("order_taken", assertThrows(ToolException.class, () -> node.work.take(cleo, orderId)).code());
 
             byte[] order = node.ledger.order(orderId).orElseThrow().signed().encode();
@@ -130,7 +130,7 @@ class WorkServiceTest {
         try (var node = new Stores(Files.createTempDirectory("forge-work-expiry"))) {
             Actor dora = node.agent("dora");
             Actor eli = node.agent("eli");
-            node.work.registerKey(eli, new WorkCalls.RegisterKey(Ed25519.generate().publicKey(), ""));
+            node.work.registerKey(eli, TestProvider.registerKey(Ed25519.generate(), eli.id(), node.work.audience()));
             node.work.offer(eli, new WorkCalls.AgentOffer(MODEL, HexFormat.of().formatHex(new byte[32]).replace('0', 'a'), "tiny",
                     1_000_000, List.of(), 6_000));
             long before = node.ledger.account("dora").orElseThrow().available();
