@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * @param repaid µCU it paid back on loans
  * @param lent µCU it deposited in the pool less what it withdrew (not in its balance)
  * @param owed µCU its active loans owe now
- * @param tiers the tiers of the providers its orders were served by
+ * @param tiers the tiers of the providers its key account paid for orders (the statement's WORK payments)
  * @param verified its key's verification rate as the node states it, or "-" when it sold nothing
  * @param balance µCU on its two accounts together
  */
@@ -45,11 +45,10 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
             }
         }
         var used = new TreeSet<String>();
-        for (JsonNode trade : key.path("trades")) {
-            if (trade.path("consumer").asText().equals(keyAccount)) used.add(tiers.getOrDefault(trade.path("provider").asText(), "?"));
-        }
-        for (JsonNode trade : own.path("trades")) {
-            if (trade.path("consumer").asText().equals(agent)) used.add(tiers.getOrDefault(trade.path("provider").asText(), "?"));
+        for (JsonNode e : key.path("entries")) { // its orders' payments: settled work is not a chat trade, so not in "trades"
+            if (e.path("code").asInt() == TransferCode.WORK && signed(e.path("change_cu").asText()) < 0) {
+                used.add(tiers.getOrDefault(e.path("counterparty").asText(), "?"));
+            }
         }
         long balance = signed(own.path("closing_cu").asText()) + signed(key.path("closing_cu").asText());
         return new Books(agent, earned, spent, borrowed, repaid, lent, owed, used.isEmpty() ? "-" : String.join("+", used),

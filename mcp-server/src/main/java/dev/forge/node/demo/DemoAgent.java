@@ -126,6 +126,7 @@ final class DemoAgent implements AutoCloseable {
                 Thread.currentThread().interrupt();
             } catch (RuntimeException e) {
                 log.println("forge demo: " + role.name() + " stopped: " + e);
+                e.printStackTrace(log);
             } finally {
                 gate.ended(role.name());
             }

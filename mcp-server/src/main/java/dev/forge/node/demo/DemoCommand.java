@@ -92,19 +92,24 @@ public final class DemoCommand {
         }
     }
 
-    /** The four parties: their means are the point of the demo. */
+    /**
+     * The four parties: their means are the point of the demo. The large tier's price is the
+     * provider's floor, above the market's price for the tier, so that it holds still: a large
+     * task's worst case is then about 6.2 CU, just above what the apprentice has.
+     */
     private static List<Role> cast(Path trained, Path large) {
         long cu = 1_000_000;
+        var alternate = List.of(ModelTier.LARGE, ModelTier.TINY);
         return List.of(
-                new Role("provider", "pure provider: sells " + LARGE_MODEL + " (large tier) at 15 CU per 1,000 tokens, orders nothing",
-                        0, 50 * cu, 500 * cu, large, 15 * cu, 0, List.of(ModelTier.TINY), false),
-                new Role("apprentice", "starts on the small tier: sells stories260K at 1 CU/1k, 0.3 CU to order with, "
-                        + "and every second task deserves the large tier", 300_000, 50 * cu, 500 * cu, trained, cu, 30 * cu,
-                        List.of(ModelTier.TINY, ModelTier.LARGE), true),
-                new Role("patron", "rich: 80 CU to order with, sells stories260K at 2 CU/1k", 80 * cu, 50 * cu, 500 * cu, trained, 2 * cu,
-                        100 * cu, List.of(ModelTier.LARGE, ModelTier.TINY), false),
-                new Role("frugal", "tight budget: the node lets it spend 0.5 CU a request and 2 CU in all; 10 CU to order with, "
-                        + "sells nothing", 10 * cu, cu / 2, 2 * cu, null, 0, 2 * cu, List.of(ModelTier.LARGE, ModelTier.TINY), false));
+                new Role("provider", "pure provider: sells " + LARGE_MODEL + " (large tier) at 80 CU per 1,000 tokens, orders nothing",
+                        0, 50 * cu, 500 * cu, large, 80 * cu, 0, List.of(ModelTier.TINY), false),
+                new Role("apprentice", "starts on the small tier: sells stories260K at 10 CU/1k; 5.8 CU to order with, enough for "
+                        + "the tiny tier and just short of a large task's worst case; every second task deserves the large tier",
+                        5_800_000, 50 * cu, 500 * cu, trained, 10 * cu, 30 * cu, List.of(ModelTier.TINY, ModelTier.LARGE), true),
+                new Role("patron", "rich: 80 CU to order with; sells stories260K at 12 CU/1k", 80 * cu, 50 * cu, 500 * cu, trained,
+                        12 * cu, 100 * cu, alternate, false),
+                new Role("frugal", "tight budget: the node lets it spend 1 CU a request and 3 CU in all; 10 CU to order with; "
+                        + "sells nothing", 10 * cu, cu, 3 * cu, null, 0, 10 * cu, alternate, false));
     }
 
     /** Creates the role's account and policy through the operator's API, then starts it with its own token. */

@@ -28,14 +28,14 @@ record Role(String name, String means, long seed, long perRequest, long lifetime
         return maxSpend > 0;
     }
 
-    /** Round N's task: the tier from {@code needs}, a large task worth ten times a tiny one. */
+    /** Round N's task: the tier from {@code needs}; a large task is worth 20 CU, a tiny one 2 CU. */
     List<Task> tasks(int rounds) {
         List<Task> tasks = new ArrayList<>();
         for (int round = 1; round <= rounds; round++) {
             ModelTier tier = needs.get((round - 1) % needs.size());
             boolean large = tier == ModelTier.LARGE;
             tasks.add(new Task("round-" + round, PROMPTS[(round - 1) % PROMPTS.length], large ? 48 : 24, tier,
-                    large ? 4_000_000 : 400_000));
+                    large ? 20_000_000 : 2_000_000));
         }
         return tasks;
     }
