@@ -350,6 +350,8 @@ public final class Agent implements AutoCloseable {
         fields.put("saw", saw(seen));
         fields.put("decided", d.kind().name().toLowerCase(Locale.ROOT));
         if (d.amount() > 0) fields.put("amount_cu", Cu.format(d.amount()));
+        if (d.collateral() > 0) fields.put("collateral_cu", Cu.format(d.collateral()));
+        if (d.fromKey() > 0) fields.put("from_key_cu", Cu.format(d.fromKey()));
         if (d.offer() != null) fields.put("offer", d.offer().provider() + " " + d.offer().model() + " ("
                 + d.offer().tier().name().toLowerCase(Locale.ROOT) + ", " + Cu.format(d.offer().pricePerKiloToken()) + " CU/1k)");
         if (!d.loanId().isEmpty()) fields.put("loan", d.loanId());

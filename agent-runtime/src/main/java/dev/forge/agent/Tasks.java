@@ -10,8 +10,12 @@ public final class Tasks {
         "The sun was", "A big red bird", "Sam and his cat", "In the park"};
     /** Difficulty cycles: most tasks are easy, every fourth deserves the large tier. */
     private static final ModelTier[] NEEDS = {ModelTier.TINY, ModelTier.SMALL, ModelTier.TINY, ModelTier.LARGE};
-    /** µCU a result is worth at the deserved tier. */
-    private static final long[] VALUES = {400_000, 1_000_000, 400_000, 4_000_000};
+    /**
+     * µCU a result is worth at the deserved tier. A large task is worth more than the large tier
+     * costs: 80 tokens at the large tier's market price (80 CU per 1,000 at a factor of 1, from
+     * 0.5 to 3) is 3.2 to 19.2 CU.
+     */
+    private static final long[] VALUES = {400_000, 1_000_000, 400_000, 12_000_000};
 
     private Tasks() {
     }

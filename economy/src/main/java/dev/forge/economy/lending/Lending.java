@@ -160,14 +160,36 @@ public final class Lending implements AutoCloseable {
 
     /** Pays {@code amount} µCU towards a loan of the actor's; the payment that clears it returns the collateral. */
     public synchronized Loan repay(String actor, String loanId, long amount) {
+        Loan loan = ownActiveLoan(actor, loanId);
+        MarketException.require(amount > 0, Code.INVALID_ARGUMENT, "a repayment must be positive");
+        long owed = loan.owed(clock.millis());
+        MarketException.require(amount <= owed, Code.REPAYMENT_TOO_LARGE, loanId + " owes " + owed + " µCU now");
+        return pay(actor, loan, amount, owed);
+    }
+
+    /**
+     * Pays everything a loan of the actor's owes at this moment, at most {@code most} µCU, and
+     * returns its collateral: what is owed is reckoned here, under the pool's lock, so interest
+     * that runs while a caller computes the amount cannot leave a µCU unpaid.
+     */
+    public synchronized Loan repayInFull(String actor, String loanId, long most) {
+        Loan loan = ownActiveLoan(actor, loanId);
+        long owed = loan.owed(clock.millis());
+        MarketException.require(owed <= most, Code.REPAYMENT_TOO_LARGE, loanId + " owes " + owed + " µCU now, more than " + most);
+        return pay(actor, loan, owed, owed);
+    }
+
+    private Loan ownActiveLoan(String actor, String loanId) {
         sync();
         Loan loan = loans.get(loanId);
         MarketException.require(loan != null, Code.INVALID_ARGUMENT, "no loan " + loanId);
         MarketException.require(loan.borrower().equals(actor), Code.NOT_YOUR_LOAN, loanId + " is not " + actor + "'s loan");
         MarketException.require(loan.status() == Loan.Status.ACTIVE, Code.LOAN_CLOSED, loanId + " is " + loan.status());
-        MarketException.require(amount > 0, Code.INVALID_ARGUMENT, "a repayment must be positive");
-        long owed = loan.owed(clock.millis());
-        MarketException.require(amount <= owed, Code.REPAYMENT_TOO_LARGE, loanId + " owes " + owed + " µCU now");
+        return loan;
+    }
+
+    private Loan pay(String actor, Loan loan, long amount, long owed) {
+        String loanId = loan.id();
         int n = loan.repayments() + 1;
         List<TransferRequest> chain = new ArrayList<>();
         Shares.split(amount, loan.stakes()).forEach((lender, part) -> chain.add(TransferRequest.single(

@@ -206,7 +206,13 @@ class LendingTest {
             assertEquals(25 * CU, balance(world, "escrow:L1"));
             assertTrue(world.ledger.invariants().hold());
             world.clock.advance(DAY);
-            Loan repaid = lending.repay("bob", loan.id(), lending.loan(loan.id()).owed(world.clock.millis()));
+            long owed = lending.loan(loan.id()).owed(world.clock.millis());
+            long before = world.ledger.transferCount();
+            assertEquals(Code.REPAYMENT_TOO_LARGE, code(() -> lending.repayInFull("bob", loan.id(), owed - 1)), "more owed than offered");
+            assertEquals(Code.NOT_YOUR_LOAN, code(() -> lending.repayInFull("amy", loan.id(), owed)));
+            assertEquals(before, world.ledger.transferCount(), "refused, nothing moved");
+            Loan repaid = lending.repayInFull("bob", loan.id(), owed + 1_000);
+            assertEquals(owed, repaid.principal() + repaid.interestPaid(), "exactly what was owed, not the most offered");
             assertEquals(Loan.Status.REPAID, repaid.status());
             assertEquals(bobBefore - repaid.interestPaid(), balance(world, "bob"), "collateral back, interest paid");
 
