@@ -85,7 +85,7 @@ class McpHttpTest {
             Set<String> names = client.listTools().stream().map(ToolSpecification::name).collect(Collectors.toSet());
             assertEquals(Set.of("balance", "pricing", "chat", "route", "borrow", "repay", "kill", "trades", "network",
                     "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety", "register_key", "submit_order",
-                    "open_orders", "take_order", "deliver", "order_status", "verify"), names);
+                    "open_orders", "take_order", "deliver", "order_status", "verify", "move_funds"), names);
             ToolSpecification chat = client.listTools().stream().filter(t -> t.name().equals("chat")).findFirst().orElseThrow();
             assertTrue(chat.description().contains("held first"), chat.description());
             assertTrue(chat.parameters().required().contains("model"));

@@ -5,6 +5,7 @@ import dev.forge.economy.ledger.AccountKind;
 import dev.forge.economy.ledger.HoldStatus;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Transfer;
+import dev.forge.economy.ledger.TransferCode;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -59,7 +60,8 @@ final class BudgetBook {
     void restoreFrom(Ledger ledger, long now) {
         for (long id = 1; id <= ledger.transferCount(); id++) {
             Transfer t = ledger.findTransfer(id).orElseThrow();
-            if (!isAgent(ledger, t.debitAccount())) continue;
+            // A move between the agent's own two accounts is no spend (move_funds).
+            if (!isAgent(ledger, t.debitAccount()) || t.code() == TransferCode.MOVE) continue;
             switch (t.phase()) {
                 case SINGLE -> window(t.debitAccount()).restore(t.timestamp(), t.amount(), now);
                 case PENDING -> {

@@ -65,7 +65,7 @@ public final class AccountService {
 
     public record MoveFundsRequest(
             @JsonPropertyDescription("how much to move") Amount amountCu,
-            @Pattern(regexp = "key|account")
+            @Pattern(regexp = "^(key|account)$")
             @JsonPropertyDescription("key: from your key's account to your account; account: the other way") String from) {
     }
 
@@ -86,7 +86,11 @@ public final class AccountService {
         String account = actor.id();
         String key = work.requireKey(actor).account();
         PolicyException.require(!killState.get().active(), Refusal.KILL_SWITCH, "moving funds is frozen by the kill switch");
-        boolean fromKey = request.from().equals("key");
+        boolean fromKey = switch (request.from()) {
+            case "key" -> true;
+            case "account" -> false;
+            default -> throw ToolException.invalid("from is \"key\" or \"account\"");
+        };
         ledger.transfer(TransferRequest.single("move:" + UUID.randomUUID(), fromKey ? key : account, fromKey ? account : key,
                 amount, TransferCode.MOVE));
         return new FundsMoved(Amount.of(amount), Amount.of(existing(account).balance()), Amount.of(existing(key).balance()));

@@ -29,8 +29,6 @@ import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
 import dev.forge.node.mcp.ToolException;
 import dev.forge.policies.Actor;
-import dev.forge.policies.PolicyException;
-import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
@@ -183,7 +181,8 @@ public final class WorkService implements AutoCloseable {
                 .filter(accepted -> accepted.signed().equals(signed)).map(accepted -> submitted(accepted, signed));
         if (again.isPresent()) return again.get();
         var spend = new SpendRequest(agentOf(actor), ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
-                "work:" + HEX.formatHex(order.nonce()), HEX.formatHex(signed.digest()));
+                // Keyed by the order, not its nonce: another order reusing a nonce is the ledger's nonce_reused.
+                "work:" + HEX.formatHex(signed.digest()).substring(0, 32), HEX.formatHex(signed.digest()));
         Spend opened = gate.open(actor, spend, key.account(), approvalId, null);
         return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(signed, request.input(), ""));
     }

@@ -13,12 +13,13 @@ import org.mapdb.Serializer;
 
 /**
  * What the node keeps about work beyond the ledger, in one MapDB file ({@value #FILE_NAME}):
- * registered keys, each order's input body and who took it, the output and attestation that
+ * registered keys, each order's input body, digest and who took it, the output and attestation that
  * settled it, every delivery's checks, and agents' offers. The ledger stays the authority on
  * money and order status; every write here commits (synced) before the call answers.
  */
 final class WorkStore implements AutoCloseable {
     static final String FILE_NAME = "work.db";
+    private static final java.util.HexFormat HEX = java.util.HexFormat.of();
 
     private final DB db;
     private final ConcurrentMap<String, byte[]> keysByAgent;
@@ -74,24 +75,22 @@ final class WorkStore implements AutoCloseable {
         return Optional.ofNullable(inputs.get(orderId));
     }
 
-    /** Records an accepted order as open; the same order again changes nothing. */
-    synchronized void putOrder(long orderId, byte[] input) {
+    /**
+     * Records an accepted order as open, found again by its digest (hex SHA-256 of its bytes and
+     * signature); the same order again changes nothing.
+     */
+    synchronized void putOrder(long orderId, byte[] digest, byte[] input) {
+        boolean fresh = ordersByDigest.putIfAbsent(HEX.formatHex(digest), orderId) == null;
         if (inputs.putIfAbsent(orderId, input) == null) {
             open.add(orderId);
-            db.commit();
+            fresh = true;
         }
+        if (fresh) db.commit();
     }
 
-    /** Records an accepted order as open, found again by its digest (hex SHA-256 of its bytes and signature). */
-    synchronized void putOrder(long orderId, byte[] digest, byte[] input) {
-        ordersByDigest.putIfAbsent(java.util.HexFormat.of().formatHex(digest), orderId);
-        if (inputs.putIfAbsent(orderId, input) == null) open.add(orderId);
-        db.commit();
-    }
-
-    /** The order accepted with this digest, if it was recorded with it. */
+    /** The order accepted with this digest (orders accepted before digests were recorded have none). */
     Optional<Long> orderByDigest(byte[] digest) {
-        return Optional.ofNullable(ordersByDigest.get(java.util.HexFormat.of().formatHex(digest)));
+        return Optional.ofNullable(ordersByDigest.get(HEX.formatHex(digest)));
     }
 
     List<Long> openOrders() {

@@ -44,7 +44,7 @@ class McpTransportsIT {
     static final String MODEL = "stories260K";
     static final Set<String> TOOLS = Set.of("balance", "pricing", "chat", "route", "borrow", "repay", "kill", "trades", "network",
             "providers", "offer", "lend", "withdraw", "credit", "pool", "loans", "safety", "register_key", "submit_order",
-            "open_orders", "take_order", "deliver", "order_status", "verify");
+            "open_orders", "take_order", "deliver", "order_status", "verify", "move_funds");
     private static final Map<Transport, Session> SESSIONS = new EnumMap<>(Transport.class);
 
     @Inject

@@ -11,7 +11,6 @@ import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.crypto.Sha256;
 import dev.forge.economy.ledger.Account;
 import dev.forge.economy.ledger.TransferCode;
-import dev.forge.economy.ledger.TransferRequest;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.Attestation;
 import dev.forge.economy.work.ChatRequest;
@@ -394,6 +393,178 @@ class WorkOrdersTest {
         assertEquals("open", ok(cara, "submit_order", again).get("state"));
         assertEquals(before - 1_250_000, available(cara.id()), "only the order's hold remains");
         assertEquals("approval_used", refused(cara, "submit_order", again), "an approval is used once");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aKeyIsRegisteredOnlyWithItsHoldersProofForThisAgentAndNode() {
+        Agent kim = agent("wo-kim");
+        var key = Ed25519.generate();
+        String audience = node.work().audience();
+        String url = "http://127.0.0.1:9/kim";
+        String publicKey = TestProvider.base64(key.publicKey());
+        assertEquals(audience, ok(kim, "balance", Map.of()).get("node_audience"), "balance names the node's id");
+        assertEquals(kim.id(), ok(kim, "balance", Map.of()).get("account"), "and the agent's");
+
+        McpSchema.CallToolResult missing = kim.mcp().callTool(new McpSchema.CallToolRequest("register_key",
+                Map.of("public_key", publicKey)));
+        var body = (Map<String, Object>) missing.structuredContent();
+        assertEquals("key_proof_invalid", body.get("error"), body.toString());
+        assertTrue(((String) body.get("message")).contains(audience), "the refusal names the node's id: " + body);
+        Map<String, String> proofs = new LinkedHashMap<>();
+        proofs.put("by another key", proof(Ed25519.generate(), kim.id(), audience, url));
+        proofs.put("for another agent", proof(key, "wo-someone", audience, url));
+        proofs.put("for another node", proof(key, kim.id(), "node:" + "0".repeat(32), url));
+        proofs.put("for another bodies_url", proof(key, kim.id(), audience, ""));
+        proofs.put("not base64", "!".repeat(88));
+        proofs.put("64 zero bytes", TestProvider.base64(new byte[64]));
+        proofs.forEach((what, proof) -> assertEquals("key_proof_invalid", refused(kim, "register_key",
+                Map.of("public_key", publicKey, "bodies_url", url, "proof", proof)), "a proof " + what));
+        assertTrue(node.work().keyOf(kim.id()).isEmpty(), "nothing was stored");
+        assertTrue(node.ledger().account(RegisteredKey.accountOf(key.publicKey())).isEmpty(), "no account was opened");
+        assertTrue(!ok(kim, "balance", Map.of()).containsKey("key_account"));
+
+        Map<String, Object> registered = register(kim, key, url);
+        assertEquals(url, registered.get("bodies_url"));
+        assertEquals(registered.get("account"), ok(kim, "balance", Map.of()).get("key_account"));
+        assertEquals("0.000000", ok(kim, "balance", Map.of()).get("key_balance_cu"));
+        assertEquals("key_proof_invalid", refused(kim, "register_key", Map.of("public_key", publicKey, "bodies_url",
+                "http://127.0.0.1:9/elsewhere", "proof", proof(key, kim.id(), audience, url))), "the old proof for a new URL");
+        assertEquals(url, node.work().keyOf(kim.id()).orElseThrow().bodiesUrl(), "the URL stayed");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void earningsMovedFromTheKeyAccountAreSpendableAndOnlyTheTokensOwnAccountsMove() throws Exception {
+        Agent buyer = agent("wo-payer");
+        Agent earner = agent("wo-earner");
+        Agent thief = agent("wo-thief");
+        TestProvider provider = provider(earner);
+        long id = orderId(ok(buyer, "submit_order", chatOrder("1", "0.25", 600)));
+        ok(earner, "take_order", Map.of("order_id", id));
+        SignedAttestation signed = provider.sign(provider.attest(orderBytes(id), OUTPUT, 5, 11, PRICE));
+        ok(earner, "deliver", delivery(id, signed, OUTPUT));
+        long earned = signed.attestation().amount() + 250_000;
+        Map<String, Object> shown = ok(earner, "balance", Map.of());
+        assertEquals(provider.account, shown.get("key_account"));
+        assertEquals(Cu.format(earned), shown.get("key_balance_cu"));
+        assertEquals(Cu.format(earned), ok(earner, "balance", Map.of("account", provider.account)).get("balance_cu"),
+                "an agent may name its own key's account");
+        assertEquals("unauthorized", refused(thief, "balance", Map.of("account", provider.account)), "but not another's");
+
+        // Everything of the earner's own account goes to its key: then it cannot pay for an order from its account.
+        long own = balance(earner.id());
+        Map<String, Object> parked = ok(earner, "move_funds", Map.of("amount_cu", Cu.format(own), "from", "account"));
+        assertEquals(Map.of("moved_cu", Cu.format(own), "account_cu", "0.000000", "key_cu", Cu.format(own + earned)), parked);
+        assertEquals("insufficient_funds", refused(earner, "submit_order", chatOrder("0.2", "0.01", 600)));
+        assertEquals("insufficient_funds", refused(earner, "move_funds", Map.of("amount_cu", "0.000001", "from", "account")));
+
+        // Strangers move nothing of it: no argument names an account, and their own key account is empty.
+        long thiefOwn = balance(thief.id());
+        assertEquals("key_not_registered", refused(thief, "move_funds", Map.of("amount_cu", "0.1", "from", "key")));
+        register(thief, Ed25519.generate(), "");
+        assertEquals("insufficient_funds", refused(thief, "move_funds", Map.of("amount_cu", "0.1", "from", "key")));
+        assertEquals("invalid_argument", refused(thief, "move_funds", Map.of("amount_cu", "0.1", "from", "key",
+                "account", provider.account)));
+        assertEquals("invalid_argument", refused(thief, "move_funds", Map.of("amount_cu", "0.1", "from", provider.account)));
+        assertEquals("invalid_argument", refused(thief, "move_funds", Map.of("amount_cu", "0", "from", "key")));
+        node.pipeline().kill(Actor.operator(), "move test");
+        try {
+            assertEquals("kill_switch", refused(earner, "move_funds", Map.of("amount_cu", "0.1", "from", "key")));
+        } finally {
+            node.pipeline().release(Actor.operator(), "move test over");
+        }
+        assertEquals(own + earned, balance(provider.account), "no refused move changed the key account");
+        assertEquals(0, balance(earner.id()));
+        assertEquals(thiefOwn, balance(thief.id()));
+
+        // The earnings come back over REST (the same tool) and pay for an order: one MOVE transfer each way.
+        var http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        HttpResponse<String> moved = http.send(HttpRequest.newBuilder(base.resolve("/v1/forge/move_funds"))
+                .header("Authorization", "Bearer " + earner.token()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"amount_cu\":\"" + Cu.format(earned) + "\",\"from\":\"key\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, moved.statusCode(), moved.body());
+        assertEquals(Map.of("moved_cu", Cu.format(earned), "account_cu", Cu.format(earned), "key_cu", Cu.format(own)),
+                JSON.readValue(moved.body(), MAP));
+        var moves = new ArrayList<dev.forge.economy.ledger.Transfer>();
+        for (long t = node.ledger().transferCount(); t > 0 && moves.size() < 2; t--) {
+            var transfer = node.ledger().findTransfer(t).orElseThrow();
+            boolean earners = transfer.debitAccount().equals(earner.id()) || transfer.creditAccount().equals(earner.id());
+            if (transfer.code() == TransferCode.MOVE && earners) moves.add(transfer);
+        }
+        assertEquals(List.of(provider.account, earner.id()), moves.stream().map(dev.forge.economy.ledger.Transfer::debitAccount).toList());
+        assertEquals(List.of(earned, own), moves.stream().map(dev.forge.economy.ledger.Transfer::amount).toList());
+        assertEquals("open", ok(earner, "submit_order", chatOrder("0.2", "0.01", 600)).get("state"), "the earnings pay for an order");
+        assertEquals(earned - 210_000, available(earner.id()));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aSelfSignedOrderPassesTheSafetyPipelineChargedToTheAgentAndHeldOnItsKey() throws Exception {
+        Agent sam = agent("wo-sam");
+        provider(agent("wo-sol"));
+        var key = Ed25519.generate();
+        String account = (String) register(sam, key, "").get("account");
+        ok(sam, "move_funds", Map.of("amount_cu", "10", "from", "account"));
+        byte[] input = ChatRequest.chat(MODEL, List.of(new ChatRequest.Message(ChatRequest.Role.USER, "Once upon a time")),
+                new Replay(16, 0, 7, List.of())).bytes();
+        Map<String, Object> submit = selfSigned(key, account, input);
+        long keyBefore = available(account);
+        long ownBefore = available(sam.id());
+
+        node.pipeline().setPolicy(Actor.operator(), sam.id(), new BudgetPolicy(1, 200_000_000, 1_000_000_000, 1_000_000_000));
+        String chatCode = refused(sam, "chat", Map.of("model", MODEL, "prompt", "Once upon a time", "max_tokens", 8));
+        assertEquals("budget_request", chatCode);
+        assertEquals(chatCode, refused(sam, "submit_order", submit), "refused as a chat is");
+        assertEquals(keyBefore, available(account), "a refused order holds nothing");
+        assertEquals(10_000_000, balance(account));
+        assertEquals(ownBefore, available(sam.id()));
+
+        node.pipeline().setPolicy(Actor.operator(), sam.id(), new BudgetPolicy(50_000_000, 200_000_000, 1_000_000_000, 1_000));
+        McpSchema.CallToolResult held = sam.mcp().callTool(new McpSchema.CallToolRequest("submit_order", submit));
+        var body = (Map<String, Object>) held.structuredContent();
+        assertEquals("approval_required", body.get("error"), body.toString());
+        assertEquals("1.100000", body.get("amount_cu"));
+        assertEquals(keyBefore - 1_100_000, available(account), "while it waits, the key's account holds it");
+        assertEquals(ownBefore, available(sam.id()), "and not the agent's own");
+        var approval = node.pipeline().pendingApprovals().stream().filter(a -> a.id().equals(body.get("approval_id")))
+                .findFirst().orElseThrow();
+        assertEquals(sam.id(), approval.request().agent(), "the operator approves a spend of the agent that owns the key");
+        node.pipeline().approve(Actor.operator(), approval.id(), "fine");
+
+        Map<String, Object> again = new LinkedHashMap<>(submit);
+        again.put("approval_id", approval.id());
+        Map<String, Object> accepted = ok(sam, "submit_order", again);
+        assertEquals("open", accepted.get("state"));
+        assertEquals(keyBefore - 1_100_000, available(account), "only the order's hold remains, on the key's account");
+        assertEquals(ownBefore, available(sam.id()));
+        assertEquals(orderId(accepted), orderId(ok(sam, "submit_order", submit)), "the same order again is the same order");
+        assertEquals(keyBefore - 1_100_000, available(account), "and is not held twice");
+        var safety = node.pipeline().status(Actor.operator(), sam.id());
+        assertEquals(1_100_000, safety.spentLastHour(), "the agent's budget was charged the order's most, once");
+
+        Map<String, Object> other = selfSigned(key, account, input);
+        assertEquals("approval_mismatch", refused(sam, "submit_order", withApproval(other, approval.id())),
+                "an approval covers only the order it was given for");
+        assertEquals(keyBefore - 1_100_000, available(account));
+    }
+
+    private Map<String, Object> selfSigned(Ed25519.KeyPair key, String account, byte[] input) {
+        byte[] nonce = new byte[16];
+        random.nextBytes(nonce);
+        var signed = SignedWorkOrder.sign(order(account, input, new Replay(16, 0, 7, List.of()), nonce, node.work().audience()), key);
+        return Map.of("order", TestProvider.base64(signed.encode()), "input", TestProvider.base64(input));
+    }
+
+    private static Map<String, Object> withApproval(Map<String, Object> arguments, String approvalId) {
+        Map<String, Object> with = new LinkedHashMap<>(arguments);
+        with.put("approval_id", approvalId);
+        return with;
+    }
+
+    private static String proof(Ed25519.KeyPair key, String agent, String audience, String bodiesUrl) {
+        return TestProvider.base64(dev.forge.economy.work.KeyProof.sign(key, agent, audience, bodiesUrl));
     }
 
     private static WorkOrder order(String buyer, byte[] input, Replay replay, byte[] nonce, String audience) {
