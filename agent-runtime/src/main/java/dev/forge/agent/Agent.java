@@ -325,6 +325,10 @@ public final class Agent implements AutoCloseable {
             }
             switch (state.path("state").asText()) {
                 case "settled" -> {
+                    if (!state.hasNonNull("paid_cu")) { // the node shows it settled a moment before its attestation is stored
+                        Thread.sleep(settings.pollMillis());
+                        continue;
+                    }
                     long paid = Cu.parse(state.path("paid_cu").asText());
                     wallet.settled(id, paid);
                     String text = new String(Base64.getDecoder().decode(state.path("output").asText("")), StandardCharsets.UTF_8);

@@ -24,7 +24,7 @@ import picocli.CommandLine.Parameters;
         description = "Forge: a compute economy for AI agents.",
         subcommands = {Forge.Mcp.class, Forge.Chat.class, Forge.Account.class, Forge.Policy.class, Forge.Kill.class, Forge.Release.class,
                 Forge.Approvals.class, Forge.Approve.class, Forge.Deny.class, Forge.Models.class, Forge.Provide.class, Forge.AgentRun.class,
-                GridCommand.class})
+                GridCommand.class, Forge.Demo.class})
 public final class Forge {
     public static void main(String[] args) {
         QuietLogging.apply(); // before any library makes an SLF4J logger
@@ -362,6 +362,37 @@ public final class Forge {
         public Integer call() throws Exception {
             return AgentCommand.run(new AgentCommand.Flags(node, token, tokenFile, planner, llmModel, model, folder, tasks, price,
                     maxSpend, orderModels));
+        }
+    }
+
+    @Command(name = "demo", mixinStandardHelpOptions = true,
+            description = {"Forge's main demo: starts a node in a temporary folder with two model tiers (the trained stories260K and a "
+                    + "bigger model Forge generates), creates four agents of different means through the operator's API, runs them "
+                    + "for --rounds rounds (a progress line on stderr), and prints what the node's books say of each (earned, spent, "
+                    + "borrowed, repaid, tiers used, verification rate, balance), the ledger's Merkle root, and where the SVG chart "
+                    + "of balances and loans per round is. See docs/agents.md."})
+    static final class Demo implements Callable<Integer> {
+        @Option(names = "--rounds", paramLabel = "N", description = "rounds to run, 1 to 50 (default: ${DEFAULT-VALUE})",
+                defaultValue = "4")
+        String rounds;
+
+        @Option(names = "--folder", paramLabel = "DIR", description = "an empty folder for everything (default: a new temporary one)")
+        Path folder;
+
+        @Option(names = "--chart", paramLabel = "FILE", description = "where to write the SVG chart (default: DIR/demo-chart.svg)")
+        Path chart;
+
+        @Option(names = "--trained", paramLabel = "DIR", description = "the trained model (default: the repository's models/stories260K)")
+        Path trained;
+
+        @Override
+        public Integer call() throws Exception {
+            try {
+                return dev.forge.node.demo.DemoCommand.run(new dev.forge.node.demo.DemoCommand.Flags(rounds, folder, chart, trained),
+                        System.out, System.err);
+            } catch (dev.forge.node.demo.DemoException e) {
+                throw new CliException(e.getMessage());
+            }
         }
     }
 

@@ -13,21 +13,21 @@ import java.util.regex.Pattern;
  * delivery was paid ("forge provide: order N settled: …, paid X CU, …"): the agent's earnings,
  * without reaching into the provider's classes.
  */
-final class PaidLines extends OutputStream {
+public final class PaidLines extends OutputStream {
     private static final Pattern PAID = Pattern.compile("^forge provide: order \\d+ settled: .*, paid ([0-9]{1,12}(\\.[0-9]{1,6})?) CU.*");
     private final PrintStream out;
     private final ByteArrayOutputStream line = new ByteArrayOutputStream();
     private final AtomicLong total = new AtomicLong();
 
-    PaidLines(PrintStream out) {
+    public PaidLines(PrintStream out) {
         this.out = out;
     }
 
-    PrintStream stream() {
+    public PrintStream stream() {
         return new PrintStream(this, true, StandardCharsets.UTF_8);
     }
 
-    long total() {
+    public long total() {
         return total.get();
     }
 

@@ -34,9 +34,14 @@ public final class ChatRunner implements AutoCloseable {
 
     /** Loads the model in {@code folder}; jlama's working files go to {@code workingDirectory}. */
     public static ChatRunner load(Path folder, Path workingDirectory) {
+        return load(folder, workingDirectory, Tier.Bounds.DEFAULT);
+    }
+
+    /** The same, its tier read with {@code tiers} (the demo's tiny models need bounds of their own). */
+    public static ChatRunner load(Path folder, Path workingDirectory, Tier.Bounds tiers) {
         byte[] digest = ModelDigest.of(folder); // before loading: the bytes that will run
         String name = folder.toAbsolutePath().normalize().getFileName().toString();
-        LocalModel model = LocalModel.load(name, folder, workingDirectory, Tier.Bounds.DEFAULT);
+        LocalModel model = LocalModel.load(name, folder, workingDirectory, tiers);
         return new ChatRunner(model, digest, describe(model));
     }
 

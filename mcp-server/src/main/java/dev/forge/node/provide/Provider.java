@@ -5,6 +5,7 @@ import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.work.KeyProof;
 import dev.forge.economy.work.WorkException;
+import dev.forge.inference.Tier;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -31,9 +32,14 @@ public final class Provider implements AutoCloseable {
      * @param pricePerKiloToken µCU per 1,000 tokens
      * @param once serve one order, then stop
      * @param pollMillis how long to wait when no order is open
+     * @param tiers the bounds its model's tier is read with
      */
     public record Settings(URI node, String token, Path model, Path folder, int port, long pricePerKiloToken, boolean once,
-                           long pollMillis) {
+                           long pollMillis, Tier.Bounds tiers) {
+        public Settings(URI node, String token, Path model, Path folder, int port, long pricePerKiloToken, boolean once,
+                        long pollMillis) {
+            this(node, token, model, folder, port, pricePerKiloToken, once, pollMillis, Tier.Bounds.DEFAULT);
+        }
     }
 
     private static final int ORDERS_PER_POLL = 10;
@@ -53,7 +59,7 @@ public final class Provider implements AutoCloseable {
             Ed25519.KeyPair key = ProviderKey.openOrCreate(folder);
             var store = new BodyStore(folder.resolve("bodies"));
             var bodies = keep(BodyServer.start(store, settings.port()));
-            var runner = keep(ChatRunner.load(settings.model(), folder.resolve("work")));
+            var runner = keep(ChatRunner.load(settings.model(), folder.resolve("work"), settings.tiers()));
             var node = keep(new NodeLink(settings.node(), settings.token()));
             this.account = register(node, key, bodies.bodiesUrl());
             var log = AttestationLog.open(folder.resolve("log"), account, key, clock);
