@@ -431,8 +431,10 @@ public final class WorkService implements AutoCloseable {
                 "only the buyer, the provider that took it and the operator see order " + orderId);
         AcceptedOrder accepted = found.get();
         expireIfDue(orderId);
-        String state = state(orderId);
         byte[] attestation = store.settlement(orderId).orElse(null);
+        String state = state(orderId);
+        // The ledger settles a moment before the node stores the attestation: until then it is still the taker's.
+        if (state.equals("settled") && attestation == null) state = "taken";
         long paid = attestation == null ? -1 : ledger.order(orderId).map(a -> paidFor(a, attestation)).orElse(-1L);
         String taker = store.taker(orderId).orElse("");
         List<Check> checks = taker.isEmpty() ? List.of() : lastChecks(taker, orderId);
