@@ -65,7 +65,7 @@ class ApprovalAttackTest {
         try {
             long trades = node.ledger().logSize();
             JsonNode held = ElicitationTest.call(client, "chat", Map.of("model", MODEL, "prompt", "Once upon a time", "max_tokens", 10));
-            assertEquals("approval_required", held.path("error").asText(), held.toString());
+            assertEquals("approval_required", Refusals.code(held), held.toString());
             assertEquals(List.of(), questions, "the node does not ask the agent to approve itself");
             assertEquals(trades, node.ledger().logSize());
             String id = held.get("approval_id").asText();
@@ -109,7 +109,7 @@ class ApprovalAttackTest {
                     List.of("chat", "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":400" + with),
                     List.of("chat", "{\"model\":\"" + MODEL + "\",\"prompt\":\"Tell me everything\",\"max_tokens\":10" + with))) {
                 JsonNode refused = McpHttpTest.call(client, attack.get(0), attack.get(1));
-                assertEquals("approval_mismatch", refused.path("error").asText(), attack + " -> " + refused);
+                assertEquals("approval_mismatch", Refusals.code(refused), attack + " -> " + refused);
             }
             assertEquals(transfers, node.ledger().transferCount(), "the refusals moved nothing");
             assertEquals(provider, node.ledger().account(ForgeNode.PROVIDER).orElseThrow().balance());
@@ -120,7 +120,7 @@ class ApprovalAttackTest {
             JsonNode paid = McpHttpTest.call(client, "chat", chat + with);
             assertEquals(10, paid.path("completion_tokens").asInt(), paid.toString());
             JsonNode again = McpHttpTest.call(client, "chat", chat + with);
-            assertEquals("approval_used", again.path("error").asText(), again.toString());
+            assertEquals("approval_used", Refusals.code(again), again.toString());
         }
     }
 
@@ -141,7 +141,7 @@ class ApprovalAttackTest {
         assertTrue(streamed.getFirst().body().contains("\"x_forge\""), streamed.getFirst().body());
         for (var refused : answers.stream().filter(a -> a.statusCode() != 200).toList()) {
             assertEquals(409, refused.statusCode());
-            assertEquals("approval_used", JSON.readTree(refused.body()).get("error").asText(), refused.body());
+            assertEquals("approval_used", Refusals.code(JSON.readTree(refused.body())), refused.body());
         }
         assertEquals(trades + 1, node.ledger().logSize(), "and it is the one that paid");
     }
@@ -156,7 +156,7 @@ class ApprovalAttackTest {
         String approval = ",\"stream\":true,\"x_forge\":{\"approval_id\":\"" + id + "\"}}";
         HttpResponse<String> bigger = completion(token, messages + "\"max_tokens\":400" + approval);
         assertEquals(409, bigger.statusCode(), bigger.body());
-        assertEquals("approval_mismatch", JSON.readTree(bigger.body()).get("error").asText());
+        assertEquals("approval_mismatch", Refusals.code(JSON.readTree(bigger.body())));
         assertFalse(bigger.body().contains("data:"), "nothing was streamed");
         assertEquals(trades, node.ledger().logSize());
 
@@ -165,7 +165,7 @@ class ApprovalAttackTest {
         assertTrue(asApproved.body().contains("\"x_forge\""), asApproved.body());
         HttpResponse<String> replay = completion(token, messages + "\"max_tokens\":20" + approval);
         assertEquals(409, replay.statusCode(), replay.body());
-        assertEquals("approval_used", JSON.readTree(replay.body()).get("error").asText());
+        assertEquals("approval_used", Refusals.code(JSON.readTree(replay.body())));
         assertEquals(trades + 1, node.ledger().logSize());
     }
 
@@ -186,7 +186,7 @@ class ApprovalAttackTest {
             List<JsonNode> answers = inParallel(4, () -> McpHttpTest.call(clients.get(next.getAndIncrement()), "chat",
                     chat + ",\"approval_id\":\"" + id + "\"}"));
             assertEquals(1, answers.stream().filter(a -> !a.has("isError")).count(), answers.toString());
-            assertEquals(3, answers.stream().filter(a -> a.path("error").asText().equals("approval_used")).count(),
+            assertEquals(3, answers.stream().filter(a -> Refusals.code(a).equals("approval_used")).count(),
                     answers.toString());
             assertEquals(trades + 1, node.ledger().logSize());
         } finally {
@@ -220,7 +220,7 @@ class ApprovalAttackTest {
     void aRefusedLendOpensNoPoolAccount() throws Exception {
         try (McpClient client = mcpClient("rolf")) {
             JsonNode refused = McpHttpTest.call(client, "lend", "{\"amount_cu\":\"60\"}");
-            assertEquals("budget_request", refused.path("error").asText(), refused.toString());
+            assertEquals("budget_request", Refusals.code(refused), refused.toString());
             assertTrue(node.ledger().account("pool:rolf").isEmpty(), "nothing was opened");
         }
     }
@@ -247,7 +247,7 @@ class ApprovalAttackTest {
     String heldAndApproved(String token, String body) throws Exception {
         HttpResponse<String> held = completion(token, body + "}");
         assertEquals(409, held.statusCode(), held.body());
-        String id = JSON.readTree(held.body()).get("approval_id").asText();
+        String id = JSON.readTree(held.body()).path("error").path("approval_id").asText(); // OpenAI's shape on /v1
         assertEquals(200, post(operatorToken(), "/v1/forge/approvals/" + id + "/approve", "{}").statusCode());
         return id;
     }

@@ -205,7 +205,7 @@ class DenialOfServiceTest {
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(IN_TIME) < 0, "refused before tokenizing");
         assertTrue(answer.path("result").path("isError").asBoolean(), answer.toString());
         String text = answer.path("result").path("content").get(0).path("text").asText();
-        assertEquals("prompt_too_long", JSON.readTree(text).path("error").asText(), text);
+        assertEquals("prompt_too_long", Refusals.code(JSON.readTree(text)), text);
         assertEquals(transfers, node.ledger().transferCount(), "nothing was held");
     }
 
@@ -220,11 +220,11 @@ class DenialOfServiceTest {
         HttpResponse<String> refused = post("v1/chat/completions", token, null, body);
         assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(IN_TIME) < 0, "refused before tokenizing");
         assertEquals(400, refused.statusCode(), refused.body());
-        assertEquals("prompt_too_long", JSON.readTree(refused.body()).path("error").asText(), refused.body());
+        assertEquals("prompt_too_long", Refusals.code(JSON.readTree(refused.body())), refused.body());
         // Beyond it: the same bound as over MCP, refused before anything reads the text.
         HttpResponse<String> tooLong = post("v1/chat/completions", token, null, body.replace("a".repeat(200_000), "a".repeat(1_000_000)));
         assertEquals(400, tooLong.statusCode(), tooLong.body());
-        assertEquals("invalid_argument", JSON.readTree(tooLong.body()).path("error").asText(), tooLong.body());
+        assertEquals("invalid_argument", Refusals.code(JSON.readTree(tooLong.body())), tooLong.body());
         assertTrue(tooLong.body().contains("messages[0].content is longer than 200000 characters"), tooLong.body());
         assertEquals(transfers, node.ledger().transferCount(), "nothing was held");
     }

@@ -122,11 +122,11 @@ class OpenAiApiTest {
         assertEquals(401, noToken.statusCode());
         HttpResponse<String> unknown = post(token, "{\"model\":\"gpt-17\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}");
         assertEquals(404, unknown.statusCode());
-        assertEquals("unknown_model", JSON.readTree(unknown.body()).get("error").asText());
+        assertEquals("unknown_model", Refusals.code(JSON.readTree(unknown.body())));
         HttpResponse<String> huge = post(token, "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
                 + "\"max_tokens\":1000000}");
         assertEquals(400, huge.statusCode());
-        assertEquals("invalid_argument", JSON.readTree(huge.body()).get("error").asText());
+        assertEquals("invalid_argument", Refusals.code(JSON.readTree(huge.body())));
         HttpResponse<String> empty = post(token, "{\"model\":\"" + MODEL + "\",\"messages\":[]}");
         assertEquals(400, empty.statusCode());
         assertEquals(transfers, node.ledger().transferCount());

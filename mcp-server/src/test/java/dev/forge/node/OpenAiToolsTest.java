@@ -127,8 +127,11 @@ class OpenAiToolsTest {
             HttpResponse<String> response = post(token, ASK + c.getKey() + "}");
             assertEquals(400, response.statusCode(), c.getKey() + ": " + response.body());
             JsonNode body = JSON.readTree(response.body());
-            assertEquals("invalid_argument", body.get("error").asText(), response.body());
-            assertTrue(body.get("message").asText().contains(c.getValue()), c.getKey() + ": " + response.body());
+            JsonNode error = body.path("error"); // OpenAI's shape: {"error": {"message", "type", "param", "code"}}
+            assertEquals("invalid_argument", error.path("code").asText(), response.body());
+            assertEquals("invalid_request_error", error.path("type").asText(), response.body());
+            assertTrue(error.has("param"), response.body());
+            assertTrue(error.path("message").asText().contains(c.getValue()), c.getKey() + ": " + response.body());
         }
         HttpResponse<String> orphan = post(token, "{\"model\":\"" + MODEL + "\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"},"
                 + "{\"role\":\"tool\",\"tool_call_id\":\"call_x\",\"content\":\"1\"}]}");

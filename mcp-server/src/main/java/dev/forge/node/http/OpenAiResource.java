@@ -65,6 +65,14 @@ public class OpenAiResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Response complete(JsonNode body, @Context ContainerRequestContext context,
                              @Context io.vertx.core.http.HttpServerRequest connection) {
+        try {
+            return completion(body, context, connection);
+        } catch (RuntimeException e) {
+            return OpenAiErrors.response(e, node.metrics());
+        }
+    }
+
+    private Response completion(JsonNode body, ContainerRequestContext context, io.vertx.core.http.HttpServerRequest connection) {
         CompletionRequest.Read read = CompletionRequest.read(body);
         String model = read.request().model();
         String id = "chatcmpl-" + UUID.randomUUID();
@@ -124,8 +132,8 @@ public class OpenAiResource {
                 event(out, last);
             } catch (RuntimeException e) {
                 if (connection.response().closed()) return; // nobody is left to tell
-                // Headers are gone: the refusal travels as an SSE error event with the same body as elsewhere.
-                event(out, Map.of("error", ApiErrors.body(e)));
+                // Headers are gone: the refusal travels as an SSE error event, as OpenAI streams its errors.
+                event(out, OpenAiErrors.body(dev.forge.node.mcp.Refused.of(e).report(e, "openai stream", node.metrics())));
             }
             out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
             out.flush();
