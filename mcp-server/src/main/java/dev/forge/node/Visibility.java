@@ -1,6 +1,6 @@
 package dev.forge.node;
 
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.policies.Actor;
 import java.util.Optional;
 
@@ -19,7 +19,7 @@ public final class Visibility {
     /** As {@link #requireVisible(Actor, String)}; an agent also sees its registered key's account, {@code ownKeyAccount}. */
     public static String requireVisible(Actor actor, String account, Optional<String> ownKeyAccount) {
         boolean own = actor.mayActFor(account) || ownKeyAccount.filter(account::equals).isPresent();
-        if (!own) throw new ToolException("unauthorized", "an agent sees only its own account");
+        if (!own) throw new CallRefused("unauthorized", "an agent sees only its own account");
         return account;
     }
 }

@@ -98,7 +98,7 @@ class RefusalSurfacesTest {
             record Case(String tool, Map<String, Object> arguments, boolean post, String code, int status) {
             }
             var cases = new Case[] {
-                new Case("lend", Map.of("amount_cu", "ten"), true, "invalid_argument", 400), // ToolException from Args
+                new Case("lend", Map.of("amount_cu", "ten"), true, "invalid_argument", 400), // refused by the schema
                 new Case("lend", Map.of("amount_cu", "1", "colour", "red"), true, "invalid_argument", 400),
                 new Case("withdraw", Map.of("amount_cu", "11"), true, "not_lent_out", 400), // MarketException
                 new Case("balance", Map.of("account", "treasury"), false, "unauthorized", 403), // PolicyException

@@ -6,7 +6,7 @@ import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.TransferCode;
 import dev.forge.economy.ledger.TransferRequest;
 import dev.forge.node.Visibility;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.node.work.RegisteredKey;
 import dev.forge.node.work.WorkService;
 import dev.forge.policies.Actor;
@@ -81,7 +81,7 @@ public final class AccountService {
      * stays the agent's), so no budget applies; the kill switch freezes it as it freezes spending.
      */
     public FundsMoved moveFunds(Actor actor, MoveFundsRequest request) {
-        if (actor.isOperator()) throw ToolException.invalid("the operator has no accounts of its own; an agent moves its own funds");
+        if (actor.isOperator()) throw CallRefused.invalid("the operator has no accounts of its own; an agent moves its own funds");
         long amount = request.amountCu().positive("amount_cu");
         String account = actor.id();
         String key = work.requireKey(actor).account();
@@ -89,7 +89,7 @@ public final class AccountService {
         boolean fromKey = switch (request.from()) {
             case "key" -> true;
             case "account" -> false;
-            default -> throw ToolException.invalid("from is \"key\" or \"account\"");
+            default -> throw CallRefused.invalid("from is \"key\" or \"account\"");
         };
         ledger.transfer(TransferRequest.single("move:" + UUID.randomUUID(), fromKey ? key : account, fromKey ? account : key,
                 amount, TransferCode.MOVE));
@@ -97,7 +97,7 @@ public final class AccountService {
     }
 
     private Account existing(String id) {
-        return ledger.account(id).orElseThrow(() -> new ToolException("unknown_account", "no account " + id));
+        return ledger.account(id).orElseThrow(() -> new CallRefused("unknown_account", "no account " + id));
     }
 
     public record AccountView(
@@ -117,7 +117,7 @@ public final class AccountService {
     /** Whose account a call is about: the caller's own (or its key's), or any for the operator. */
     private String subject(Actor actor, String named) {
         if (named == null) {
-            if (actor.isOperator()) throw ToolException.invalid("the operator has no balance of its own; name an account");
+            if (actor.isOperator()) throw CallRefused.invalid("the operator has no balance of its own; name an account");
             return actor.id();
         }
         return Visibility.requireVisible(actor, named, work.keyOf(actor.id()).map(RegisteredKey::account));

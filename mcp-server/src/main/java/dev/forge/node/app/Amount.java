@@ -4,7 +4,7 @@ import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.forge.economy.ledger.Limits;
 import dev.forge.economy.market.Cu;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 
 /**
  * An amount of CU as every surface writes it: a decimal string of the form {@link Cu#PATTERN}
@@ -27,8 +27,8 @@ public record Amount(long micro) {
 
     /** µCU of an amount a caller asks to move: more than zero and within the ledger's limit. */
     public long positive(String name) {
-        if (micro <= 0) throw ToolException.invalid(name + " must be positive");
-        if (micro > Limits.MAX_AMOUNT) throw ToolException.invalid(name + " is beyond the ledger's limit");
+        if (micro <= 0) throw CallRefused.invalid(name + " must be positive");
+        if (micro > Limits.MAX_AMOUNT) throw CallRefused.invalid(name + " is beyond the ledger's limit");
         return micro;
     }
 

@@ -11,7 +11,7 @@ import dev.forge.economy.lending.PoolView;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
 import dev.forge.node.Visibility;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.policies.Actor;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
@@ -157,7 +157,7 @@ public final class LendingService {
         long owed = loan.owed(System.currentTimeMillis());
         // In full: the pool reckons the amount when it pays; the hold covers a thousandth more for the interest meanwhile.
         long amount = inFull ? Math.addExact(owed, Math.ceilDiv(owed, 1_000L)) : request.amountCu().positive("amount_cu");
-        if (amount <= 0) throw new ToolException("loan_closed", id + " owes nothing");
+        if (amount <= 0) throw new CallRefused("loan_closed", id + " owes nothing");
         var spendRequest = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.REPAY, "", amount, key(),
                 SpendRequest.digestOf(new CanonicalWriter().string("repay").string(id).i64(amount)));
         Spend spend = gate.open(actor, spendRequest, request.approvalId(), askHuman);
@@ -189,7 +189,7 @@ public final class LendingService {
 
     public Credit credit(Actor actor, CreditRequest request) {
         String who = request.account() != null ? request.account() : actor.isOperator() ? null : actor.id();
-        if (who == null) throw ToolException.invalid("the operator must name an account");
+        if (who == null) throw CallRefused.invalid("the operator must name an account");
         Visibility.requireVisible(actor, who);
         CreditScore c = lending.credit(who);
         boolean mayBorrow = c.score() >= CONFIG.minCreditScore();
@@ -250,7 +250,7 @@ public final class LendingService {
     }
 
     private static String agent(Actor actor) {
-        if (actor.isOperator()) throw new ToolException("unauthorized", "the operator has no account; use an agent's token");
+        if (actor.isOperator()) throw new CallRefused("unauthorized", "the operator has no account; use an agent's token");
         return actor.id();
     }
 
@@ -261,6 +261,6 @@ public final class LendingService {
     /** One answer for another's loan and for no loan at all, so that loan ids cannot be probed. */
     private Loan ownLoan(String me, String id) {
         return lending.loans(me).stream().filter(loan -> loan.id().equals(id) && loan.borrower().equals(me)).findFirst()
-                .orElseThrow(() -> new ToolException("not_your_loan", "you have no loan " + id));
+                .orElseThrow(() -> new CallRefused("not_your_loan", "you have no loan " + id));
     }
 }

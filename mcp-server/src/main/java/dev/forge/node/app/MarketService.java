@@ -18,7 +18,7 @@ import dev.forge.economy.market.RouteRequest;
 import dev.forge.economy.market.TierPrice;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.node.ForgeNode;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.node.work.BuyerFilters;
 import dev.forge.policies.Actor;
 import jakarta.annotation.Nullable;
@@ -269,7 +269,7 @@ public final class MarketService {
         GridViews.GridStatus status = grid.status().orElse(null);
         if (request.tradeId() == null) return new Network(root, size, null, status);
         long id = request.tradeId();
-        if (id > size) throw ToolException.invalid("no trade " + id + "; there are " + size);
+        if (id > size) throw CallRefused.invalid("no trade " + id + "; there are " + size);
         var proof = ledger.proof(id, size);
         byte[] leaf = ledger.trade(id).map(Trade::leafHash)
                 .orElseGet(() -> ledger.settledWork(id).orElseThrow().leafHash());
@@ -295,11 +295,11 @@ public final class MarketService {
 
     public ProviderOffer offer(Actor actor, OfferRequest request) {
         if (!actor.isOperator()) {
-            throw new ToolException("unauthorized", "only the operator sets this node's offers; an agent sells "
+            throw new CallRefused("unauthorized", "only the operator sets this node's offers; an agent sells "
                     + "through a node of its own");
         }
         if (request.modelDigest() != null || request.tier() != null || request.pricePerKiloTokenCu() != null || request.kinds() != null) {
-            throw ToolException.invalid("model_digest, tier, price_per_1k_cu and kinds are for an agent's own offer");
+            throw CallRefused.invalid("model_digest, tier, price_per_1k_cu and kinds are for an agent's own offer");
         }
         var loaded = engine.slot(request.model()).model();
         long floor = Amount.orZero(request.priceFloorCu(), "price_floor_cu");

@@ -2,7 +2,7 @@ package dev.forge.node.http;
 
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.node.app.SafetyService;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
@@ -41,7 +41,7 @@ public class EconomyResource {
     @GET
     @Path("/{call}")
     public Map<String, Object> read(@PathParam("call") String call, @Context UriInfo uri, @Context ContainerRequestContext context) {
-        if (!READS.contains(call)) throw new ToolException("not_found", "no GET /v1/forge/" + call);
+        if (!READS.contains(call)) throw new CallRefused("not_found", "no GET /v1/forge/" + call);
         Map<String, String> arguments = new LinkedHashMap<>();
         uri.getQueryParameters().forEach((name, values) -> arguments.put(name, values.getFirst()));
         return tools().invokeText(call, ApiAuth.actor(context), arguments);
@@ -52,7 +52,7 @@ public class EconomyResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> write(@PathParam("call") String call, Map<String, Object> body,
                                      @Context ContainerRequestContext context) {
-        if (!WRITES.contains(call)) throw new ToolException("not_found", "no POST /v1/forge/" + call);
+        if (!WRITES.contains(call)) throw new CallRefused("not_found", "no POST /v1/forge/" + call);
         return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
     }
 

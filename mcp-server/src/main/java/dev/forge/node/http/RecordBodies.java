@@ -3,7 +3,7 @@ package dev.forge.node.http;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.node.mcp.ForgeMcp;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.node.mcp.ToolSchemas;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.Produces;
@@ -46,7 +46,7 @@ public class RecordBodies implements MessageBodyReader<Record>, MessageBodyWrite
         byte[] bytes = body.readAllBytes();
         if (bytes.length == 0) return ForgeMcp.read(type, Map.of());
         JsonNode json = ToolSchemas.JSON.readTree(bytes);
-        if (!json.isObject()) throw ToolException.invalid("the body must be a JSON object");
+        if (!json.isObject()) throw CallRefused.invalid("the body must be a JSON object");
         return ForgeMcp.read(type, ToolSchemas.JSON.convertValue(json, MAP));
     }
 

@@ -2,7 +2,7 @@ package dev.forge.node.http;
 
 import dev.forge.node.ForgeNode;
 import dev.forge.node.mcp.ForgeMcp;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -41,7 +41,7 @@ public class WorkResource {
     @Consumes(MediaType.APPLICATION_JSON)
     public Map<String, Object> call(@PathParam("call") String call, Map<String, Object> body,
                                     @Context ContainerRequestContext context) {
-        if (!CALLS.contains(call)) throw new ToolException("not_found", "no POST /v1/forge/work/" + (call.length() <= 32 ? call : "…"));
+        if (!CALLS.contains(call)) throw new CallRefused("not_found", "no POST /v1/forge/work/" + (call.length() <= 32 ? call : "…"));
         return tools().invoke(call, ApiAuth.actor(context), body == null ? Map.of() : body);
     }
 
@@ -49,7 +49,7 @@ public class WorkResource {
     @GET
     @Path("/work/export/{order_id}")
     public Map<String, Object> export(@PathParam("order_id") String orderId, @Context ContainerRequestContext context) {
-        if (!orderId.matches("[0-9]{1,18}")) throw new ToolException("invalid_argument", "order_id must be a decimal order id");
+        if (!orderId.matches("[0-9]{1,18}")) throw new CallRefused("invalid_argument", "order_id must be a decimal order id");
         var export = node.work().export(ApiAuth.actor(context), Long.parseLong(orderId));
         return Map.of("order_id", export.orderId(), "statement", json(export.statement()), "verdict", json(export.verdict()),
                 "verification_result", export.verificationResult(), "key_id", export.keyId());

@@ -1,5 +1,6 @@
 package dev.forge.node.mcp;
 
+import dev.forge.node.app.CallRefused;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -50,15 +51,15 @@ final class Arguments {
         Map<String, Object> typed = new LinkedHashMap<>();
         text.forEach((name, value) -> typed.put(name, switch (properties.path(name).path("type").asText("string")) {
             case "integer" -> {
-                if (!INTEGER.matcher(value).matches()) throw ToolException.invalid(name + " must be a whole number");
+                if (!INTEGER.matcher(value).matches()) throw CallRefused.invalid(name + " must be a whole number");
                 yield new BigInteger(value);
             }
             case "number" -> {
-                if (!NUMBER.matcher(value).matches()) throw ToolException.invalid(name + " must be a number");
+                if (!NUMBER.matcher(value).matches()) throw CallRefused.invalid(name + " must be a number");
                 yield Double.parseDouble(value);
             }
             case "boolean" -> {
-                if (!value.equals("true") && !value.equals("false")) throw ToolException.invalid(name + " must be true or false");
+                if (!value.equals("true") && !value.equals("false")) throw CallRefused.invalid(name + " must be true or false");
                 yield Boolean.parseBoolean(value);
             }
             default -> value;
@@ -76,17 +77,17 @@ final class Arguments {
         List<Error> errors = new ArrayList<>(validator.validate(json));
         if (!errors.isEmpty()) {
             errors.sort(Comparator.comparingInt(Arguments::rank));
-            throw ToolException.invalid(sentence(errors.getFirst()));
+            throw CallRefused.invalid(sentence(errors.getFirst()));
         }
         try {
             return ToolSchemas.JSON.treeToValue(json, type);
         } catch (ValueInstantiationException e) {
             if (e.getCause() instanceof RuntimeException refusal) throw refusal;
-            throw ToolException.invalid("the arguments are not valid");
+            throw CallRefused.invalid("the arguments are not valid");
         } catch (JsonMappingException e) {
-            throw ToolException.invalid(name(e) + " must be " + expected(property(name(e))));
+            throw CallRefused.invalid(name(e) + " must be " + expected(property(name(e))));
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw ToolException.invalid("the arguments are not valid JSON");
+            throw CallRefused.invalid("the arguments are not valid JSON");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.forge.node.mcp;
 
+import dev.forge.node.app.CallRefused;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.node.ChatService;
 import dev.forge.node.NodeMetrics;
@@ -57,7 +58,7 @@ public final class ForgeMcp {
 
     /**
      * Runs a tool for the REST API: the same handler, arguments and checks as over MCP; a
-     * refusal is thrown (ToolException or the domain's own) for the HTTP layer to map.
+     * refusal is thrown (CallRefused or the domain's own) for the HTTP layer to map.
      */
     public Map<String, Object> invoke(String name, Actor actor, Map<String, Object> arguments) {
         return tool(name).run(new ToolCall(actor, null, null), arguments);
@@ -86,13 +87,13 @@ public final class ForgeMcp {
 
     private ForgeTool tool(String name) {
         return tools.stream().filter(t -> t.tool().name().equals(name)).findFirst()
-                .orElseThrow(() -> new ToolException("not_found", "no such call: " + name));
+                .orElseThrow(() -> new CallRefused("not_found", "no such call: " + name));
     }
 
     private McpSchema.CallToolResult call(ForgeTool tool, McpSyncServerExchange exchange, McpSchema.CallToolRequest request) {
         try {
             Actor actor = (Actor) exchange.transportContext().get(ACTOR);
-            if (actor == null) throw new ToolException("unauthorized", "no valid bearer token came with this session");
+            if (actor == null) throw new CallRefused("unauthorized", "no valid bearer token came with this session");
             Map<String, Object> result = tool.run(new ToolCall(actor, exchange, request.meta()), request.arguments());
             return McpSchema.CallToolResult.builder().structuredContent(result).addTextContent(JSON.writeValueAsString(result))
                     .isError(false).build();

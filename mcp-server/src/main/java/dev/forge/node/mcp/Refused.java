@@ -1,5 +1,6 @@
 package dev.forge.node.mcp;
 
+import dev.forge.node.app.CallRefused;
 import dev.forge.economy.ledger.LedgerException;
 import dev.forge.economy.market.Cu;
 import dev.forge.economy.market.MarketException;
@@ -73,7 +74,7 @@ public record Refused(String code, String message, Map<String, Object> fields, i
 
     private static String code(Throwable e) {
         return switch (e) {
-            case ToolException t -> t.code();
+            case CallRefused t -> t.code();
             case ApprovalRequired a -> "approval_required";
             case PolicyException p -> p.refusal().code();
             case MarketException m -> m.code().code();
@@ -87,9 +88,9 @@ public record Refused(String code, String message, Map<String, Object> fields, i
     private static int status(Throwable e) {
         return switch (e) {
             case ApprovalRequired a -> 409;
-            case ToolException t when t.code().equals("unauthorized") -> 403;
-            case ToolException t when t.code().equals("not_found") -> 404;
-            case ToolException t -> 400;
+            case CallRefused t when t.code().equals("unauthorized") -> 403;
+            case CallRefused t when t.code().equals("not_found") -> 404;
+            case CallRefused t -> 400;
             case PolicyException p when p.refusal() == Refusal.UNAUTHORIZED -> 403;
             case PolicyException p when p.refusal() == Refusal.INVALID_ARGUMENT -> 400;
             case PolicyException p -> 409;

@@ -1,5 +1,6 @@
 package dev.forge.node.mcp;
 
+import dev.forge.node.app.CallRefused;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import dev.forge.economy.work.Check;
 import dev.forge.economy.work.EvalInput;
@@ -76,9 +77,9 @@ final class WorkTools {
     /** An agent's offer of its own work, for {@code offer} when the caller is not the operator. */
     MarketService.ProviderOffer offer(dev.forge.policies.Actor actor, MarketService.OfferRequest request) {
         work.requireKey(actor);
-        if (request.priceFloorCu() != null) throw ToolException.invalid("price_floor_cu is the operator's; an agent names price_per_1k_cu");
+        if (request.priceFloorCu() != null) throw CallRefused.invalid("price_floor_cu is the operator's; an agent names price_per_1k_cu");
         if (request.modelDigest() == null || request.tier() == null || request.pricePerKiloTokenCu() == null) {
-            throw ToolException.invalid("an agent's offer names model_digest, tier and price_per_1k_cu");
+            throw CallRefused.invalid("an agent's offer names model_digest, tier and price_per_1k_cu");
         }
         var offered = work.offer(actor, new WorkCalls.AgentOffer(request.model(), request.modelDigest(), request.tier(),
                 request.pricePerKiloTokenCu().positive("price_per_1k_cu"), request.kinds() == null ? List.of() : request.kinds(),
@@ -151,13 +152,13 @@ final class WorkTools {
 
     private WorkCalls.Submitted submit(ToolCall call, SubmitOrderRequest request) {
         if (request.signed()) {
-            if (request.describesAChat()) throw ToolException.invalid("give order and input, or a chat, not both");
-            if (request.order() == null || request.input() == null) throw ToolException.invalid("a signed order needs order and input");
+            if (request.describesAChat()) throw CallRefused.invalid("give order and input, or a chat, not both");
+            if (request.order() == null || request.input() == null) throw CallRefused.invalid("a signed order needs order and input");
             return work.submitSigned(call.actor(), new WorkCalls.SubmitSigned(decode("order", request.order(), WorkService.MAX_ORDER_BYTES),
                     decode("input", request.input(), WorkService.MAX_INPUT_BYTES)), request.approvalId());
         }
         if (request.messages() == null || request.maxCostCu() == null) {
-            throw ToolException.invalid("a chat order needs messages and max_cost_cu");
+            throw CallRefused.invalid("a chat order needs messages and max_cost_cu");
         }
         var messages = request.messages().stream().map(m -> new WorkCalls.Message(m.role(), m.content())).toList();
         var custodial = new WorkCalls.SubmitCustodial(orEmpty(request.model()), orEmpty(request.tier()), orEmpty(request.provider()),
@@ -210,7 +211,7 @@ final class WorkTools {
     }
 
     private static WorkCalls.SubmitEval evalCall(SubmitEvalRequest request) {
-        if (request.prompts() == null || request.maxCostCu() == null) throw ToolException.invalid("an eval needs prompts and max_cost_cu");
+        if (request.prompts() == null || request.maxCostCu() == null) throw CallRefused.invalid("an eval needs prompts and max_cost_cu");
         var cases = request.prompts().stream().map(p -> new WorkCalls.EvalCase(p.prompt(), p.expected())).toList();
         return new WorkCalls.SubmitEval(orEmpty(request.model()), orEmpty(request.tier()), orEmpty(request.provider()),
                 request.scoring() == null ? "contains" : request.scoring(), request.maxTokensPerPrompt(), cases,
@@ -223,7 +224,7 @@ final class WorkTools {
         try {
             return Replay.temperatureMilli(temperature == null ? 0 : temperature);
         } catch (WorkException e) {
-            throw ToolException.invalid(e.getMessage());
+            throw CallRefused.invalid(e.getMessage());
         }
     }
 
@@ -394,10 +395,10 @@ final class WorkTools {
         try {
             bytes = Base64.getDecoder().decode(text);
         } catch (IllegalArgumentException e) {
-            throw ToolException.invalid(name + " is not standard base64");
+            throw CallRefused.invalid(name + " is not standard base64");
         }
-        if (!encode(bytes).equals(text)) throw ToolException.invalid(name + " must be standard base64 with padding");
-        if (bytes.length > maxBytes) throw ToolException.invalid(name + " is more than " + maxBytes + " bytes");
+        if (!encode(bytes).equals(text)) throw CallRefused.invalid(name + " must be standard base64 with padding");
+        if (bytes.length > maxBytes) throw CallRefused.invalid(name + " is more than " + maxBytes + " bytes");
         return bytes;
     }
 

@@ -1,6 +1,6 @@
 package dev.forge.node.work;
 
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 
 /**
  * The codes the work calls refuse with, besides the ledger's and the verifier's own
@@ -33,8 +33,8 @@ enum WorkRefusal {
         return name().toLowerCase(java.util.Locale.ROOT);
     }
 
-    ToolException refuse(String message) {
-        return new ToolException(code(), message);
+    CallRefused refuse(String message) {
+        return new CallRefused(code(), message);
     }
 
     static void require(boolean condition, WorkRefusal refusal, String message) {

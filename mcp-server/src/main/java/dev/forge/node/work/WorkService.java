@@ -28,7 +28,7 @@ import dev.forge.economy.work.WorkVerifier;
 import dev.forge.node.work.WorkCalls.*;
 import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.policies.Actor;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
@@ -301,7 +301,7 @@ public final class WorkService implements AutoCloseable {
         try {
             ChatRequest.orderedBy(order, input);
         } catch (WorkException e) {
-            throw new ToolException(e.code().code(), e.getMessage());
+            throw new CallRefused(e.code().code(), e.getMessage());
         }
     }
 
@@ -400,7 +400,7 @@ public final class WorkService implements AutoCloseable {
         Check first = verification.firstFailure().orElseThrow();
         String reasons = String.join("; ", verification.checks().stream().filter(c -> c.verdict() == Check.Verdict.FAIL)
                 .map(c -> c.name() + ": " + c.reason()).toList());
-        return new ToolException(first.code(), "the delivery was refused and nothing was paid: " + reasons);
+        return new CallRefused(first.code(), "the delivery was refused and nothing was paid: " + reasons);
     }
 
     private void record(long orderId, String provider, SignedAttestation attestation, Verification verification) {

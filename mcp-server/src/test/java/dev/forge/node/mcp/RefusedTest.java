@@ -1,5 +1,6 @@
 package dev.forge.node.mcp;
 
+import dev.forge.node.app.CallRefused;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.forge.economy.ledger.LedgerError;
@@ -21,9 +22,9 @@ class RefusedTest {
     @Test
     void eachRefusalHasItsCodeAndStatus() {
         var cases = List.of(
-                new Expected(ToolException.invalid("amount_cu must be positive"), "invalid_argument", 400),
-                new Expected(new ToolException("unauthorized", "no token"), "unauthorized", 403),
-                new Expected(new ToolException("not_found", "no such call"), "not_found", 404),
+                new Expected(CallRefused.invalid("amount_cu must be positive"), "invalid_argument", 400),
+                new Expected(new CallRefused("unauthorized", "no token"), "unauthorized", 403),
+                new Expected(new CallRefused("not_found", "no such call"), "not_found", 404),
                 new Expected(new PolicyException(Refusal.UNAUTHORIZED, "not yours"), Refusal.UNAUTHORIZED.code(), 403),
                 new Expected(new PolicyException(Refusal.INVALID_ARGUMENT, "bad"), Refusal.INVALID_ARGUMENT.code(), 400),
                 new Expected(new PolicyException(Refusal.KILL_SWITCH, "stopped"), "kill_switch", 409),

@@ -13,7 +13,7 @@ import dev.forge.economy.merkle.MerkleHash;
 import dev.forge.economy.merkle.MerkleLog;
 import dev.forge.economy.work.Bodies;
 import dev.forge.economy.work.TreeHead;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -125,10 +125,10 @@ class ProviderHttpTest {
         assertEquals(123_456, BuyerFilters.of("0.123456", 7).minVerificationPpm());
         assertEquals(7, BuyerFilters.of(null, 7).minCompleted());
         for (String bad : new String[] {"1.5", "1.000001", "0.1234567", "90%", "-0", "0.5e1", ".5", "2", " 0.5", ""}) {
-            var e = assertThrows(ToolException.class, () -> BuyerFilters.of(bad, 0), bad);
+            var e = assertThrows(CallRefused.class, () -> BuyerFilters.of(bad, 0), bad);
             assertEquals("invalid_argument", e.code());
         }
-        assertThrows(ToolException.class, () -> BuyerFilters.of("0.5", -1));
+        assertThrows(CallRefused.class, () -> BuyerFilters.of("0.5", -1));
     }
 
     private static byte[] concat(java.util.List<byte[]> hashes) {

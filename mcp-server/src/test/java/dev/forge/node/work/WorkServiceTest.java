@@ -13,7 +13,7 @@ import dev.forge.economy.market.Market;
 import dev.forge.economy.market.MarketConfig;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.node.TestModel;
-import dev.forge.node.mcp.ToolException;
+import dev.forge.node.app.CallRefused;
 import dev.forge.policies.Actor;
 import dev.forge.policies.PipelineConfig;
 import dev.forge.policies.SpendPipeline;
@@ -105,7 +105,7 @@ class WorkServiceTest {
             Actor cleo = node.agent("cleo");
             var again = node.work.registerKey(ben, TestProvider.registerKey(provider.key, ben.id(), node.work.audience()));
             assertEquals(provider.account, again.account(), "the registered key is still there");
-            var other = assertThrows(ToolException.class,
+            var other = assertThrows(CallRefused.class,
                     () -> node.work.registerKey(ben, TestProvider.registerKey(Ed25519.generate(), ben.id(), node.work.audience())));
             assertEquals("key_exists", other.code());
             assertTrue(node.market.providers(MODEL).stream().anyMatch(v -> v.offer().provider().equals(provider.account)),
@@ -114,7 +114,7 @@ class WorkServiceTest {
             assertEquals("taken", status.state());
             assertEquals(provider.account, status.provider());
             node.work.registerKey(cleo, TestProvider.registerKey(Ed25519.generate(), cleo.id(), node.work.audience()));
-            assertEquals("order_taken", assertThrows(ToolException.class, () -> node.work.take(cleo, orderId)).code());
+            assertEquals("order_taken", assertThrows(CallRefused.class, () -> node.work.take(cleo, orderId)).code());
 
             byte[] order = node.ledger.order(orderId).orElseThrow().signed().encode();
             var attestation = provider.sign(provider.attest(order, "a fixed output", 5, 11, 2_000_000));
@@ -142,7 +142,7 @@ class WorkServiceTest {
             assertEquals("void", node.work.status(dora, id).state());
             assertEquals(before, node.ledger.account("dora").orElseThrow().available(), "the whole hold returned");
             assertEquals(0, node.work.openOrders(eli, new WorkCalls.OpenOrdersQuery(null, 10)).size());
-            assertEquals("work_order_closed", assertThrows(ToolException.class, () -> node.work.take(eli, id)).code());
+            assertEquals("work_order_closed", assertThrows(CallRefused.class, () -> node.work.take(eli, id)).code());
         }
     }
 }
