@@ -79,6 +79,7 @@ public final class ForgeNode implements AutoCloseable {
         this.market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
         this.gate = new SpendGate(pipeline);
         this.work = openWork(data, clock); // before the seal, which makes its files the owner's only
+        pipeline.restoreOwnedSpending(work::ownerOf); // self-signed orders count against their agent's budget after a restart
         seal(data);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),

@@ -7,6 +7,8 @@ import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.Transfer;
 import dev.forge.economy.ledger.TransferCode;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -58,20 +60,34 @@ final class BudgetBook {
      * still pending at their full amount, posted holds at what was posted (at the hold's time).
      */
     void restoreFrom(Ledger ledger, long now) {
+        restore(ledger, now, id -> isAgent(ledger, id) ? Optional.of(id) : Optional.empty());
+    }
+
+    /**
+     * The same for accounts an agent owns besides its own (its registered key's, which pays its
+     * self-signed orders), charged to the owner; known only once the node has read who owns them.
+     */
+    void restoreOwned(Ledger ledger, long now, Function<String, Optional<String>> ownerOf) {
+        restore(ledger, now, id -> isAgent(ledger, id) ? Optional.empty() : ownerOf.apply(id));
+    }
+
+    private void restore(Ledger ledger, long now, Function<String, Optional<String>> spenderOf) {
         for (long id = 1; id <= ledger.transferCount(); id++) {
             Transfer t = ledger.findTransfer(id).orElseThrow();
             // A move between the agent's own two accounts is no spend (move_funds).
-            if (!isAgent(ledger, t.debitAccount()) || t.code() == TransferCode.MOVE) continue;
+            if (t.code() == TransferCode.MOVE) continue;
+            Optional<String> spender = spenderOf.apply(t.debitAccount());
+            if (spender.isEmpty()) continue;
             switch (t.phase()) {
-                case SINGLE -> window(t.debitAccount()).restore(t.timestamp(), t.amount(), now);
+                case SINGLE -> window(spender.get()).restore(t.timestamp(), t.amount(), now);
                 case PENDING -> {
                     if (ledger.holdStatus(id).orElseThrow() == HoldStatus.PENDING) {
-                        window(t.debitAccount()).restore(t.timestamp(), t.amount(), now);
+                        window(spender.get()).restore(t.timestamp(), t.amount(), now);
                     }
                 }
                 case POST -> {
                     long heldAt = ledger.findTransfer(t.pendingId()).orElseThrow().timestamp();
-                    window(t.debitAccount()).restore(heldAt, t.amount(), now);
+                    window(spender.get()).restore(heldAt, t.amount(), now);
                 }
                 case VOID -> { }
             }

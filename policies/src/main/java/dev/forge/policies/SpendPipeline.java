@@ -337,6 +337,15 @@ public final class SpendPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * Rebuilds, after a restart, the spending of accounts agents own besides their own (a
+     * registered key's account pays its self-signed orders): the node knows their owners only
+     * once its work store is open, after this pipeline.
+     */
+    public void restoreOwnedSpending(java.util.function.Function<String, java.util.Optional<String>> ownerOf) {
+        budgets.restoreOwned(ledger, config.clock().millis(), ownerOf);
+    }
+
     public KillState killState() {
         return killSwitch.state();
     }

@@ -45,6 +45,17 @@ class PayerTest extends PipelineFixture {
     }
 
     @Test
+    void aSpendHeldOnTheKeyStaysTheAgentsAfterARestartOnceItsOwnerIsKnown() {
+        Decision decision = pipeline.begin(ALICE, chat("alice", 10 * CU), KEY_ACCOUNT);
+        assertTrue(decision.allowed(), decision.reason());
+        restart();
+        assertEquals(0, pipeline.status(ALICE, "alice").spentLastHour(), "the key account's owner is not known yet");
+        pipeline.restoreOwnedSpending(account -> account.equals(KEY_ACCOUNT) ? java.util.Optional.of("alice")
+                : java.util.Optional.empty());
+        assertEquals(10 * CU, pipeline.status(ALICE, "alice").spentLastHour(), "the held spend is the agent's again");
+    }
+
+    @Test
     void aMoveBetweenTheAgentsAccountsIsNoSpendAfterARestart() {
         restart();
         assertEquals(0, pipeline.status(ALICE, "alice").spentLastHour(), "the MOVE transfer is not rebuilt as spending");

@@ -151,6 +151,11 @@ public final class WorkService implements AutoCloseable {
     }
 
     /** The agent's registered key, if it registered one. */
+    /** The agent whose registered key has this account, if any: its self-signed orders are that agent's spending. */
+    public Optional<String> ownerOf(String account) {
+        return store.agentOfAccount(account);
+    }
+
     public Optional<RegisteredKey> keyOf(String agent) {
         return store.key(agent);
     }
