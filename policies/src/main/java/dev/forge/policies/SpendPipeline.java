@@ -227,16 +227,7 @@ public final class SpendPipeline implements AutoCloseable {
             cancel(spend, "hold could not be released: " + e.getMessage());
             throw e;
         }
-        T result;
-        try {
-            result = payment.get();
-        } catch (RuntimeException e) {
-            spend.move(Spend.Status.SETTLING, Spend.Status.ACTIVE);
-            cancel(spend, "payment failed: " + e.getMessage());
-            throw e;
-        }
-        finish(spend, cost, "paid by its own transfers");
-        return result;
+        return pay(spend, cost, payment);
     }
 
     /**
@@ -248,6 +239,11 @@ public final class SpendPipeline implements AutoCloseable {
      */
     public <T> T completeMoved(Actor actor, Spend spend, long cost, java.util.function.Supplier<T> payment) {
         requireUsable(actor, spend);
+        return pay(spend, cost, payment);
+    }
+
+    /** Runs a usable spend's payment and charges its cost; a payment that fails cancels the spend. */
+    private <T> T pay(Spend spend, long cost, java.util.function.Supplier<T> payment) {
         T result;
         try {
             result = payment.get();
