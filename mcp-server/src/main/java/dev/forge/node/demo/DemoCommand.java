@@ -177,7 +177,9 @@ public final class DemoCommand {
                     Cu.format(b.repaid()), Cu.format(b.lent()), b.tiers(), b.verified(), Cu.format(b.balance())));
         }
         out.println("(every number is the node's: the signed statements of each agent's two accounts over the rounds, its loans, "
-                + "the offers and verify; BALANCE is both accounts now, without what it lent to the pool)");
+                + "the offers and verify. An agent orders from and is paid on its key account, which holds its means; its own account "
+                + "keeps the rest of the node's 1,000 CU free tier. BALANCE is both accounts now, without what it lent to the pool. "
+                + "VERIFIED is the node's rate, value-weighted with the prior it gives a new provider, and passed/checked chains)");
     }
 
     private static String millions(long parameters) {
