@@ -41,7 +41,9 @@ public final class GridOfferPublisher implements AutoCloseable {
         this.timer = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("grid-offer").daemon().factory());
     }
 
-    /** Puts the offer now and then every {@code ttl / 3}. */
+    private static final long NOT_READY_RETRY_MILLIS = 250;
+
+    /** Puts the offer now and then every {@code ttl / 3}; {@code offerAt} answers null while there is nothing to offer yet. */
     public static GridOfferPublisher start(Connection connection, NodeIdentity node, Duration ttl, InstantSource clock,
                                            LongFunction<GridOffer> offerAt) throws IOException, JetStreamApiException {
         var publisher = new GridOfferPublisher(GridStreams.offers(connection), node.id(), ttl, clock, offerAt);
@@ -53,6 +55,10 @@ public final class GridOfferPublisher implements AutoCloseable {
 
     public void refresh() throws IOException, JetStreamApiException {
         GridOffer offer = offerAt.apply(clock.millis());
+        if (offer == null) { // nothing to offer yet (the node does not listen yet): ask again soon, not a TTL later
+            timer.schedule(this::refreshQuietly, NOT_READY_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            return;
+        }
         if (!offer.nodeId().equals(nodeId)) throw new IllegalStateException("an offer of another node");
         bucket.put(nodeId, offer.encode());
     }

@@ -44,16 +44,18 @@ final class NodeOffer {
         this.ttlMillis = ttlMillis;
     }
 
+    /** The signed offer now, or null while the node has no endpoint yet: an offer nobody can reach is no offer. */
     GridOffer at(long now) {
+        String where = endpoint.get();
+        if (where == null || where.isEmpty()) return null;
         List<GridOffer.Model> models = new ArrayList<>();
         for (LocalModel model : engine.models()) {
             if (models.size() == GridOffer.MAX_MODELS || !model.name().matches(MODEL_NAME)) continue;
             market.providers(model.name()).stream().filter(v -> v.offer().provider().equals(provider)).findFirst()
                     .ifPresent(view -> models.add(model(model, view)));
         }
-        String where = endpoint.get();
         var accounts = List.of(new GridOffer.AccountKey(provider, node.publicKey()));
-        return GridOffer.sign(node, where == null ? "" : where, accounts, models, capacity, now, now + ttlMillis);
+        return GridOffer.sign(node, where, accounts, models, capacity, now, now + ttlMillis);
     }
 
     private GridOffer.Model model(LocalModel model, ProviderView view) {
