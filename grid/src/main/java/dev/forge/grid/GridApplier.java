@@ -74,11 +74,11 @@ public final class GridApplier implements AutoCloseable {
         return entry.record() instanceof GridRecord.WorkRecord work ? attestationChain(work) : null;
     }
 
-    /** An attestation must follow its provider's last one, as in the provider's own ledger. */
+    /** An attestation must follow the last one its provider key signed, as in the provider's own log. */
     private WorkVerifier.ChainTip attestationChain(GridRecord.WorkRecord work) {
         SignedAttestation signed = work.work().attestation();
         Attestation attestation = signed.attestation();
-        WorkVerifier.ChainTip tip = store.attestationTip(attestation.provider());
+        WorkVerifier.ChainTip tip = store.attestationTip(work.providerKey());
         GridRefusedException.require(attestation.logIndex() >= tip.nextIndex(), GridRefusal.DUPLICATE,
                 "attestation " + attestation.logIndex() + " of " + attestation.provider() + " was applied before");
         GridRefusedException.require(attestation.logIndex() == tip.nextIndex(), GridRefusal.SEQUENCE_GAP,

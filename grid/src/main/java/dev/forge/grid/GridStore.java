@@ -111,9 +111,13 @@ final class GridStore implements AutoCloseable {
         return Optional.ofNullable(entries.get(key(nodeId, index)));
     }
 
-    /** The last applied attestation of a provider account (all of them come from its node's log). */
-    synchronized WorkVerifier.ChainTip attestationTip(String provider) {
-        byte[] bytes = attestationTips.get(provider);
+    /**
+     * The last applied attestation signed by a provider key. A chain is its key's, not an account
+     * name's: names are each node's own (every node's chats are attested by its "node", with its
+     * own key), and a key's attestation republished in another node's log is still a duplicate.
+     */
+    synchronized WorkVerifier.ChainTip attestationTip(byte[] providerKey) {
+        byte[] bytes = attestationTips.get(chainOf(providerKey));
         if (bytes == null) return WorkVerifier.ChainTip.empty();
         var in = new CanonicalReader(bytes);
         return new WorkVerifier.ChainTip(in.i64(), in.fixed(Sha256.SIZE));
@@ -137,7 +141,7 @@ final class GridStore implements AutoCloseable {
             leaves.put(key(nodeId, entry.index()), entry.record().leafHash());
             tips.put(nodeId, new Tip(entry.index() + 1, Sha256.hash(encoded), false).encode());
             if (attestationTip != null && entry.record() instanceof GridRecord.WorkRecord work) {
-                attestationTips.put(work.payee(), new CanonicalWriter(40).i64(attestationTip.nextIndex())
+                attestationTips.put(chainOf(work.providerKey()), new CanonicalWriter(40).i64(attestationTip.nextIndex())
                         .fixed(attestationTip.lastDigest(), Sha256.SIZE).toByteArray());
             }
             GridRecord record = entry.record();
@@ -214,6 +218,10 @@ final class GridStore implements AutoCloseable {
     }
 
     /** Account ids are unique within a ledger only: on the grid an account is named with its node. */
+    private static String chainOf(byte[] providerKey) {
+        return java.util.HexFormat.of().formatHex(providerKey);
+    }
+
     static String account(String nodeId, String account) {
         return nodeId + "/" + account;
     }
