@@ -32,6 +32,23 @@ class DemoIT {
     static final Pattern ROW = Pattern.compile("^(\\S+) +(-?[0-9]+\\.[0-9]{6}) +(-?[0-9]+\\.[0-9]{6}) +(-?[0-9]+\\.[0-9]{6}) +"
             + "(-?[0-9]+\\.[0-9]{6}) +(-?[0-9]+\\.[0-9]{6}) +(\\S+) +(.+?) +(-?[0-9]+\\.[0-9]{6})$");
 
+    /** The agent on a tight budget: the node refuses its large order by its budget, and it buys the tiny tier instead. */
+    static void assertTightBudgetAdapts(Path journal) throws java.io.IOException {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<com.fasterxml.jackson.databind.JsonNode> steps = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(journal)) steps.add(json.readTree(line));
+        int refused = -1;
+        for (int i = 0; i < steps.size() && refused < 0; i++) {
+            var step = steps.get(i);
+            if (step.path("decided").asText().equals("buy") && step.path("offer").asText().contains("(large,")
+                    && step.path("code").asText().equals("budget_request")) refused = i;
+        }
+        assertTrue(refused >= 0, "frugal's large order is refused by its budget: " + steps);
+        boolean downgraded = steps.subList(refused + 1, steps.size()).stream().anyMatch(step -> step.path("decided").asText()
+                .equals("buy") && step.path("offer").asText().contains("(tiny,") && step.path("outcome").asText().startsWith("settled"));
+        assertTrue(downgraded, "then it buys the tiny tier and is served: " + steps);
+    }
+
     @Test
     void theDemoPrintsEachAgentsBooksTheRootAndAChartOfEverySeries() throws Exception {
         NodeProcess.requirePackaged();
@@ -75,6 +92,8 @@ class DemoIT {
                 assertEquals(Cu.format(balance), rows.get(agent).group(9).strip(), agent + "'s balance is its two accounts'");
             }
         }
+
+        assertTightBudgetAdapts(folder.resolve("agents").resolve("frugal").resolve("journal.jsonl"));
 
         Matcher chartLine = Pattern.compile("(?m)^chart: (.+)$").matcher(out);
         assertTrue(chartLine.find(), out);
