@@ -138,8 +138,9 @@ public final class LedgerTool {
 
     private void summarize(Ledger ledger) {
         Invariants sums = ledger.invariants();
-        out.printf("accounts %d, transfers %d, trades %d, issued %s CU, balanced %s%n", sums.accounts(),
-                ledger.transferCount(), ledger.tradeCount(), cu(sums.issued()), sums.hold());
+        // Chats settle as work since they became orders; a ledger from before holds chat trades.
+        out.printf("accounts %d, transfers %d, trades %d, settled work %d, issued %s CU, balanced %s%n", sums.accounts(),
+                ledger.transferCount(), ledger.tradeCount(), ledger.logSize() - ledger.tradeCount(), cu(sums.issued()), sums.hold());
         for (Account a : ledger.accounts()) {
             out.printf("  %-24s %-9s balance %s CU, available %s CU%n", a.id(), a.kind(), cu(a.balance()), cu(a.available()));
         }
