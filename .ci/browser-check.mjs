@@ -36,13 +36,13 @@ try {
   await page.screenshot({ path: artifacts + "/1-signed-in.png", fullPage: true });
 
   const held = await chat();
-  if (held.status !== 409 || held.body.error !== "approval_required") throw new Error("expected a held spend: " + JSON.stringify(held));
+  if (held.status !== 409 || held.body.error?.code !== "approval_required") throw new Error("expected a held spend: " + JSON.stringify(held));
   await page.waitForSelector("#approval-rows tr:has-text('ui-agent')", { timeout: 10000 });
   await page.screenshot({ path: artifacts + "/2-held-spend.png", fullPage: true });
   await page.click("#approval-rows tr:has-text('ui-agent') button:has-text('Approve')");
   await page.waitForSelector("#approval-rows tr:has-text('ui-agent')", { state: "detached", timeout: 10000 });
 
-  const done = await chat({ x_forge: { approval_id: held.body.approval_id } });
+  const done = await chat({ x_forge: { approval_id: held.body.error.approval_id } }); // OpenAI's error shape on /v1
   if (done.status !== 200 || !done.body.x_forge?.trade_id) throw new Error("the approved chat did not complete: " + JSON.stringify(done));
   await page.waitForSelector(`#trade-rows tr:has-text('ui-agent')`, { timeout: 10000 });
   await page.screenshot({ path: artifacts + "/3-approved-and-traded.png", fullPage: true });
@@ -51,7 +51,7 @@ try {
   await page.click("#kill");
   await page.waitForSelector("#kill-state.frozen", { timeout: 10000 });
   const refused = await chat({ x_forge: {} });
-  if (refused.status !== 409 || refused.body.error !== "kill_switch") throw new Error("spending did not stop: " + JSON.stringify(refused));
+  if (refused.status !== 409 || refused.body.error?.code !== "kill_switch") throw new Error("spending did not stop: " + JSON.stringify(refused));
   await page.screenshot({ path: artifacts + "/4-killed.png", fullPage: true });
   await page.click("#release");
   await page.waitForSelector("#kill-state:not(.frozen)", { timeout: 10000 });
