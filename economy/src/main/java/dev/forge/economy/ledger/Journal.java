@@ -77,6 +77,8 @@ final class Journal implements AutoCloseable {
         try {
             var journal = new Journal(openStore(file, volumes));
             ownerOnly(file);
+            Path redo = Path.of(file + RedoVolume.SUFFIX);
+            if (Files.exists(redo)) ownerOnly(redo);
             return journal;
         } catch (LedgerStorageException e) {
             throw e;

@@ -62,7 +62,8 @@ class TornCommitTest {
         Path redo = killed.resolve(Journal.FILE_NAME + RedoVolume.SUFFIX);
         byte[] complete = Files.readAllBytes(redo);
         assertTrue(complete.length > 100, "the redo file holds the commit: " + complete.length);
-        int step = Math.max(1, complete.length / 400);
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(redo)));
+        int step = Math.max(1, complete.length / 100);
         for (int length = 0; length <= complete.length; length += length >= complete.length - 64 ? 1 : step) {
             Path folder = dir.resolve("torn-" + length);
             Files.createDirectories(folder);
