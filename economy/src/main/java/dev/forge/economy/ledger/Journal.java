@@ -110,10 +110,10 @@ final class Journal implements AutoCloseable {
 
     /**
      * Reads every record up to the head, by key, checking the hash chain and, at the end, the
-     * head's hash. Records are fetched one by one rather than by iterating the tree: a CI run
-     * once found the tree's iteration out of order after a SIGKILL, while lookups by key are
-     * what the chain check needs. Any record that is missing, altered or out of chain is still
-     * reported as corruption.
+     * head's hash. Records are fetched one by one, by key, which is what the chain check needs.
+     * (A CI run once found the tree's iteration out of order after a SIGKILL: MapDB's torn
+     * in-place commit, which {@link RedoVolume} now prevents.) Any record that is missing,
+     * altered or out of chain is still reported as corruption.
      */
     void replay(Consumer<JournalRecord> apply) {
         long headSequence = headSequence();

@@ -61,9 +61,12 @@ final class RedoVolume extends ForwardingVolume {
 
         @Override
         public Volume makeVolume(String file, boolean readOnly, long fileLockWait, int sliceShift, long initSize, boolean fixedSize) {
-            Volume volume = base.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
-            if (!file.equals(storeFile)) return new UnsyncedLog(volume);
+            if (!file.equals(storeFile)) return new UnsyncedLog(base.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize));
             Path redo = Path.of(storeFile + SUFFIX);
+            if (!base.exists(file) && nonEmpty(redo)) {
+                throw Journal.corrupt("its redo file " + redo + " is there but the ledger file it completes is not", null);
+            }
+            Volume volume = base.makeVolume(file, readOnly, fileLockWait, sliceShift, initSize, fixedSize);
             try {
                 recover(volume, redo);
             } catch (RuntimeException e) {
@@ -209,6 +212,14 @@ final class RedoVolume extends ForwardingVolume {
             return writes;
         } catch (MalformedEncodingException e) {
             throw Journal.corrupt("its redo file is complete but malformed (" + e.getMessage() + ")", e);
+        }
+    }
+
+    private static boolean nonEmpty(Path redo) {
+        try {
+            return Files.exists(redo) && Files.size(redo) > 0;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the ledger's redo file " + redo, e);
         }
     }
 

@@ -9,7 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.mapdb.CC;
@@ -25,12 +25,13 @@ import org.mapdb.StoreWAL;
 class TornCommitTest {
     private static final int RECORDS = 130;
 
+    @TempDir static Path shared;
+    private static Path template;
     @TempDir Path dir;
-    private Path template;
 
-    @BeforeEach
-    void writeTemplate() {
-        template = dir.resolve("template");
+    @BeforeAll
+    static void writeTemplate() {
+        template = shared.resolve("template");
         try (Journal journal = Journal.open(template)) {
             for (int i = 0; i < RECORDS; i++) journal.append(1_000 + i, List.of());
         }
@@ -63,8 +64,8 @@ class TornCommitTest {
         byte[] complete = Files.readAllBytes(redo);
         assertTrue(complete.length > 100, "the redo file holds the commit: " + complete.length);
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(redo)));
-        int step = Math.max(1, complete.length / 100);
-        for (int length = 0; length <= complete.length; length += length >= complete.length - 64 ? 1 : step) {
+        int step = Math.max(1, complete.length / 60); // every length near the end, where a kill leaves it
+        for (int length = 0; length <= complete.length; length += length >= complete.length - 40 ? 1 : step) {
             Path folder = dir.resolve("torn-" + length);
             Files.createDirectories(folder);
             Files.copy(killed.resolve(Journal.FILE_NAME), folder.resolve(Journal.FILE_NAME));
@@ -88,6 +89,16 @@ class TornCommitTest {
         assertEquals(LedgerStorageException.Reason.CORRUPT, e.reason());
         assertTrue(e.getMessage().contains("redo file has another tag"), e.getMessage());
         assertTrue(java.util.Arrays.equals(foreign, Files.readAllBytes(redo)), "a refused redo file is left as it was");
+    }
+
+    @Test
+    void aRedoFileWithoutItsLedgerIsRefusedAndNoLedgerIsMade() throws IOException {
+        Path killed = dir.resolve("killed");
+        killAt(killed, folder -> Journal.open(folder, volumes), 0);
+        Files.delete(killed.resolve(Journal.FILE_NAME));
+        var e = assertThrows(LedgerStorageException.class, () -> Journal.open(killed));
+        assertEquals(LedgerStorageException.Reason.CORRUPT, e.reason());
+        assertTrue(Files.notExists(killed.resolve(Journal.FILE_NAME)), "no ledger is made for a stray redo file");
     }
 
     private final StoppingVolumes volumes = new StoppingVolumes();
