@@ -8,7 +8,6 @@ import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
-import dev.forge.inference.ChatMessage;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
@@ -17,7 +16,6 @@ import dev.forge.node.provide.ChatRunner;
 import dev.forge.node.provide.EvalRunner;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
@@ -82,19 +80,9 @@ public final class NodeReexecution implements Reexecution {
     /** A chat's output body: the text's UTF-8 bytes. */
     private static byte[] chat(WorkOrder order, byte[] input, long completionTokens, EvalRunner.Generator generate) {
         Replay replay = order.replay();
-        Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
+        Prompt prompt = ChatRunner.prompt(ChatRequest.orderedBy(order, input));
         int tokens = (int) Math.clamp(completionTokens, 1, replay.maxTokens());
         var request = new GenerationRequest(prompt, tokens, replay.temperature(), replay.seed(), replay.stop());
         return generate.generate(request).text().getBytes(StandardCharsets.UTF_8);
     }
-
-    static Prompt prompt(ChatRequest request) {
-        return switch (request.input()) {
-            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream()
-                    .map(message -> new ChatMessage(ChatMessage.Role.valueOf(message.role().name()), message.content(), null))
-                    .toList(), List.of());
-            case ChatRequest.Text t -> new Prompt.Text(t.text());
-        };
-    }
-
 }
