@@ -21,6 +21,7 @@ public final class InferenceEngine implements AutoCloseable {
     private final int maxQueue;
     private final Tier.Bounds tiers;
     private final InferenceGuard guard;
+    private final FolderDigest digest;
     private final Map<String, Slot> slots = new ConcurrentHashMap<>();
 
     /** Queue and timing of one model, readable while it runs. */
@@ -65,11 +66,17 @@ public final class InferenceEngine implements AutoCloseable {
      * @param guard runs each request, waiting included, so that an open breaker refuses at once
      */
     public InferenceEngine(Path workingRoot, int maxQueue, Tier.Bounds tiers, InferenceGuard guard) {
+        this(workingRoot, maxQueue, tiers, guard, FolderDigest.NONE);
+    }
+
+    /** @param digest names each model folder once, as it loads: {@link LocalModel#digest} */
+    public InferenceEngine(Path workingRoot, int maxQueue, Tier.Bounds tiers, InferenceGuard guard, FolderDigest digest) {
         if (maxQueue < 0 || maxQueue > 10_000) throw new IllegalArgumentException("queue length must be 0 to 10,000");
         this.workingRoot = workingRoot;
         this.maxQueue = maxQueue;
         this.tiers = tiers;
         this.guard = guard;
+        this.digest = digest;
     }
 
     /** Loads the model in {@code folder} under {@code name}. */
@@ -78,7 +85,7 @@ public final class InferenceEngine implements AutoCloseable {
                 "a model name is 1-64 characters of A-Z a-z 0-9 . _ : -");
         InferenceException.require(!slots.containsKey(name), InferenceException.Code.INVALID_ARGUMENT,
                 "a model named " + name + " is already loaded");
-        LocalModel model = LocalModel.load(name, folder, workingRoot.resolve(name), tiers);
+        LocalModel model = LocalModel.load(name, folder, workingRoot.resolve(name), tiers, digest);
         slots.put(name, new Slot(model));
         return model;
     }

@@ -41,6 +41,7 @@ public final class LocalModel implements AutoCloseable {
 
     private final String name;
     private final ModelFolder folder;
+    private final byte[] digest;
     private final Tier tier;
     private final AbstractModel model;
     private final ChatTemplate template;
@@ -51,9 +52,10 @@ public final class LocalModel implements AutoCloseable {
     private final BpeEncoder encoder;
     private final int maxCharsPerToken;
 
-    private LocalModel(String name, ModelFolder folder, Tier tier, AbstractModel model, Path workingDirectory) {
+    private LocalModel(String name, ModelFolder folder, byte[] digest, Tier tier, AbstractModel model, Path workingDirectory) {
         this.name = name;
         this.folder = folder;
+        this.digest = digest;
         this.tier = tier;
         this.model = model;
         this.template = new ChatTemplate(name, model);
@@ -70,14 +72,20 @@ public final class LocalModel implements AutoCloseable {
         return model.getTokenizer().getModel().vocabLookup.keySet().stream().mapToInt(String::length).max().orElse(1);
     }
 
-    /** Loads a model folder; jlama's working files go to {@code workingDirectory}. */
+    /** Loads a model folder; jlama's working files go to {@code workingDirectory}. Its digest is empty. */
     public static LocalModel load(String name, Path path, Path workingDirectory, Tier.Bounds tiers) {
+        return load(name, path, workingDirectory, tiers, FolderDigest.NONE);
+    }
+
+    /** The same, the folder named by {@code digest} first: before loading, the bytes that will run. */
+    public static LocalModel load(String name, Path path, Path workingDirectory, Tier.Bounds tiers, FolderDigest digest) {
         ModelFolder folder = ModelFolder.inspect(path);
+        byte[] named = digest.of(path).clone();
         try {
             Files.createDirectories(workingDirectory);
             AbstractModel model = ModelSupport.loadModel(path.toFile(), workingDirectory.toFile(), DType.F32, DType.I8,
                     Optional.empty(), Optional.empty());
-            return new LocalModel(name, folder, tiers.tierOf(folder.parameters()), model, workingDirectory);
+            return new LocalModel(name, folder, named, tiers.tierOf(folder.parameters()), model, workingDirectory);
         } catch (IOException | RuntimeException e) {
             throw new InferenceException(InferenceException.Code.NOT_A_MODEL,
                     "jlama cannot load " + path + ": " + e.getMessage(), e);
@@ -90,6 +98,11 @@ public final class LocalModel implements AutoCloseable {
 
     public ModelFolder folder() {
         return folder;
+    }
+
+    /** The folder's digest as the engine's {@link FolderDigest} computed it at load (empty with {@link FolderDigest#NONE}). */
+    public byte[] digest() {
+        return digest.clone();
     }
 
     /** The model's price class, from its parameter count. */

@@ -21,6 +21,7 @@ import dev.forge.node.grid.NodeGrid;
 import dev.forge.node.app.SafetyService;
 import dev.forge.node.mcp.ForgeMcp;
 import dev.forge.inference.DownloadProgress;
+import dev.forge.economy.work.ModelDigest;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.InferenceGuard;
 import dev.forge.inference.LocalModel;
@@ -83,7 +84,7 @@ public final class ForgeNode implements AutoCloseable {
         seal(data);
         this.lending = new Lending(ledger, LendingConfig.DEFAULT, clock);
         this.engine = new InferenceEngine(data.resolve("work"), settings.queue(), settings.tiers(),
-                (model, generation) -> pipeline.breakers().call(model, generation, Completion.class));
+                (model, generation) -> pipeline.breakers().call(model, generation, Completion.class), ModelDigest::of);
         this.statements = new Statements(ledger, identities.nodeKey());
         // The composition root: every service is built once here and handed exactly what it uses.
         this.accounts = new AccountService(ledger, work, pipeline::killState);

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.node.app.AccountService;
 import dev.forge.node.app.OperatorService;
 import dev.forge.node.app.SafetyService;
@@ -14,16 +13,10 @@ import dev.forge.node.http.OperatorViews;
 import dev.forge.node.mcp.ToolSchemas;
 import dev.forge.policies.Actor;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,39 +27,13 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @QuarkusTestResource(NodeTestResource.class)
-class OperatorAnswersTest {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String MODEL = "stories260K";
-
-    @Inject
-    ForgeNode node;
-
-    @TestHTTPResource("/")
-    URI root;
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void releaseIfPulled() {
-        if (node.pipeline().killState().active()) node.pipeline().release(Actor.operator(), "test over");
-    }
-
-    String operator() throws Exception {
-        return Identities.operatorToken(java.nio.file.Path.of(
-                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("forge.data", String.class)));
-    }
-
+class OperatorAnswersTest extends OperatorHttpFixture {
     HttpResponse<String> get(String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(root.resolve(path)).header("Authorization", "Bearer " + operator()).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return get(operator(), path);
     }
 
-    /** A POST with this body, or with none at all when it is null. */
     HttpResponse<String> post(String path, String body) throws Exception {
-        var request = HttpRequest.newBuilder(root.resolve(path)).header("Authorization", "Bearer " + operator())
-                .header("Content-Type", "application/json")
-                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return post(operator(), path, body);
     }
 
     /** The answer, after checking it is a 200 and exactly of the record's schema. */

@@ -5,55 +5,17 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.forge.policies.Actor;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import jakarta.inject.Inject;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** What the operator can do to a running node, and what an agent cannot see, over raw HTTP. */
 @QuarkusTest
 @QuarkusTestResource(NodeTestResource.class)
-class OperatorPowersTest {
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final String MODEL = "stories260K";
-
-    @Inject
-    ForgeNode node;
-
-    @TestHTTPResource("/")
-    URI root;
-
-    final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-
-    @AfterEach
-    void releaseIfPulled() {
-        if (node.pipeline().killState().active()) node.pipeline().release(Actor.operator(), "test over");
-    }
-
-    String operator() throws Exception {
-        return Identities.operatorToken(java.nio.file.Path.of(
-                org.eclipse.microprofile.config.ConfigProvider.getConfig().getValue("forge.data", String.class)));
-    }
-
-    HttpResponse<String> get(String token, String path) throws Exception {
-        return http.send(HttpRequest.newBuilder(root.resolve(path)).header("Authorization", "Bearer " + token).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    HttpResponse<String> post(String token, String path, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(root.resolve(path)).header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
+class OperatorPowersTest extends OperatorHttpFixture {
     HttpResponse<String> mcp(String token, String session, String body) throws Exception {
         var request = HttpRequest.newBuilder(root.resolve("/mcp")).POST(HttpRequest.BodyPublishers.ofString(body))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")

@@ -116,7 +116,8 @@ class ToolSchemaTest {
         provider.account = answer(seller, "register_key", Map.of("public_key", provider.publicKeyBase64(), "bodies_url", url,
                 "proof", provider.proofBase64("schema-borrower", node.work().audience(), url))).get("account").asText();
         String digest = java.util.HexFormat.of().formatHex(dev.forge.economy.work.ModelDigest.of(TestModel.folder()));
-        answer(seller, "offer", Map.of("model", MODEL, "model_digest", digest, "tier", "tiny", "price_per_1k_cu", "2"));
+        answer(seller, "offer", Map.of("model", MODEL, "model_digest", digest, "tier", "tiny", "price_per_1k_cu", "2",
+                "kinds", java.util.List.of("inference.chat.v1", "eval.v1")));
         long id = answer(buyer, "submit_order", Map.of("model", MODEL, "provider", provider.account, "messages",
                 java.util.List.of(Map.of("role", "user", "content", "Once upon a time")), "max_tokens", 16, "max_cost_cu", "1",
                 "expires_in_seconds", 600)).get("order_id").asLong();

@@ -19,41 +19,21 @@ import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.WorkVerifier;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Work orders on a real ledger: a buyer, two providers with their own keys, and every way to cheat. */
-class WorkLedgerTest {
-    static final Ed25519.KeyPair ALICE = Fixtures.key(101);
+class WorkLedgerTest extends WorkLedgerFixture {
     static final Ed25519.KeyPair BOB = Fixtures.key(102);
     static final Ed25519.KeyPair CAROL = Fixtures.key(103);
-    static final Ed25519.KeyPair NODE_KEY = Fixtures.key(104);
     static final Ed25519.KeyPair STRANGER = Fixtures.key(105);
-    static final long FREE = LedgerConfig.DEFAULT_FREE_TIER;
-
-    @TempDir Path dir;
-    final Fixtures.ManualClock clock = new Fixtures.ManualClock();
-    Ledger ledger;
-    long nonce;
 
     @BeforeEach
-    void open() {
-        ledger = Fixtures.open(dir, clock);
-        ledger.openAccount(AccountSpec.agent("alice", ALICE.publicKey()));
+    void openProviders() {
         ledger.openAccount(AccountSpec.agent("bob", BOB.publicKey()));
         ledger.openAccount(AccountSpec.agent("carol", CAROL.publicKey()));
-        ledger.openAccount(AccountSpec.provider("node", NODE_KEY.publicKey()));
-    }
-
-    @AfterEach
-    void close() {
-        ledger.invariants().check();
-        ledger.close();
     }
 
     SignedWorkOrder orderFor(String provider, long maxCost, long reward) {
@@ -63,14 +43,6 @@ class WorkLedgerTest {
     /** 40 tokens at 1 CU per 1,000: 0.04 CU. */
     SignedAttestation deliver(SignedWorkOrder order, String provider, Ed25519.KeyPair key) {
         return sign(honest(order, provider, ledger.chainTip(provider), 15, 25, CU, clock.millis()), key);
-    }
-
-    long balance(String id) {
-        return ledger.account(id).orElseThrow().balance();
-    }
-
-    long available(String id) {
-        return ledger.account(id).orElseThrow().available();
     }
 
     @Test

@@ -8,44 +8,17 @@ import static dev.forge.economy.ledger.WorkDeals.sign;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.WorkOrder;
-import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A chat's safety hold turned into its work order's hold ({@link Ledger#acceptOrderOnHold}): one
  * commit, so the money is held throughout and no other spend can take it between the two.
  */
-class WorkOnHoldTest {
-    static final Ed25519.KeyPair ALICE = Fixtures.key(201);
-    static final Ed25519.KeyPair NODE_KEY = Fixtures.key(204);
-    static final long FREE = LedgerConfig.DEFAULT_FREE_TIER;
-
-    @TempDir Path dir;
-    final Fixtures.ManualClock clock = new Fixtures.ManualClock();
-    Ledger ledger;
-    long nonce;
-
-    @BeforeEach
-    void open() {
-        ledger = Fixtures.open(dir, clock);
-        ledger.openAccount(AccountSpec.agent("alice", ALICE.publicKey()));
-        ledger.openAccount(AccountSpec.provider("node", NODE_KEY.publicKey()));
-    }
-
-    @AfterEach
-    void close() {
-        ledger.invariants().check();
-        ledger.close();
-    }
-
+class WorkOnHoldTest extends WorkLedgerFixture {
     /** A custodial chat order, as the node signs one with the agent's key, for the node itself. */
     SignedWorkOrder chatOrder(long maxCost) {
         return order(ALICE, "alice", "node", maxCost, 0, ++nonce, clock.millis() + 60_000, WorkOrder.Signer.CUSTODIAL);
@@ -55,19 +28,15 @@ class WorkOnHoldTest {
         return ledger.transfer(TransferRequest.hold(key, "alice", "node", amount, 60_000, TransferCode.TRADE));
     }
 
-    long available() {
-        return ledger.account("alice").orElseThrow().available();
-    }
-
     @Test
     void theSafetyHoldBecomesTheOrdersHoldAndTheOrderSettlesAsAnyOther() {
         Transfer hold = safetyHold("chat-1", 2 * CU);
-        assertEquals(FREE - 2 * CU, available());
+        assertEquals(FREE - 2 * CU, available("alice"));
         SignedWorkOrder order = chatOrder(2 * CU);
 
         AcceptedOrder accepted = ledger.acceptOrderOnHold(order, "alice", hold.id());
 
-        assertEquals(FREE - 2 * CU, available(), "the same money is held, once");
+        assertEquals(FREE - 2 * CU, available("alice"), "the same money is held, once");
         assertEquals(HoldStatus.VOIDED, ledger.holdStatus(hold.id()).orElseThrow());
         assertEquals(WorkStatus.OPEN, ledger.workStatus(accepted.id()).orElseThrow());
         assertEquals("alice", accepted.custodian());
@@ -77,13 +46,13 @@ class WorkOnHoldTest {
         SettledWork settled = ledger.settleWork(accepted.id(), attestation, NODE);
         assertEquals(40_000, settled.paid());
         assertEquals(FREE - 40_000, ledger.account("alice").orElseThrow().balance());
-        assertEquals(FREE - 40_000, available(), "the rest of the hold came back");
+        assertEquals(FREE - 40_000, available("alice"), "the rest of the hold came back");
 
         ledger.close();
         ledger = Fixtures.open(dir, clock);
         assertEquals(WorkStatus.SETTLED, ledger.workStatus(accepted.id()).orElseThrow(), "the journal replays it");
         assertEquals(HoldStatus.VOIDED, ledger.holdStatus(hold.id()).orElseThrow());
-        assertEquals(FREE - 40_000, available());
+        assertEquals(FREE - 40_000, available("alice"));
     }
 
     @Test
@@ -91,7 +60,7 @@ class WorkOnHoldTest {
         Transfer hold = safetyHold("chat-2", 2 * CU);
         refused(LedgerError.ORDER_DOES_NOT_MATCH_HOLD, () -> ledger.acceptOrderOnHold(chatOrder(CU), "alice", hold.id()));
         assertEquals(HoldStatus.PENDING, ledger.holdStatus(hold.id()).orElseThrow(), "a refused call changes nothing");
-        assertEquals(FREE - 2 * CU, available());
+        assertEquals(FREE - 2 * CU, available("alice"));
 
         ledger.openAccount(AccountSpec.agent("bob", Fixtures.key(202).publicKey()));
         Transfer bobs = ledger.transfer(TransferRequest.hold("bob-1", "bob", "node", 2 * CU, 60_000, TransferCode.TRADE));
@@ -109,7 +78,7 @@ class WorkOnHoldTest {
     @Test
     void noOtherSpendFitsBetweenTheSafetyHoldAndTheOrders() {
         for (int round = 0; round < 30; round++) {
-            long all = available();
+            long all = available("alice");
             Transfer hold = safetyHold("all-" + round, all);
             SignedWorkOrder order = chatOrder(all);
             var competitor = CompletableFuture.supplyAsync(() -> assertThrows(LedgerException.class,
@@ -119,7 +88,7 @@ class WorkOnHoldTest {
             assertEquals(LedgerError.INSUFFICIENT_FUNDS, competitor.join(), "round " + round);
             ledger.voidWork(orderId);
         }
-        assertEquals(FREE, available());
+        assertEquals(FREE, available("alice"));
     }
 
     static void refused(LedgerError expected, Supplier<?> call) {

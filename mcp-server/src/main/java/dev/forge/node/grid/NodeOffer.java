@@ -3,16 +3,12 @@ package dev.forge.node.grid;
 import dev.forge.economy.market.Market;
 import dev.forge.economy.market.ModelTier;
 import dev.forge.economy.market.ProviderView;
-import dev.forge.economy.work.ModelDigest;
 import dev.forge.grid.GridOffer;
 import dev.forge.grid.NodeIdentity;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -30,8 +26,6 @@ final class NodeOffer {
     private final Supplier<String> endpoint;
     private final int capacity;
     private final long ttlMillis;
-    /** Hashing a model folder reads every byte of it: once per folder. */
-    private final Map<Path, byte[]> digests = new ConcurrentHashMap<>();
 
     NodeOffer(NodeIdentity node, String provider, Market market, InferenceEngine engine, Supplier<String> endpoint,
               int capacity, long ttlMillis) {
@@ -59,8 +53,8 @@ final class NodeOffer {
     }
 
     private GridOffer.Model model(LocalModel model, ProviderView view) {
-        byte[] digest = digests.computeIfAbsent(model.folder().path(), ModelDigest::of);
-        return new GridOffer.Model(model.name(), digest, ModelTier.valueOf(model.tier().name()), view.pricePerKiloToken(),
+        // The folder's digest as the engine computed it when the model loaded.
+        return new GridOffer.Model(model.name(), model.digest(), ModelTier.valueOf(model.tier().name()), view.pricePerKiloToken(),
                 view.offer().tokensPerMinute());
     }
 }

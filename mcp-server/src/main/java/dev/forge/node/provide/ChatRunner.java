@@ -1,9 +1,11 @@
 package dev.forge.node.provide;
 
 import com.github.tjake.jlama.tensor.operations.TensorOperationsProvider;
+import dev.forge.economy.work.ChatRequest;
 import dev.forge.economy.work.Engine;
 import dev.forge.economy.work.ModelDigest;
 import dev.forge.economy.work.Replay;
+import dev.forge.inference.ChatMessage;
 import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.LocalModel;
@@ -14,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Properties;
 
@@ -23,12 +26,10 @@ import java.util.Properties;
  */
 public final class ChatRunner implements AutoCloseable {
     private final LocalModel model;
-    private final byte[] digest;
     private final Engine engine;
 
-    private ChatRunner(LocalModel model, byte[] digest, Engine engine) {
+    private ChatRunner(LocalModel model, Engine engine) {
         this.model = model;
-        this.digest = digest;
         this.engine = engine;
     }
 
@@ -39,10 +40,23 @@ public final class ChatRunner implements AutoCloseable {
 
     /** The same, its tier read with {@code tiers} (the demo's tiny models need bounds of their own). */
     public static ChatRunner load(Path folder, Path workingDirectory, Tier.Bounds tiers) {
-        byte[] digest = ModelDigest.of(folder); // before loading: the bytes that will run
         String name = folder.toAbsolutePath().normalize().getFileName().toString();
-        LocalModel model = LocalModel.load(name, folder, workingDirectory, tiers);
-        return new ChatRunner(model, digest, describe(model));
+        // Digested before loading, as the node's engine does: the bytes that will run.
+        LocalModel model = LocalModel.load(name, folder, workingDirectory, tiers, ModelDigest::of);
+        return new ChatRunner(model, describe(model));
+    }
+
+    /**
+     * The prompt an order's chat request runs as: its text, or its messages as they are (a
+     * provider's run and a node's replay of it must be the same run).
+     */
+    public static Prompt prompt(ChatRequest request) {
+        return switch (request.input()) {
+            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream()
+                    .map(message -> new ChatMessage(ChatMessage.Role.valueOf(message.role().name()), message.content(), null))
+                    .toList(), List.of());
+            case ChatRequest.Text t -> new Prompt.Text(t.text());
+        };
     }
 
     /** How this process runs {@code model}: what an attestation states, and what a node's replay reports to compare with it. */
@@ -95,7 +109,7 @@ public final class ChatRunner implements AutoCloseable {
     }
 
     public byte[] modelDigest() {
-        return digest.clone();
+        return model.digest();
     }
 
     public Tier tier() {

@@ -8,7 +8,6 @@ import dev.forge.economy.work.EvalInput;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.WorkException;
 import dev.forge.economy.work.WorkOrder;
-import dev.forge.inference.ChatMessage;
 import dev.forge.inference.Completion;
 import dev.forge.inference.InferenceException;
 import dev.forge.inference.Prompt;
@@ -18,7 +17,6 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -152,7 +150,7 @@ final class OrderService {
 
     /** A chat: its prompt fits the context, and its worst case (prompt plus max tokens) the order's max cost. */
     private Prepared chat(WorkOrder order, byte[] input) {
-        Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
+        Prompt prompt = ChatRunner.prompt(ChatRequest.orderedBy(order, input));
         int promptTokens = runner.promptTokens(prompt);
         if ((long) promptTokens + order.replay().maxTokens() > runner.contextLength()) {
             return Prepared.skip("prompt_too_long", promptTokens + " prompt tokens plus " + order.replay().maxTokens()
@@ -283,15 +281,6 @@ final class OrderService {
             line(orderId, "pending attestation dropped: the order is " + answer.path("state").asText("unknown"));
         }
         return true;
-    }
-
-    static Prompt prompt(ChatRequest request) {
-        return switch (request.input()) {
-            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream()
-                    .map(message -> new ChatMessage(ChatMessage.Role.valueOf(message.role().name()), message.content(), null))
-                    .toList(), List.of());
-            case ChatRequest.Text t -> new Prompt.Text(t.text());
-        };
     }
 
     private Outcome skipped(long orderId, Skip skip) {

@@ -18,12 +18,8 @@ import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.economy.work.WorkVerifier;
 import dev.forge.node.provide.AttestationLog;
-import dev.forge.economy.work.ModelDigest;
 import dev.forge.inference.LocalModel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 
@@ -61,7 +57,6 @@ public final class NodeFulfilment {
     private final Ed25519.KeyPair nodeKey;
     private final String audience;
     private final InstantSource clock;
-    private final Map<Path, byte[]> modelDigests = new ConcurrentHashMap<>();
 
     NodeFulfilment(Ledger ledger, WorkStore store, NodeLog log, LiveVerification live, Ed25519.KeyPair nodeKey,
                    String audience, InstantSource clock) {
@@ -79,9 +74,9 @@ public final class NodeFulfilment {
         return log.provider();
     }
 
-    /** The RFC 6962 root of a served model's folder ({@link ModelDigest}), read once per folder: what its orders name. */
+    /** The RFC 6962 root of a served model's folder, computed once as the engine loaded it: what its orders name. */
     public byte[] modelDigest(LocalModel model) {
-        return modelDigests.computeIfAbsent(model.folder().path(), ModelDigest::of).clone();
+        return model.digest();
     }
 
     /**

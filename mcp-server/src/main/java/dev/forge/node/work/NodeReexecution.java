@@ -8,7 +8,6 @@ import dev.forge.economy.work.Reexecution;
 import dev.forge.economy.work.Replay;
 import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
-import dev.forge.inference.ChatMessage;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
@@ -16,10 +15,7 @@ import dev.forge.inference.Prompt;
 import dev.forge.node.provide.ChatRunner;
 import dev.forge.node.provide.EvalRunner;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
-import java.util.HexFormat;
-import java.util.List;
-import java.util.Map;
+import java.util.Arrays;
 import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
@@ -36,8 +32,6 @@ public final class NodeReexecution implements Reexecution {
     static final int MAX_REPLAY_TOKENS = 512;
     private final Supplier<InferenceEngine> engines;
     private final Semaphore one = new Semaphore(1);
-    private Map<String, String> modelsByDigest = Map.of();
-    private int modelsCounted = -1;
 
     /** @param engines the node's engine, or null while it is not open yet */
     public NodeReexecution(Supplier<InferenceEngine> engines) {
@@ -46,21 +40,17 @@ public final class NodeReexecution implements Reexecution {
 
     @Override
     public boolean has(byte[] modelDigest) {
-        return models().containsKey(HexFormat.of().formatHex(modelDigest));
+        return modelWith(modelDigest) != null;
     }
 
-    /** The digests of the loaded models' folders, computed again only when models were loaded (it reads every file). */
-    private synchronized Map<String, String> models() {
+    /** The loaded model whose folder has that digest (each computed once, as the engine loaded it), or null. */
+    private String modelWith(byte[] modelDigest) {
         InferenceEngine engine = engines.get();
-        if (engine == null) return Map.of();
-        List<LocalModel> loaded = engine.models();
-        if (loaded.size() != modelsCounted) {
-            Map<String, String> digests = new HashMap<>();
-            for (LocalModel model : loaded) digests.put(HexFormat.of().formatHex(ModelDigest.of(model.folder().path())), model.name());
-            modelsByDigest = Map.copyOf(digests);
-            modelsCounted = loaded.size();
+        if (engine == null || modelDigest.length != Sha256.SIZE) return null;
+        for (LocalModel model : engine.models()) {
+            if (Arrays.equals(model.digest(), modelDigest)) return model.name();
         }
-        return modelsByDigest;
+        return null;
     }
 
     @Override
@@ -70,7 +60,7 @@ public final class NodeReexecution implements Reexecution {
         if (tokens > MAX_REPLAY_TOKENS) {
             throw new IllegalStateException("orders of more than " + MAX_REPLAY_TOKENS + " tokens are not replayed here");
         }
-        String model = models().get(HexFormat.of().formatHex(order.modelDigest()));
+        String model = modelWith(order.modelDigest());
         InferenceEngine engine = engines.get();
         if (model == null) throw new IllegalStateException("the model is no longer loaded");
         if (engine.slot(model).queueDepth() > 0 || !one.tryAcquire()) {
@@ -90,19 +80,9 @@ public final class NodeReexecution implements Reexecution {
     /** A chat's output body: the text's UTF-8 bytes. */
     private static byte[] chat(WorkOrder order, byte[] input, long completionTokens, EvalRunner.Generator generate) {
         Replay replay = order.replay();
-        Prompt prompt = prompt(ChatRequest.orderedBy(order, input));
+        Prompt prompt = ChatRunner.prompt(ChatRequest.orderedBy(order, input));
         int tokens = (int) Math.clamp(completionTokens, 1, replay.maxTokens());
         var request = new GenerationRequest(prompt, tokens, replay.temperature(), replay.seed(), replay.stop());
         return generate.generate(request).text().getBytes(StandardCharsets.UTF_8);
     }
-
-    static Prompt prompt(ChatRequest request) {
-        return switch (request.input()) {
-            case ChatRequest.Messages m -> new Prompt.Chat(m.messages().stream()
-                    .map(message -> new ChatMessage(ChatMessage.Role.valueOf(message.role().name()), message.content(), null))
-                    .toList(), List.of());
-            case ChatRequest.Text t -> new Prompt.Text(t.text());
-        };
-    }
-
 }

@@ -129,13 +129,20 @@ final class ProviderRegistry {
         }
     }
 
-    /** The model digest that the offers of {@code model} (the named provider's, if one is named) agree on. */
-    byte[] offeredDigest(String model, String provider) {
-        List<String> digests = store.offers().stream().map(StoredOffer::decode).map(StoredOffer::offered)
-                .filter(o -> o.model().equals(model) && (provider.isEmpty() || o.provider().equals(provider)))
-                .map(Offered::modelDigest).distinct().toList();
-        WorkRefusal.require(!digests.isEmpty(), WorkRefusal.NO_OFFER,
+    /**
+     * The model digest that the offers of {@code model} (the named provider's, if one is named)
+     * agree on, among the offers that take {@code kind}: an order of a kind its provider does not
+     * offer would never be taken and only expire.
+     */
+    byte[] offeredDigest(String model, String provider, WorkKind kind) {
+        List<Offered> offers = store.offers().stream().map(StoredOffer::decode).map(StoredOffer::offered)
+                .filter(o -> o.model().equals(model) && (provider.isEmpty() || o.provider().equals(provider))).toList();
+        WorkRefusal.require(!offers.isEmpty(), WorkRefusal.NO_OFFER,
                 "no provider offers " + model + (provider.isEmpty() ? "" : " as " + provider) + "; see providers");
+        List<String> digests = offers.stream().filter(o -> o.kinds().contains(kind.code())).map(Offered::modelDigest)
+                .distinct().toList();
+        WorkRefusal.require(!digests.isEmpty(), WorkRefusal.KIND_NOT_OFFERED, (provider.isEmpty() ? "no provider" : provider)
+                + " offers " + kind.code() + " work on " + model + "; see providers (kinds)");
         WorkRefusal.require(digests.size() == 1, WorkRefusal.INVALID_ARGUMENT,
                 "providers offer " + model + " with different digests; name the provider");
         return HEX.parseHex(digests.getFirst());

@@ -199,7 +199,7 @@ public final class WorkService implements AutoCloseable {
                 // Keyed by the order, not its nonce: another order reusing a nonce is the ledger's nonce_reused.
                 "work:" + HEX.formatHex(signed.digest()).substring(0, 32), HEX.formatHex(signed.digest()));
         Spend opened = gate.open(actor, spend, key.account(), approvalId, null);
-        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(signed, request.input(), ""));
+        return pipeline.completeMoved(actor, opened, order.maxPayment(), () -> hold(signed, request.input(), "", opened));
     }
 
     /**
@@ -215,7 +215,8 @@ public final class WorkService implements AutoCloseable {
         var withTier = new SubmitCustodial(request.model(), tier, request.provider(), request.messages(), request.maxTokens(),
                 request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
                 request.expiresInSeconds());
-        CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digestOf(request.model(), request.provider()), audience,
+        CustodialOrder.Built built = CustodialOrder.build(agent, withTier, digestOf(request.model(), request.provider(),
+                WorkKind.INFERENCE_CHAT), audience,
                 clock.millis(), key);
         return custody(actor, built, CustodialOrder.argumentsDigest(withTier), approvalId);
     }
@@ -232,7 +233,8 @@ public final class WorkService implements AutoCloseable {
         var withTier = new SubmitEval(request.model(), tier, request.provider(), request.scoring(), request.maxTokensPerCase(),
                 request.cases(), request.temperatureMilli(), request.seed(), request.stop(), request.maxCost(), request.reward(),
                 request.expiresInSeconds());
-        CustodialOrder.Built built = CustodialEval.build(agent, withTier, digestOf(request.model(), request.provider()), audience,
+        CustodialOrder.Built built = CustodialEval.build(agent, withTier, digestOf(request.model(), request.provider(), WorkKind.EVAL),
+                audience,
                 clock.millis(), key);
         return custody(actor, built, CustodialEval.argumentsDigest(withTier), approvalId);
     }
@@ -248,8 +250,8 @@ public final class WorkService implements AutoCloseable {
         return tier.isEmpty() ? "" : ProviderRegistry.tier(tier).name().toLowerCase(Locale.ROOT);
     }
 
-    private byte[] digestOf(String model, String provider) {
-        return model.isEmpty() ? new byte[Sha256.SIZE] : providers.offeredDigest(model, provider);
+    private byte[] digestOf(String model, String provider, WorkKind kind) {
+        return model.isEmpty() ? new byte[Sha256.SIZE] : providers.offeredDigest(model, provider, kind);
     }
 
     /** A custodial order through the safety pipeline, held once it passes. */
@@ -259,7 +261,7 @@ public final class WorkService implements AutoCloseable {
         var spend = new SpendRequest(order.buyer(), ForgeNode.ESCROW, SpendAction.CHAT, order.model(), order.maxPayment(),
                 "work:" + HEX.formatHex(order.nonce()), argumentsDigest);
         Spend opened = gate.open(actor, spend, approvalId, null);
-        return pipeline.complete(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), order.buyer()));
+        return pipeline.completeMoved(actor, opened, order.maxPayment(), () -> hold(built.order(), built.input(), order.buyer(), opened));
     }
 
     /** The checks every order passes, however it was signed. */
@@ -287,9 +289,13 @@ public final class WorkService implements AutoCloseable {
                 + eval.maxTokensPerCase() + " tokens exceed the order's max_tokens " + order.replay().maxTokens());
     }
 
-    /** The ledger holds the order's most cost plus reward; the node keeps its input for providers. */
-    private Submitted hold(SignedWorkOrder signed, byte[] input, String custodian) {
-        AcceptedOrder accepted = ledger.acceptOrder(signed, custodian);
+    /**
+     * The ledger turns the spend's hold into the order's in one commit (as a chat's), so the money
+     * is never unheld between the two; refused, the spend's hold stays and the pipeline voids it.
+     * The node keeps the order's input for providers.
+     */
+    private Submitted hold(SignedWorkOrder signed, byte[] input, String custodian, Spend spend) {
+        AcceptedOrder accepted = ledger.acceptOrderOnHold(signed, custodian, spend.holdId());
         store.putOrder(accepted.id(), signed.digest(), input.clone());
         return submitted(accepted, signed);
     }

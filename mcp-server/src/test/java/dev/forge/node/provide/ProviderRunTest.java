@@ -75,7 +75,7 @@ class ProviderRunTest {
                 SignedWorkOrder order = order(alice, request, n);
                 var accepted = ledger.acceptOrder(order);
 
-                var prompt = OrderService.prompt(ChatRequest.orderedBy(order.order(), request.bytes()));
+                var prompt = ChatRunner.prompt(ChatRequest.orderedBy(order.order(), request.bytes()));
                 long started = System.currentTimeMillis();
                 var completion = runner.run(prompt, order.order().replay());
                 var attested = attester.attest(order, completion, started, System.currentTimeMillis(), log.tip());

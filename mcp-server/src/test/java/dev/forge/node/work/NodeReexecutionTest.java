@@ -17,6 +17,8 @@ import dev.forge.economy.work.WorkKind;
 import dev.forge.economy.work.WorkOrder;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.InferenceEngine;
+import dev.forge.inference.InferenceGuard;
+import dev.forge.inference.Tier;
 import dev.forge.inference.Prompt;
 import dev.forge.node.TestModel;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class NodeReexecutionTest {
     @Test
     void aReplayRunsTheOrderAsOrderedOnTheModelWithItsDigest() throws Exception {
-        try (var engine = new InferenceEngine(Files.createTempDirectory("forge-replay"), 4)) {
+        try (var engine = engine()) {
             var replays = new NodeReexecution(() -> engine);
             byte[] digest = ModelDigest.of(TestModel.folder());
             assertFalse(replays.has(digest), "no model loaded yet");
@@ -57,7 +59,7 @@ class NodeReexecutionTest {
 
     @Test
     void anEvalReplayRunsEveryCaseAsOrderedAndScoresItsOutputs() throws Exception {
-        try (var engine = new InferenceEngine(Files.createTempDirectory("forge-replay"), 4)) {
+        try (var engine = engine()) {
             engine.load("stories260K", TestModel.folder());
             var replays = new NodeReexecution(() -> engine);
             byte[] digest = ModelDigest.of(TestModel.folder());
@@ -87,6 +89,12 @@ class NodeReexecutionTest {
             assertThrows(IllegalStateException.class, () -> replays.run(order(WorkKind.EVAL, digest, bigInput, bigReplay), bigInput, Long.MAX_VALUE),
                     "an eval of more than 512 tokens in all is not replayed");
         }
+    }
+
+    /** An engine that names its models' folders as the node's does. */
+    private static InferenceEngine engine() throws Exception {
+        return new InferenceEngine(Files.createTempDirectory("forge-replay"), 4, Tier.Bounds.DEFAULT, InferenceGuard.NONE,
+                ModelDigest::of);
     }
 
     private static WorkOrder order(byte[] digest, byte[] input, Replay replay) {

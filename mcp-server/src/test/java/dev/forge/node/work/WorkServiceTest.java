@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.economy.crypto.Ed25519;
 import dev.forge.economy.ledger.Account;
+import dev.forge.economy.ledger.AcceptedOrder;
+import dev.forge.economy.ledger.HoldStatus;
+import dev.forge.economy.ledger.LedgerError;
+import dev.forge.economy.ledger.LedgerException;
+import dev.forge.economy.ledger.Transfer;
 import dev.forge.economy.ledger.AccountSpec;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.LedgerConfig;
@@ -144,5 +149,83 @@ class WorkServiceTest {
             assertEquals(0, node.work.openOrders(eli, new WorkCalls.OpenOrdersQuery(null, 10)).size());
             assertEquals("work_order_closed", assertThrows(CallRefused.class, () -> node.work.take(eli, id)).code());
         }
+    }
+
+    @Test
+    void aCustodialOrderTakesItsSpendsHoldInOneCommitAndARefusedOneChangesNoBalance() throws Exception {
+        try (var node = new Stores(Files.createTempDirectory("forge-work-on-hold"))) {
+            Actor fay = node.agent("fay");
+            Actor gus = node.agent("gus");
+            String gusAccount = node.work.registerKey(gus, TestProvider.registerKey(Ed25519.generate(), gus.id(),
+                    node.work.audience())).account();
+            node.work.offer(gus, new WorkCalls.AgentOffer(MODEL, DIGEST, "tiny", 1_000_000, List.of(), 6_000));
+            long before = available(node, "fay");
+            long id = node.work.submitCustodial(fay, chat(60), null).orderId();
+            assertEquals(before - 1_000_000, available(node, "fay"));
+            Transfer moved = node.ledger.findTransfer(id - 1).orElseThrow();
+            assertTrue(AcceptedOrder.movedHold(moved), "the spend's hold was voided by the order's own commit: " + moved);
+            assertEquals(HoldStatus.VOIDED, node.ledger.holdStatus(moved.pendingId()).orElseThrow());
+
+            // The node's copy of fay's key no longer matches her account: the ledger refuses the order after the pipeline let it pass.
+            custody.put("fay", Ed25519.generate());
+            Map<String, Long> balances = balances(node, "fay", gusAccount, dev.forge.node.ForgeNode.ESCROW);
+            Map<String, Long> availables = availables(node, "fay", gusAccount, dev.forge.node.ForgeNode.ESCROW);
+            var refused = assertThrows(LedgerException.class, () -> node.work.submitCustodial(fay, chat(60), null));
+            assertEquals(LedgerError.INVALID_SIGNATURE, refused.error());
+            assertEquals(balances, balances(node, "fay", gusAccount, dev.forge.node.ForgeNode.ESCROW));
+            assertEquals(availables, availables(node, "fay", gusAccount, dev.forge.node.ForgeNode.ESCROW), "nothing stays held");
+            assertEquals(1, node.work.openOrders(gus, new WorkCalls.OpenOrdersQuery(null, 10)).size(), "only the first order");
+            node.ledger.invariants().check();
+        }
+    }
+
+    @Test
+    void aCustodialEvalForAProviderThatOffersNoEvalsIsRefusedAtSubmit() throws Exception {
+        try (var node = new Stores(Files.createTempDirectory("forge-work-eval-kind"))) {
+            Actor hal = node.agent("hal");
+            Actor ivy = node.agent("ivy");
+            Actor jon = node.agent("jon");
+            String chats = node.work.registerKey(ivy, TestProvider.registerKey(Ed25519.generate(), ivy.id(), node.work.audience())).account();
+            String evals = node.work.registerKey(jon, TestProvider.registerKey(Ed25519.generate(), jon.id(), node.work.audience())).account();
+            node.work.offer(ivy, new WorkCalls.AgentOffer(MODEL, DIGEST, "tiny", 1_000_000, List.of(), 6_000));
+            long before = available(node, "hal");
+
+            var refused = assertThrows(CallRefused.class, () -> node.work.submitEval(hal, eval(chats), null));
+            assertEquals("kind_not_offered", refused.code(), refused.getMessage());
+            assertEquals("kind_not_offered", assertThrows(CallRefused.class, () -> node.work.submitEval(hal, eval(""), null)).code(),
+                    "nobody offers evals on the model: an open eval would expire too");
+            assertEquals(before, available(node, "hal"), "nothing held");
+            assertEquals(0, node.work.openOrders(ivy, new WorkCalls.OpenOrdersQuery(null, 10)).size());
+
+            node.work.offer(jon, new WorkCalls.AgentOffer(MODEL, DIGEST, "tiny", 1_000_000, List.of("inference.chat.v1", "eval.v1"),
+                    6_000));
+            assertEquals("kind_not_offered", assertThrows(CallRefused.class, () -> node.work.submitEval(hal, eval(chats), null)).code(),
+                    "still: the named provider offers chats only");
+            assertEquals("open", node.work.submitEval(hal, eval(evals), null).state(), "the provider that offers evals gets it");
+            assertEquals("open", node.work.submitCustodial(hal, chat(60), null).state(), "chats need no eval offer");
+        }
+    }
+
+    static final String DIGEST = HexFormat.of().formatHex(new byte[32]).replace('0', 'b');
+
+    static WorkCalls.SubmitEval eval(String provider) {
+        return new WorkCalls.SubmitEval(MODEL, "", provider, "contains", 8, List.of(new WorkCalls.EvalCase("Once upon a time", " ")),
+                0, 0, List.of(), 1_000_000, 0, 60);
+    }
+
+    static long available(Stores node, String account) {
+        return node.ledger.account(account).orElseThrow().available();
+    }
+
+    static Map<String, Long> balances(Stores node, String... accounts) {
+        Map<String, Long> found = new java.util.TreeMap<>();
+        for (String account : accounts) found.put(account, node.ledger.account(account).map(Account::balance).orElse(0L));
+        return found;
+    }
+
+    static Map<String, Long> availables(Stores node, String... accounts) {
+        Map<String, Long> found = new java.util.TreeMap<>();
+        for (String account : accounts) found.put(account, node.ledger.account(account).map(Account::available).orElse(0L));
+        return found;
     }
 }
