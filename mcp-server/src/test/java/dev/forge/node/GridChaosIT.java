@@ -45,16 +45,21 @@ class GridChaosIT {
         long sizeOfCBeforeKill = 0;
 
         for (int i = 0; i < CHATS; i++) {
-            if (i == CHATS / 3) grid.cluster.kill(a.server);
+            if (i == CHATS / 3) {
+                grid.cluster.kill(a.server);
+                grid.say("chat " + i + ": nats-server " + (a.server + 1) + " SIGKILLed");
+            }
             if (i == CHATS / 2) {
                 sizeOfCBeforeKill = c.logSize();
                 GridProcesses.kill(c);
                 alive.remove(c);
+                grid.say("chat " + i + ": " + c + " SIGKILLed at log size " + sizeOfCBeforeKill);
             }
             if (i == 2 * CHATS / 3) grid.relaunch(c); // it boots while A and B go on trading
             if (i == 3 * CHATS / 4) {
                 grid.connect(c);
                 alive.add(c);
+                grid.say("chat " + i + ": " + c + " serves again");
             }
             Member buyer = alive.get(random.nextInt(alive.size()));
             Member seller = alive.get(random.nextInt(alive.size()));
@@ -62,7 +67,9 @@ class GridChaosIT {
             acknowledged.merge(seller.nodeId, 1L, Long::sum);
         }
 
+        grid.say(CHATS + " chats acknowledged: " + acknowledged);
         JsonNode end = grid.awaitOneView("every node in one state after the chaos");
+        grid.say("one state everywhere");
         assertTrue(c.logSize() >= sizeOfCBeforeKill, "C's ledger kept what it had acknowledged before the kill");
         var refusals = GridProcesses.refusals(a.grid());
         for (Member m : grid.members) {

@@ -34,6 +34,7 @@ final class GridProcesses implements AutoCloseable {
     final LocalCluster cluster;
     final Path seed;
     final List<Member> members = new ArrayList<>();
+    private final long began = System.nanoTime();
 
     /** One node process, its operator client and its grid id. */
     static final class Member {
@@ -91,11 +92,17 @@ final class GridProcesses implements AutoCloseable {
             for (Member m : grid.members) grid.launch(m); // all start at once
             for (Member m : grid.members) grid.connect(m);
             for (Member m : grid.members) await(m.nodeId + " connected", () -> m.grid().path("connected").asBoolean(), m::grid);
+            grid.say("three servers and " + nodes + " nodes joined");
             return grid;
         } catch (Exception | AssertionError e) {
             grid.close();
             throw e;
         }
+    }
+
+    /** A line on stderr with the seconds since the boot began: where a slow run spent its time. */
+    void say(String what) {
+        System.err.printf("grid-it +%d s: %s%n", Duration.ofNanos(System.nanoTime() - began).toSeconds(), what);
     }
 
     Member member(int index) {
@@ -132,7 +139,7 @@ final class GridProcesses implements AutoCloseable {
 
     void connect(Member m) throws Exception {
         m.address = URI.create(awaitAddress(m));
-        if (m.operator != null) m.operator.closeGracefully();
+        if (m.operator != null) m.operator.close(); // its node was killed: nobody answers a graceful close
         m.operator = NodeClients.mcp(m.address, Identities.operatorToken(m.data), "grid-it");
         String id = m.grid().path("node_id").asText();
         assertTrue(id.matches("node-[0-9a-f]{40}"), "a grid id named by the node key: " + id);

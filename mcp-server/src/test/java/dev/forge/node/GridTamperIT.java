@@ -52,6 +52,7 @@ class GridTamperIT {
         Member a = grid.member(0), b = grid.member(1), x = grid.member(2);
         for (Member m : grid.members) chat(m);
         JsonNode before = grid.awaitOneView("a chat on each node");
+        grid.say("a chat on each node, one view");
         String honestRate = rateOf(a, b).toString();
         assertEquals(honestRate, rateOf(x, b).toString(), "A and X see B alike");
         String priorOfX = rateOf(a, x).path("verification_rate").asText();
@@ -71,6 +72,7 @@ class GridTamperIT {
                     Sha256.hash("a log that skips an index".getBytes(StandardCharsets.UTF_8)));
             publish(stream, x, gap.encode(), "tamper-gap");
             awaitRefusals(Map.of("duplicate", 1L, "forged_signature", 1L, "sequence_gap", 1L));
+            grid.say("the forgery, the replay and the gap refused everywhere");
 
             for (Member viewer : List.of(a, b)) {
                 JsonNode rate = rateOf(viewer, x);
@@ -83,6 +85,7 @@ class GridTamperIT {
                     Sha256.hash("another story for the same index".getBytes(StandardCharsets.UTF_8)));
             publish(stream, x, second.encode(), "tamper-equivocation");
             awaitRefusals(Map.of("duplicate", 1L, "equivocation", 1L, "forged_signature", 1L, "sequence_gap", 1L));
+            grid.say("the equivocation refused everywhere");
         }
 
         for (Member m : grid.members) {
