@@ -128,7 +128,15 @@ public final class GridApplier implements AutoCloseable {
     }
 
     public List<GridEvidence> evidence() {
-        return store.evidence();
+        return store.evidence(0);
+    }
+
+    /**
+     * The evidence kept from position {@code from} on: the list only grows, so a reader that
+     * remembers how many it has read reads only the new ones.
+     */
+    public List<GridEvidence> evidence(int from) {
+        return store.evidence(from);
     }
 
     /** The applied entry of {@code nodeId} at {@code index}. */

@@ -211,9 +211,11 @@ final class GridStore implements AutoCloseable {
         return out;
     }
 
-    synchronized List<GridEvidence> evidence() {
-        List<GridEvidence> out = new ArrayList<>(evidence.size());
-        for (byte[] bytes : evidence) out.add(GridEvidence.decode(bytes));
+    /** Evidence records from position {@code from} on (kept in the order refused, never removed). */
+    synchronized List<GridEvidence> evidence(int from) {
+        int size = evidence.size();
+        List<GridEvidence> out = new ArrayList<>(Math.max(0, size - from));
+        for (int i = Math.max(0, from); i < size; i++) out.add(GridEvidence.decode(evidence.get(i)));
         return out;
     }
 

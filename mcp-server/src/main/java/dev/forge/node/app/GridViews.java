@@ -50,9 +50,12 @@ public final class GridViews {
             Amount pricePerKiloTokenCu,
             @JsonPropertyDescription("capacity offered") long capacityTokensPerMinute,
             @JsonPropertyDescription("requests that node serves at once") int capacity,
-            @JsonPropertyDescription("the node's verification rate as this node measured it, the prior of 50% included: "
+            @JsonPropertyDescription("the node's verification rate as this node measured it, the prior of 50% included, "
+                    + "lowered by refused grid entries its own key signed and 0 once it signed two entries for one index "
+                    + "(docs/grid.md): "
                     + "a decimal string \"0\" to \"1\"") String verificationRate,
-            @JsonPropertyDescription("what the rate rests on; \"no chains checked yet\" means the prior alone") String verification,
+            @JsonPropertyDescription("what the rate rests on; \"no chains checked yet\" means the prior alone, "
+                    + "\"unverifiable\" that it equivocated") String verification,
             @JsonPropertyDescription("when the signed offer expires unless its node renews it, ms since the epoch") long expiresAt) {
     }
 

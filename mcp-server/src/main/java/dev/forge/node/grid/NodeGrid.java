@@ -61,7 +61,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
         this.offer = offer;
         this.applier = applier;
         this.streams = GridStreams.defaults(options.replicas());
-        this.remote = new RemoteOffers(node.id(), rates, InstantSource.system());
+        this.remote = new RemoteOffers(node.id(), new GridRates(rates, applier), InstantSource.system());
         this.member = Thread.ofPlatform().name("grid-member").daemon().unstarted(this::run);
     }
 

@@ -1,7 +1,6 @@
 package dev.forge.node.grid;
 
 import dev.forge.economy.market.ProviderFilter;
-import dev.forge.economy.work.VerificationRate;
 import dev.forge.grid.GridOffer;
 import dev.forge.grid.GridOffers;
 import dev.forge.node.app.Amount;
@@ -12,7 +11,6 @@ import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -25,13 +23,13 @@ final class RemoteOffers {
     private static final long FRESH_MILLIS = 1_000;
 
     private final String self;
-    private final Function<String, VerificationRate> rates;
+    private final GridRates rates;
     private final InstantSource clock;
     private volatile GridOffers bucket;
     private List<GridOffer> cached = List.of();
     private long readAt; // 0: never read (epoch ms are far past it)
 
-    RemoteOffers(String self, Function<String, VerificationRate> rates, InstantSource clock) {
+    RemoteOffers(String self, GridRates rates, InstantSource clock) {
         this.self = self;
         this.rates = rates;
         this.clock = clock;
@@ -58,8 +56,8 @@ final class RemoteOffers {
     List<GridViews.RemoteOffer> offers(String model, ProviderFilter filter) {
         List<GridViews.RemoteOffer> out = new ArrayList<>();
         for (GridOffer offer : live()) {
-            VerificationRate rate = rate(offer.nodeId());
-            if (filter.refusal(rate) != null) continue;
+            GridRate rate = rates.of(offer.nodeId());
+            if (rate.refusal(filter) != null) continue;
             String provider = offer.accounts().isEmpty() ? "" : offer.accounts().getFirst().account();
             for (GridOffer.Model m : offer.models()) {
                 if (model != null && !model.equals(m.name())) continue;
@@ -70,12 +68,6 @@ final class RemoteOffers {
             }
         }
         return out;
-    }
-
-    /** The rate this node measured of that node: its checks of the node's chains, the prior when it has none. */
-    private VerificationRate rate(String nodeId) {
-        VerificationRate rate = rates.apply(nodeId);
-        return rate == null ? VerificationRate.none() : rate;
     }
 
     /** ppm as an exact decimal string, "0.5" for 500,000. */
