@@ -75,12 +75,23 @@ class LedgerCrashTest {
                 .redirectError(ProcessBuilder.Redirect.DISCARD).start();
         var out = new BufferedReader(new InputStreamReader(child.getInputStream()));
         assertEquals("ready", out.readLine(), "the child must start");
-        long killAt = System.nanoTime() + runMillis * 1_000_000;
+        int before = size(acknowledged);
         var reader = Thread.ofPlatform().start(() -> readAcks(out, acknowledged));
+        // The random moment counts from the child's first acknowledgement, not from its start: on a
+        // loaded machine a child once acknowledged nothing in five runs (this test's own false failure).
+        long firstAckBy = System.nanoTime() + 60_000_000_000L;
+        while (size(acknowledged) == before && child.isAlive() && System.nanoTime() < firstAckBy) Thread.sleep(5);
+        long killAt = System.nanoTime() + runMillis * 1_000_000;
         while (System.nanoTime() < killAt) Thread.sleep(5);
         child.destroyForcibly(); // SIGKILL on Linux: no shutdown hooks, no close
         assertTrue(child.waitFor(30, TimeUnit.SECONDS));
         reader.join();
+    }
+
+    private static int size(Map<Long, Long> acknowledged) {
+        synchronized (acknowledged) {
+            return acknowledged.size();
+        }
     }
 
     private static void readAcks(BufferedReader out, Map<Long, Long> acknowledged) {
