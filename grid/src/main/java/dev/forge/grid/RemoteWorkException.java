@@ -13,7 +13,7 @@ public final class RemoteWorkException extends RuntimeException {
         return refusal;
     }
 
-    static void require(boolean condition, RemoteRefusal refusal, String message) {
+    public static void require(boolean condition, RemoteRefusal refusal, String message) {
         if (!condition) throw new RemoteWorkException(refusal, message);
     }
 }
