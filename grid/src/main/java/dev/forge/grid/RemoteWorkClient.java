@@ -56,6 +56,18 @@ public final class RemoteWorkClient {
         public boolean streamed() {
             return streamed;
         }
+
+        /**
+         * Whether the buyer may try the next offer: no piece of this answer was seen, and the
+         * failure is the provider's (absent, busy, without the model or price, failing), not the
+         * vouch's own, which another provider would refuse alike.
+         */
+        public boolean retryable() {
+            return !streamed && switch (refusal) {
+                case NO_PROVIDER, BUSY, UNKNOWN_MODEL, PRICE_TOO_HIGH, PROVIDER_ERROR, PROVIDER_FAILED -> true;
+                default -> false;
+            };
+        }
     }
 
     private static final Duration POLL = Duration.ofMillis(100);

@@ -42,8 +42,12 @@ class RemoteWorkIT {
              Connection buyerSide = GridConnection.connect(cluster.urls(), "home");
              Connection providerSide = GridConnection.connect(cluster.urls(), "provider")) {
             var release = new CountDownLatch(1);
+            var entered = new CountDownLatch(1);
             var server = new RemoteWorkServer(providerSide, provider.id(), (vouch, replies) -> {
-                if (new String(vouch.input()).equals("wait")) await(release);
+                if (new String(vouch.input()).equals("wait")) {
+                    entered.countDown();
+                    await(release);
+                }
                 for (String piece : PIECES) replies.piece(piece);
                 replies.delivered(Vouches.attest(provider, vouch, String.join("", PIECES), System.currentTimeMillis()),
                         String.join("", PIECES));
@@ -54,7 +58,7 @@ class RemoteWorkIT {
 
             streamsAndDelivers(client);
             aTamperedVouchIsRefusedBeforeAnythingRuns(client);
-            aNodeAtItsCapacityRefusesBusy(client, release);
+            aNodeAtItsCapacityRefusesBusy(client, entered, release);
             aNodeNobodyServesIsNoProvider(client);
 
             // The provider's node dies after its first piece: the buyer's wait ends, bounded, as provider_failed.
@@ -76,6 +80,7 @@ class RemoteWorkIT {
                     listener(pieces), () -> false));
             assertEquals(RemoteRefusal.PROVIDER_FAILED, failure.refusal());
             assertTrue(failure.streamed(), "a piece had come: no fail-over");
+            assertFalse(failure.retryable());
             assertEquals(List.of("Once"), pieces);
             assertTrue(Duration.ofNanos(System.nanoTime() - started).compareTo(Duration.ofSeconds(30)) < 0,
                     "the wait is bounded by the idle timeout");
@@ -115,35 +120,31 @@ class RemoteWorkIT {
                 () -> client.request(tampered, TIMEOUTS, listener(pieces), () -> false));
         assertEquals(RemoteRefusal.FORGED_SIGNATURE, failure.refusal());
         assertFalse(failure.streamed());
+        assertFalse(failure.retryable(), "another provider would refuse the same vouch");
         assertTrue(pieces.isEmpty());
     }
 
-    private void aNodeAtItsCapacityRefusesBusy(RemoteWorkClient client, CountDownLatch release) throws Exception {
+    private void aNodeAtItsCapacityRefusesBusy(RemoteWorkClient client, CountDownLatch entered, CountDownLatch release)
+            throws Exception {
         var first = Thread.ofVirtual().start(() -> {
             try {
                 client.request(Vouches.vouch(home, provider.id(), "alice", "wait", System.currentTimeMillis()),
-                        new RemoteWorkClient.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60)),
+                        new RemoteWorkClient.Timeouts(Duration.ofSeconds(10), Duration.ofSeconds(60), Duration.ofSeconds(90)),
                         new RemoteWorkClient.Listener() {}, () -> false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         });
         // The first holds the only slot until released; the second is turned away at once.
-        RemoteWorkClient.Failure busy = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (busy == null && System.nanoTime() < deadline) {
-            try {
-                client.request(Vouches.vouch(home, provider.id(), "bob", "second", System.currentTimeMillis()), TIMEOUTS,
-                        new RemoteWorkClient.Listener() {}, () -> false);
-                Thread.sleep(50); // the first had not taken its slot yet
-            } catch (RemoteWorkClient.Failure failure) {
-                busy = failure;
-            }
-        }
+        assertTrue(entered.await(30, TimeUnit.SECONDS), "the first request runs");
+        var busy = assertThrows(RemoteWorkClient.Failure.class, () -> client.request(
+                Vouches.vouch(home, provider.id(), "bob", "second", System.currentTimeMillis()), TIMEOUTS,
+                new RemoteWorkClient.Listener() {}, () -> false));
         release.countDown();
         first.join(Duration.ofSeconds(30));
         assertEquals(RemoteRefusal.BUSY, busy.refusal());
         assertFalse(busy.streamed());
+        assertTrue(busy.retryable());
     }
 
     private void aNodeNobodyServesIsNoProvider(RemoteWorkClient client) {
@@ -153,6 +154,7 @@ class RemoteWorkIT {
                 new RemoteWorkClient.Listener() {}, () -> false));
         assertEquals(RemoteRefusal.NO_PROVIDER, failure.refusal());
         assertFalse(failure.streamed());
+        assertTrue(failure.retryable());
     }
 
     private static RemoteWorkClient.Listener listener(List<String> pieces) {
