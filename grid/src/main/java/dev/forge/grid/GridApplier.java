@@ -71,7 +71,9 @@ public final class GridApplier implements AutoCloseable {
                 "index " + entry.index() + ", expected " + tip.nextIndex());
         GridRefusedException.require(Arrays.equals(entry.previousDigest(), tip.lastDigest()), GridRefusal.CHAIN_BROKEN,
                 "the previous digest is not " + entry.nodeId() + "'s last entry");
-        return entry.record() instanceof GridRecord.WorkRecord work ? attestationChain(work) : null;
+        if (!(entry.record() instanceof GridRecord.WorkRecord work)) return null;
+        // A purchase from another node: that node's own log carries the step of its chain.
+        return work.purchaseIn(entry.nodeId()) ? null : attestationChain(work);
     }
 
     /** An attestation must follow the last one its provider key signed, as in the provider's own log. */

@@ -1,6 +1,7 @@
 package dev.forge.grid;
 
 import dev.forge.economy.ledger.Account;
+import dev.forge.economy.ledger.AccountKind;
 import dev.forge.economy.ledger.Ledger;
 import dev.forge.economy.ledger.SettledWork;
 import dev.forge.economy.ledger.Trade;
@@ -79,9 +80,11 @@ public final class GridPublisher {
 
     private GridRecord workRecord(SettledWork work) {
         WorkOrder order = work.order().order();
-        String signer = order.signer() == WorkOrder.Signer.BUYER ? order.buyer()
-                : ledger.order(work.orderId()).orElseThrow().custodian();
-        return new GridRecord.WorkRecord(work.withoutBalances(), key(signer), key(work.provider()));
+        var accepted = ledger.order(work.orderId()).orElseThrow();
+        String signer = order.signer() == WorkOrder.Signer.BUYER ? order.buyer() : accepted.custodian();
+        // Work bought from another node was paid to its peer account, whose key is the seller's node key.
+        boolean purchase = ledger.account(accepted.payee()).map(a -> a.kind() == AccountKind.PEER).orElse(false);
+        return new GridRecord.WorkRecord(work.withoutBalances(), key(signer), key(purchase ? accepted.payee() : work.provider()));
     }
 
     private byte[] key(String account) {

@@ -10,6 +10,7 @@ import dev.forge.economy.ledger.Trade;
 import dev.forge.economy.work.SignedAttestation;
 import dev.forge.economy.work.SignedWorkOrder;
 import dev.forge.economy.work.WorkVerifier;
+import dev.forge.economy.work.WorkOrder;
 import java.util.Arrays;
 
 /**
@@ -22,6 +23,8 @@ public sealed interface GridRecord {
     int WORK = 2;
     /** Bound on one embedded record (a trade is about 400 bytes, work about 1.5 KB). */
     int MAX_RECORD_BYTES = 16 * 1024;
+    /** How a ledger names the account that stands for another grid node (docs/grid.md, money between nodes). */
+    String PEER = "peer:";
 
     /** The ledger's id of the record: 1, 2, 3, ... in the node's commit order. */
     long id();
@@ -36,10 +39,13 @@ public sealed interface GridRecord {
 
     CanonicalWriter write(CanonicalWriter out);
 
-    /** Who paid {@link #amount()} µCU to {@link #payee()}: what the grid folds per account. */
-    String payer();
+    /**
+     * Who paid {@link #amount()} µCU to {@link #payee}, as the ledger of {@code logNode} (the
+     * node whose log holds the record) names it: what the grid folds per account.
+     */
+    String payer(String logNode);
 
-    String payee();
+    String payee(String logNode);
 
     long amount();
 
@@ -56,9 +62,9 @@ public sealed interface GridRecord {
 
         @Override public long settledAt() { return trade.settledAt(); }
 
-        @Override public String payer() { return trade.consumer(); }
+        @Override public String payer(String logNode) { return trade.consumer(); }
 
-        @Override public String payee() { return trade.provider(); }
+        @Override public String payee(String logNode) { return trade.provider(); }
 
         @Override public long amount() { return trade.amount(); }
 
@@ -121,9 +127,38 @@ public sealed interface GridRecord {
 
         @Override public long settledAt() { return work.settledAt(); }
 
-        @Override public String payer() { return work.order().order().buyer(); }
+        /** On the provider node's ledger a remote order is paid by the buyer's home node's {@code peer:} account. */
+        @Override
+        public String payer(String logNode) {
+            return remote() && !purchaseIn(logNode) ? PEER + NodeIdentity.idOf(orderKey) : work.order().order().buyer();
+        }
 
-        @Override public String payee() { return work.provider(); }
+        /** On the buyer's home node's ledger a remote order is paid to the provider node's {@code peer:} account. */
+        @Override
+        public String payee(String logNode) {
+            return purchaseIn(logNode) ? PEER + work.order().order().audience() : work.provider();
+        }
+
+        /**
+         * Remote work (docs/grid.md): an order whose audience is a grid node id, signed in custody
+         * by the buyer's home node key. It is a leaf of both nodes' logs.
+         */
+        public boolean remote() {
+            WorkOrder order = work.order().order();
+            return NodeIdentity.isId(order.audience()) && order.signer() == WorkOrder.Signer.CUSTODIAL;
+        }
+
+        /**
+         * Whether, in {@code logNode}'s log, this is work bought from another node: remote, for
+         * that other node, attested by the key that node's id names, ordered by {@code logNode}'s
+         * own key. A purchase is verified like any work but is no step of the seller's chain:
+         * the seller's own log carries that step.
+         */
+        public boolean purchaseIn(String logNode) {
+            String seller = work.order().order().audience();
+            return remote() && !seller.equals(logNode) && NodeIdentity.owns(seller, providerKey)
+                    && NodeIdentity.owns(logNode, orderKey);
+        }
 
         @Override public long amount() { return work.paid(); }
 

@@ -145,8 +145,8 @@ final class GridStore implements AutoCloseable {
                         .fixed(attestationTip.lastDigest(), Sha256.SIZE).toByteArray());
             }
             GridRecord record = entry.record();
-            String payer = account(nodeId, record.payer());
-            String payee = account(nodeId, record.payee());
+            String payer = account(nodeId, record.payer(nodeId));
+            String payee = account(nodeId, record.payee(nodeId));
             flows.put(payer, Math.subtractExact(flows.getOrDefault(payer, 0L), record.amount()));
             flows.put(payee, Math.addExact(flows.getOrDefault(payee, 0L), record.amount()));
             lastSequence.set(sequence);

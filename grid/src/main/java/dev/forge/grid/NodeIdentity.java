@@ -40,6 +40,12 @@ public record NodeIdentity(Ed25519.KeyPair key) {
         return PREFIX + HexFormat.of().formatHex(Arrays.copyOf(hash, ID_HASH_BYTES));
     }
 
+    /** Whether {@code text} has the shape of a node id: {@code node-} and 40 lowercase hex digits. */
+    public static boolean isId(String text) {
+        return text != null && text.length() == PREFIX.length() + 2 * ID_HASH_BYTES && text.startsWith(PREFIX)
+                && text.substring(PREFIX.length()).chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'));
+    }
+
     /** Whether {@code nodeId} is the id of {@code publicKey}. */
     public static boolean owns(String nodeId, byte[] publicKey) {
         return publicKey != null && publicKey.length == Ed25519.PUBLIC_KEY_SIZE && idOf(publicKey).equals(nodeId);

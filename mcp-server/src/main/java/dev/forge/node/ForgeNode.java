@@ -94,6 +94,7 @@ public final class ForgeNode implements AutoCloseable {
         this.safety = new SafetyService(pipeline, identities);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
+        if (grid != null) grid.sell(engine, work.nodeFulfilment(), chats::price); // remote work (docs/grid.md)
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
 

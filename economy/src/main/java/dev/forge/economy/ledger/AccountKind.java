@@ -8,7 +8,7 @@ import dev.forge.economy.codec.MalformedEncodingException;
  * code is ever reused or changed, whatever the order of the constants.
  */
 public enum AccountKind {
-    /** Issues every CU in existence; the only account whose balance may be negative. */
+    /** Issues every CU in existence; its balance, like a {@link #PEER}'s, may be negative. */
     TREASURY(0),
     /** Collects the node's fees. */
     FEES(1),
@@ -19,7 +19,13 @@ public enum AccountKind {
     /** The lending pool. */
     POOL(4),
     /** Holds what is locked for someone else, such as loan collateral. */
-    ESCROW(5);
+    ESCROW(5),
+    /**
+     * Another grid node, named {@code peer:<its node id>} with that node's key: the seller of
+     * work bought from it, and the payer of work it bought here, so its balance may go negative
+     * (what it owes this node, like a receivable). No token authorizes it (docs/grid.md).
+     */
+    PEER(6);
 
     private final int code;
 
@@ -38,8 +44,8 @@ public enum AccountKind {
         throw new MalformedEncodingException("unknown account kind code " + code);
     }
 
-    /** TigerBeetle's {@code debits_must_not_exceed_credits}, for every kind but the treasury. */
+    /** TigerBeetle's {@code debits_must_not_exceed_credits}, for every kind but the treasury and a peer node. */
     public boolean mustNotOverdraw() {
-        return this != TREASURY;
+        return this != TREASURY && this != PEER;
     }
 }

@@ -12,6 +12,8 @@ import java.util.Arrays;
  */
 public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
     public static final int MAX_ID_LENGTH = 64;
+    /** How a ledger names the account of another grid node. */
+    public static final String PEER_PREFIX = "peer:";
 
     public AccountSpec {
         LedgerException.require(validId(id), LedgerError.INVALID_ACCOUNT_ID,
@@ -20,7 +22,8 @@ public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
         publicKey = publicKey == null ? new byte[0] : publicKey.clone();
         LedgerException.require(publicKey.length == 0 || publicKey.length == Ed25519.PUBLIC_KEY_SIZE,
                 LedgerError.INVALID_PUBLIC_KEY, "public key must be 32 bytes, got " + publicKey.length);
-        LedgerException.require(!(kind == AccountKind.AGENT || kind == AccountKind.PROVIDER) || publicKey.length > 0,
+        LedgerException.require(!(kind == AccountKind.AGENT || kind == AccountKind.PROVIDER || kind == AccountKind.PEER)
+                        || publicKey.length > 0,
                 LedgerError.INVALID_PUBLIC_KEY, kind + " accounts need an Ed25519 public key to sign trades");
     }
 
@@ -30,6 +33,11 @@ public record AccountSpec(String id, AccountKind kind, byte[] publicKey) {
 
     public static AccountSpec provider(String id, byte[] publicKey) {
         return new AccountSpec(id, AccountKind.PROVIDER, publicKey);
+    }
+
+    /** The account of another grid node: {@value #PEER_PREFIX} and its node id, with the node key that id names. */
+    public static AccountSpec peer(String nodeId, byte[] nodeKey) {
+        return new AccountSpec(PEER_PREFIX + nodeId, AccountKind.PEER, nodeKey);
     }
 
     public static AccountSpec system(String id, AccountKind kind) {

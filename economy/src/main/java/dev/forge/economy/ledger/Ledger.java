@@ -221,15 +221,19 @@ public final class Ledger implements AutoCloseable {
         LedgerException.require(attestation != null && audience != null, LedgerError.INVALID_ARGUMENT,
                 "attestation and audience are required");
         try {
-            verify(attestation);
+            verify(orderId, attestation);
         } catch (LedgerException refused) {
             return CompletableFuture.failedFuture(refused);
         }
         return writer.submit(new Command.SettleWork(orderId, attestation, audience));
     }
 
-    private void verify(SignedAttestation attestation) {
+    /** With the key of the account to be paid: the attested provider, or the peer node an order was bought from. */
+    private void verify(long orderId, SignedAttestation attestation) {
         String id = attestation.attestation().provider();
+        AcceptedOrder accepted = order(orderId).orElse(null);
+        Account payee = accepted == null ? null : view.account(accepted.payee());
+        if (payee != null && payee.kind() == AccountKind.PEER) id = payee.id();
         Account provider = view.account(id);
         LedgerException.require(provider != null, LedgerError.ACCOUNT_NOT_FOUND, "provider account " + id + " does not exist");
         LedgerState.requireProvider(provider);

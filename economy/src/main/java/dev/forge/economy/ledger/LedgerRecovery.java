@@ -41,10 +41,11 @@ final class LedgerRecovery {
     /** Replay re-ran every other check of settled work; the attestations' signatures are checked here, in parallel. */
     private static void verifyAttestations(LedgerState state) {
         state.settledWork().parallelStream().forEach(work -> {
-            byte[] key = state.accountOrNull(work.provider()).publicKey();
+            String signer = state.attestedBy(work);
+            byte[] key = state.accountOrNull(signer).publicKey();
             if (!work.attestation().verifies(Ed25519.PublicKey.decode(key))) {
                 throw Journal.corrupt("settled work " + work.id() + " does not verify (invalid_signature: the attestation's"
-                        + " signature is not " + work.provider() + "'s)", null);
+                        + " signature is not " + signer + "'s)", null);
             }
         });
     }

@@ -350,7 +350,7 @@ final class LedgerState {
         String nonceKey = WorkVerifier.nonceKey(order);
         Long earlier = orderNonces.get(nonceKey);
         if (earlier != null) return repeatedOrder(orders.get(earlier), signed, custodian);
-        account(order.buyer(), "buyer");
+        String payer = payer(order, custodian);
         LedgerException.require(signed.verifies(orderKey(order, custodian)), LedgerError.INVALID_SIGNATURE,
                 "the order's signature does not verify with the " + (custodian.isEmpty() ? "buyer's" : custodian + "'s") + " key");
         LedgerException.require(now < order.expiresAt(), LedgerError.ORDER_EXPIRED,
@@ -358,8 +358,8 @@ final class LedgerState {
         long timeout = order.expiresAt() - now;
         LedgerException.require(timeout <= Limits.MAX_HOLD_TIMEOUT_MILLIS, LedgerError.INVALID_TIMEOUT,
                 "an order may expire at most 24 h after it is accepted; this one expires in " + timeout + " ms");
-        String payee = order.openToAny() ? workEscrow(now) : provider(order.provider()).id();
-        Transfer hold = applyTransfer(TransferRequest.hold("~work:" + nonceKey, order.buyer(), payee, order.maxPayment(),
+        String payee = order.openToAny() ? workEscrow(now) : payee(order);
+        Transfer hold = applyTransfer(TransferRequest.hold("~work:" + nonceKey, payer, payee, order.maxPayment(),
                 timeout, TransferCode.WORK), now);
         var accepted = new AcceptedOrder(hold.id(), signed, custodian, payee, now);
         orders.put(accepted.id(), accepted);
@@ -388,6 +388,43 @@ final class LedgerState {
         return acceptOrder(signed, custodian, now);
     }
 
+    /**
+     * Who pays an order: its buyer, or for remote work sold here, the buyer's home node: an order
+     * held in custody by a {@link AccountKind#PEER} account is paid by that peer, since the buyer
+     * is an account of the peer's own ledger (docs/grid.md, money between nodes).
+     */
+    private String payer(WorkOrder order, String custodian) {
+        Account peer = custodian.isEmpty() ? null : accounts.get(custodian);
+        if (peer != null && peer.kind() == AccountKind.PEER) return peer.id();
+        return account(order.buyer(), "buyer").id();
+    }
+
+    /**
+     * Who is paid: the named provider, or for remote work bought here, the seller's node: an
+     * order whose audience is a node id this ledger keeps a {@link AccountKind#PEER} account for.
+     */
+    private String payee(WorkOrder order) {
+        Account peer = accounts.get(AccountSpec.PEER_PREFIX + order.audience());
+        if (peer != null && peer.kind() == AccountKind.PEER) return peer.id();
+        return provider(order.provider()).id();
+    }
+
+    /** The account whose key signed settled work's attestation: its provider, or the peer node it was bought from. */
+    String attestedBy(SettledWork work) {
+        AcceptedOrder accepted = orders.get(work.orderId());
+        return accepted != null && isPeer(accepted.payee()) ? accepted.payee() : work.provider();
+    }
+
+    private boolean isPeer(String id) {
+        Account account = accounts.get(id);
+        return account != null && account.kind() == AccountKind.PEER;
+    }
+
+    /** The account an accepted order's hold debits. */
+    private String payerOf(AcceptedOrder accepted) {
+        return transfer(accepted.id()).debitAccount();
+    }
+
     /** The same signed order again is a retry; another order with the nonce is a replay. */
     private static AcceptedOrder repeatedOrder(AcceptedOrder known, SignedWorkOrder signed, String custodian) {
         LedgerException.require(known.signed().equals(signed) && known.custodian().equals(custodian), LedgerError.NONCE_REUSED,
@@ -411,7 +448,8 @@ final class LedgerState {
 
     /** A provider is an agent or provider account with its own key: whoever signs attestations. */
     static Account requireProvider(Account provider) {
-        boolean kind = provider.kind() == AccountKind.PROVIDER || provider.kind() == AccountKind.AGENT;
+        boolean kind = provider.kind() == AccountKind.PROVIDER || provider.kind() == AccountKind.AGENT
+                || provider.kind() == AccountKind.PEER;
         LedgerException.require(kind && provider.hasPublicKey(), LedgerError.INVALID_PROVIDER_ACCOUNT, "account "
                 + provider.id() + " is a " + provider.kind() + " account; work is delivered by PROVIDER or AGENT accounts");
         return provider;
@@ -433,19 +471,25 @@ final class LedgerState {
         LedgerException.require(workStatus(orderId) != WorkStatus.VOIDED, LedgerError.WORK_ORDER_CLOSED,
                 "order " + orderId + " was voided");
         Attestation attestation = signed.attestation();
-        Account provider = provider(attestation.provider());
-        LedgerException.require(!provider.id().equals(accepted.buyer()), LedgerError.ACCOUNTS_MUST_BE_DIFFERENT,
+        boolean purchase = isPeer(accepted.payee());
+        Account provider = provider(purchase ? accepted.payee() : attestation.provider());
+        String payer = payerOf(accepted);
+        LedgerException.require(!provider.id().equals(payer), LedgerError.ACCOUNTS_MUST_BE_DIFFERENT,
                 "the buyer cannot deliver its own order");
         // The signatures were checked before: the order's on acceptance, the attestation's by the caller (Ledger).
-        Verification verification = WorkVerifier.verifyBinding(accepted.signed(), signed,
-                context(provider.id(), audience, now));
+        // A purchase's chain is the seller node's, checked on its ledger: here it is only where the attestation says.
+        WorkVerifier.Context context = purchase
+                ? new WorkVerifier.Context(now, audience, nonceKey -> isSettled(orderNonces.get(nonceKey)),
+                        new WorkVerifier.ChainTip(attestation.logIndex(), attestation.previousDigest()))
+                : context(provider.id(), audience, now);
+        Verification verification = WorkVerifier.verifyBinding(accepted.signed(), signed, context);
         if (!verification.verified()) throw new WorkRefusedException(verification);
         LedgerException.require(workStatus(orderId) == WorkStatus.OPEN && now < accepted.expiresAt(),
                 LedgerError.ORDER_EXPIRED, "order " + orderId + " expired at " + accepted.expiresAt());
         Transfer payment = pay(accepted, provider.id(), attestation.amount() + accepted.order().reward(), now);
-        advanceChain(provider.id(), signed);
+        if (!purchase) advanceChain(provider.id(), signed);
         return recordSettled(new SettledWork(merkle.size() + 1, orderId, accepted.signed(), signed, payment.id(), now,
-                balance(accepted.buyer()), balance(provider.id())));
+                balance(payer), balance(provider.id())));
     }
 
     private WorkVerifier.Context context(String provider, String audience, long now) {

@@ -20,7 +20,7 @@ class StoredCodesTest {
     @Test
     void accountKindsKeepTheirCodes() {
         var pinned = new EnumMap<>(Map.of(AccountKind.TREASURY, 0, AccountKind.FEES, 1, AccountKind.AGENT, 2,
-                AccountKind.PROVIDER, 3, AccountKind.POOL, 4, AccountKind.ESCROW, 5));
+                AccountKind.PROVIDER, 3, AccountKind.POOL, 4, AccountKind.ESCROW, 5, AccountKind.PEER, 6));
         assertEquals(Arrays.asList(AccountKind.values()), List.copyOf(pinned.keySet()), "every kind is pinned");
         pinned.forEach((kind, code) -> {
             assertEquals(code, kind.code(), kind.name());
@@ -40,7 +40,7 @@ class StoredCodesTest {
 
     @Test
     void anUnknownCodeIsCorruptionNotAGuess() {
-        assertThrows(MalformedEncodingException.class, () -> AccountKind.fromCode(6));
+        assertThrows(MalformedEncodingException.class, () -> AccountKind.fromCode(7));
         assertThrows(MalformedEncodingException.class, () -> AccountKind.fromCode(255));
         assertThrows(MalformedEncodingException.class, () -> Phase.fromCode(4));
         assertThrows(MalformedEncodingException.class, () -> Phase.fromCode(-1));

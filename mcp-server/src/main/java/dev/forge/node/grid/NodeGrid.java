@@ -13,6 +13,10 @@ import dev.forge.grid.GridOffers;
 import dev.forge.grid.GridPublisher;
 import dev.forge.grid.GridStreams;
 import dev.forge.grid.NodeIdentity;
+import dev.forge.grid.RemoteWorkClient;
+import dev.forge.grid.RemoteWorkServer;
+import dev.forge.node.work.NodeFulfilment;
+import java.util.function.ToLongFunction;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.node.app.GridViews;
 import io.nats.client.Connection;
@@ -52,9 +56,13 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
     private volatile GridOfferPublisher offerPublisher;
     private volatile GridFollower follower;
     private volatile long published;
+    private final int capacity;
+    private volatile RemoteSeller seller;
+    private RemoteWorkServer server;
 
     private NodeGrid(GridOptions options, NodeIdentity node, Ledger ledger, NodeOffer offer, GridApplier applier,
-                     Function<String, VerificationRate> rates) {
+                     Function<String, VerificationRate> rates, int capacity) {
+        this.capacity = capacity;
         this.options = options;
         this.node = node;
         this.ledger = ledger;
@@ -78,7 +86,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
                                 Function<String, VerificationRate> rates) {
         long ttl = GridStreams.defaults(options.replicas()).offerTtl().toMillis();
         var offer = new NodeOffer(node, provider, market, engine, endpoint, capacity, ttl);
-        return new NodeGrid(options, node, ledger, offer, GridApplier.open(folder), rates);
+        return new NodeGrid(options, node, ledger, offer, GridApplier.open(folder), rates, capacity);
     }
 
     public String nodeId() {
@@ -115,6 +123,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
                             offer::at);
                 }
                 follower = GridFollower.start(connection, applier);
+                startSelling();
                 LOG.info(() -> "grid: " + node.id() + " joined through " + connection.getConnectedUrl());
                 return;
             } catch (InterruptedException e) {
@@ -124,6 +133,33 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
                 Thread.sleep(RETRY.toMillis());
             }
         }
+    }
+
+    /**
+     * Serves remote work (docs/grid.md) from when the node is connected: vouches sent to this
+     * node's subject run on {@code engine} and are settled by {@code fulfilment}, as the node's
+     * own chats, at {@code price} (µCU per 1,000 tokens now, by model).
+     */
+    public void sell(InferenceEngine engine, NodeFulfilment fulfilment, ToLongFunction<String> price) {
+        seller = new RemoteSeller(node.id(), ledger, engine, fulfilment, price);
+        if (connection != null && follower != null) startSelling();
+    }
+
+    private synchronized void startSelling() {
+        if (seller == null || server != null || connection == null) return;
+        server = new RemoteWorkServer(connection, node.id(), seller, capacity, InstantSource.system());
+        server.start();
+    }
+
+    /** The client for remote work, once connected. */
+    public Optional<RemoteWorkClient> client() {
+        Connection c = connection;
+        return c == null ? Optional.empty() : Optional.of(new RemoteWorkClient(c));
+    }
+
+    /** This node's grid identity: it signs vouches and custodial orders for its agents' remote work. */
+    public NodeIdentity identity() {
+        return node;
     }
 
     /** The ledger is the authority: every leaf the stream lacks goes out, in order, acknowledged one by one. */
@@ -173,6 +209,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        closeQuietly(server);
         closeQuietly(offerPublisher);
         closeQuietly(connection);
         applier.close();

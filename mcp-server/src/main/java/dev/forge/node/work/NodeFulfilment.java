@@ -111,6 +111,30 @@ public final class NodeFulfilment {
     }
 
     /**
+     * Accepts remote work another grid node vouched for (docs/grid.md): the order is signed in
+     * custody by that node's key, registered here as its {@code peer:} account {@code peer}, which
+     * the ledger then holds the money from. Nothing runs yet.
+     *
+     * @throws LedgerException when the ledger refuses it (a reused nonce, say)
+     */
+    public Order acceptRemote(SignedWorkOrder signed, String peer, byte[] input) {
+        log.putBody(input);
+        AcceptedOrder accepted = ledger.acceptOrder(signed, peer);
+        store.putOrder(accepted.id(), signed.digest(), input);
+        store.take(accepted.id(), provider());
+        return new Order(accepted, input);
+    }
+
+    /** Whether an accepted order is still open (not settled, voided or expired). */
+    public boolean open(Order order) {
+        return ledger.workStatus(order.id()).orElse(null) == WorkStatus.OPEN;
+    }
+
+    public SettledWork deliver(Order order, byte[] modelDigest, Engine engine, Run run, long price, long cost) {
+        return deliver(order, modelDigest, engine, run, price, cost, audience);
+    }
+
+    /**
      * Delivers the node's run of {@code order}: signs the attestation next in the node's log,
      * runs the arrival checks any delivery passes, and settles it on the ledger (the attested
      * amount to the node, the rest of the hold back to the agent).
@@ -118,9 +142,11 @@ public final class NodeFulfilment {
      * @param engine how the node ran it
      * @param price µCU per 1,000 tokens, as held
      * @param cost the tokens' cost at {@code price}, at most the order's max cost
+     * @param audience whom the order is for: this node's audience, or its grid node id for remote work
      * @throws LedgerException when the ledger refuses the settlement; nothing is paid
      */
-    public SettledWork deliver(Order order, byte[] modelDigest, Engine engine, Run run, long price, long cost) {
+    public SettledWork deliver(Order order, byte[] modelDigest, Engine engine, Run run, long price, long cost,
+                               String audience) {
         byte[] output = run.output().getBytes(StandardCharsets.UTF_8);
         log.putBody(output);
         SignedWorkOrder signed = order.accepted().signed();
@@ -135,7 +161,7 @@ public final class NodeFulfilment {
                     run.finishReason(), price, cost, run.startedAt(), finished, tip.nextIndex(), tip.lastDigest());
             attestation = SignedAttestation.sign(unsigned, nodeKey);
             verification = ArrivalChecks.run(signed, attestation, order.input(), output, agentKey(order), log.key(), provider(),
-                    context(order.id()));
+                    context(order.id(), audience));
             if (!verification.verified()) {
                 throw new IllegalStateException("the node's own delivery failed its checks: " + verification.firstFailure()
                         .map(c -> c.name() + ": " + c.reason()).orElse(""));
@@ -209,7 +235,7 @@ public final class NodeFulfilment {
         return Ed25519.PublicKey.decode(ledger.account(order.accepted().custodian()).orElseThrow().publicKey());
     }
 
-    private WorkVerifier.Context context(long orderId) {
+    private WorkVerifier.Context context(long orderId, String audience) {
         return new WorkVerifier.Context(clock.millis(), audience,
                 nonce -> ledger.workStatus(orderId).orElseThrow() == WorkStatus.SETTLED, ledger.chainTip(provider()));
     }

@@ -1,0 +1,13 @@
+package dev.forge.grid;
+
+/** The NATS subjects of remote work: a node serves the vouches sent to its own subject. */
+public final class RemoteWork {
+    public static final String SUBJECT_PREFIX = "forge.grid.work.";
+
+    private RemoteWork() {}
+
+    /** Where vouches for {@code providerNodeId} are sent; the answer's frames go to the vouch's reply inbox. */
+    public static String subject(String providerNodeId) {
+        return SUBJECT_PREFIX + providerNodeId;
+    }
+}
