@@ -60,7 +60,7 @@ public class GridResource {
         static PeerStatementView of(PeerStatement s) {
             return new PeerStatementView(PeerStatement.TAG, s.issuer(), HEX.formatHex(s.issuerKey()), s.peer(),
                     Amount.of(s.issuerSays().owes()), Amount.of(s.issuerSays().owed()), Amount.of(s.peerSays().owes()),
-                    Amount.of(s.peerSays().owed()), SignedAmount.of(s.issuerSays().owes() - s.issuerSays().owed()), s.agree(),
+                    Amount.of(s.peerSays().owed()), SignedAmount.of(Math.subtractExact(s.issuerSays().owes(), s.issuerSays().owed())), s.agree(),
                     s.issuerLogSize(), HEX.formatHex(s.issuerLogRoot()), s.peerLogSize(), HEX.formatHex(s.peerLogRoot()),
                     HEX.formatHex(s.gridRoot()), s.issuedAt(), HEX.formatHex(s.signature()),
                     Base64.getEncoder().encodeToString(s.encode()));
