@@ -62,9 +62,10 @@ function chart(history) {
 
 async function refresh() {
   try {
-    const [safety, accounts, trades, network, pricing, history, pool, loans] = await Promise.all([
+    const [safety, accounts, trades, network, pricing, history, pool, loans, providers] = await Promise.all([
       api("/v1/forge/safety"), api("/v1/forge/accounts"), api("/v1/forge/trades?limit=15"), api("/v1/forge/network"),
       api("/v1/forge/pricing"), api("/v1/forge/pricing/history"), api("/v1/forge/pool"), api("/v1/forge/loans"),
+      api("/v1/forge/providers"),
     ]);
     const kill = safety.kill_switch;
     $("kill-state").textContent = kill.active ? `Spending is frozen by ${kill.by}: ${kill.reason}` : "Spending is allowed.";
@@ -82,11 +83,33 @@ async function refresh() {
       t.prompt_tokens + t.completion_tokens, t.cost_cu]);
     $("pool").textContent = `${pool.cash_cu} CU in the pool, ${pool.lent_cu} CU lent in ${pool.active_loans} loans`;
     rows($("loan-rows"), loans.loans, (l) => [l.loan_id, l.borrower, l.status, l.owed_cu]);
+    grid(network.grid, providers.remote);
     $("status").textContent = "live · " + new Date().toLocaleTimeString();
   } catch (e) {
     $("status").textContent = e.message;
     if (e.message.startsWith("unauthorized")) signOut();
   }
+}
+
+// Everything here came from other nodes (their offers, their ids): it is only ever set as text, through cell().
+function grid(status, offers) {
+  $("grid-summary").hidden = $("grid-peers").hidden = !status;
+  if (!status) {
+    $("grid-state").textContent = "Alone: this node is on no grid (start it with --grid).";
+    return;
+  }
+  $("grid-state").textContent = (status.connected ? "Connected" : "Not connected (retrying)") + " as " + status.node_id
+    + (status.refusals.length ? " · refused: " + status.refusals.map((r) => r.code + " " + r.count).join(", ") : "");
+  $("grid-root").textContent = status.grid_root;
+  $("grid-entries").textContent = status.applied_entries;
+  const others = status.peers.filter((p) => p.node !== status.node_id);
+  rows($("grid-rows"), others, (p) => {
+    const mine = offers.filter((o) => o.node === p.node);
+    return [p.node + (p.verifiable ? "" : " (caught equivocating)"),
+      mine.length ? mine.map((o) => `${o.model} ${o.price_per_1k_cu} CU/1k, ${o.capacity} at once`).join("; ") : "none",
+      mine.length ? mine[0].verification_rate : "", p.entries, p.owes_cu, p.owed_cu,
+      p.agree ? "agree" : `disagree: it says we owe ${p.peer_says_owes_cu}, it owes ${p.peer_says_owed_cu}`];
+  });
 }
 
 async function decide(id, verdict) {

@@ -97,6 +97,14 @@ public final class GridApplier implements AutoCloseable {
                 sequence, refused.getMessage(), data, earlier);
     }
 
+    /**
+     * Runs {@code read} between two stream messages: no entry is half-applied meanwhile (the
+     * Merkle log grows before its entry commits), so heads, entries and flows read inside agree.
+     */
+    public synchronized <T> T betweenMessages(java.util.function.Supplier<T> read) {
+        return read.get();
+    }
+
     public long lastSequence() {
         return store.lastSequence();
     }

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.forge.node.app.StatementView;
 import dev.forge.node.http.EconomyResource;
+import dev.forge.node.http.GridResource;
 import dev.forge.node.http.HealthResource;
 import dev.forge.node.http.OperatorResource;
 import dev.forge.node.http.OperatorViews;
@@ -32,11 +33,12 @@ import org.junit.jupiter.api.Test;
  */
 class RestDocsTest {
     private static final List<Class<?>> RESOURCES = List.of(OperatorResource.class, OperatorViews.class, EconomyResource.class,
-            HealthResource.class);
+            HealthResource.class, GridResource.class);
     /** Answers given as a {@code Response} (the statement is JSON or CSV): their record, by call. */
     private static final Map<String, Class<?>> RESPONSE_ANSWERS = Map.of("GET /v1/forge/statement", StatementView.class);
     /** Calls that read their query string as a record (the statement): that record, by call. */
-    private static final Map<String, Class<?>> QUERIES = Map.of("GET /v1/forge/statement", OperatorViews.StatementRequest.class);
+    private static final Map<String, Class<?>> QUERIES = Map.of("GET /v1/forge/statement", OperatorViews.StatementRequest.class,
+            "GET /v1/forge/grid/statement", GridResource.GridStatementRequest.class);
     private static final Pattern HEADING = Pattern.compile("(?m)^#### `((?:GET|POST) /[^`]+)`$");
 
     @Test
@@ -72,7 +74,7 @@ class RestDocsTest {
         }
         assertTrue(calls.get("POST /v1/forge/operator/agents/{agent}/kill-right").contains("| `may_kill` | boolean | yes |"));
         assertTrue(calls.get("GET /v1/forge/statement").contains("| query parameter |"), "the statement's query");
-        assertEquals(18, calls.size(), calls.keySet().toString());
+        assertEquals(19, calls.size(), calls.keySet().toString());
     }
 
     /** Each call's tables, by "METHOD /path", from the records its method takes and answers. */

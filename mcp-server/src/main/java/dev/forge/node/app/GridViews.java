@@ -64,7 +64,17 @@ public final class GridViews {
             @JsonPropertyDescription("entries of its log applied here") long entries,
             @JsonPropertyDescription("hex root of its log as applied here (empty when none)") String root,
             @JsonPropertyDescription("false once it was caught signing two entries for one index") boolean verifiable,
-            @JsonPropertyDescription("whether its signed offer is live now") boolean offerLive) {
+            @JsonPropertyDescription("whether its signed offer is live now") boolean offerLive,
+            @JsonPropertyDescription("what this node owes it, as this node's log records (its peer: account credited); "
+                    + "0 for this node itself") Amount owesCu,
+            @JsonPropertyDescription("what it owes this node, as this node's log records (its peer: account debited)")
+            Amount owedCu,
+            @JsonPropertyDescription("what this node owes it, as its own log records") Amount peerSaysOwesCu,
+            @JsonPropertyDescription("what it owes this node, as its own log records") Amount peerSaysOwedCu,
+            @JsonPropertyDescription("owes minus owed as this node's log records: positive this node owes, negative it is owed")
+            SignedAmount netCu,
+            @JsonPropertyDescription("whether both logs record the same sums between the two nodes; false is a disagreement "
+                    + "(a trade one side lacks), to settle with GET /v1/forge/grid/statement") boolean agree) {
     }
 
     public record RefusalCount(

@@ -17,6 +17,8 @@ import dev.forge.grid.RemoteWorkClient;
 import dev.forge.grid.RemoteWorkServer;
 import dev.forge.node.work.NodeFulfilment;
 import java.util.function.ToLongFunction;
+import dev.forge.grid.PeerBalances;
+import dev.forge.grid.PeerStatement;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.node.app.GridViews;
 import io.nats.client.Connection;
@@ -49,6 +51,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
     private final NodeOffer offer;
     private final GridApplier applier;
     private final RemoteOffers remote;
+    private final PeerBalances money;
     private final GridStreams streams;
     private final Thread member;
     private volatile boolean running = true;
@@ -68,6 +71,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
         this.ledger = ledger;
         this.offer = offer;
         this.applier = applier;
+        this.money = new PeerBalances(applier);
         this.streams = GridStreams.defaults(options.replicas());
         this.remote = new RemoteOffers(node.id(), new GridRates(rates, applier), InstantSource.system());
         this.member = Thread.ofPlatform().name("grid-member").daemon().unstarted(this::run);
@@ -185,7 +189,19 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
     @Override
     public Optional<GridViews.GridStatus> status() {
         return Optional.of(GridStatusView.of(node.id(), connected(), offerPublisher != null && connected(), applier, remote.live(),
-                published));
+                published, money.snapshot()));
+    }
+
+    /**
+     * This node's signed settlement statement with {@code peer} now (docs/grid.md, "Money between
+     * nodes"); empty when {@code peer} is this node, or no node this one has seen (no log applied,
+     * none naming it, no live offer).
+     */
+    public Optional<PeerStatement> statement(String peer) {
+        PeerBalances.Snapshot snapshot = money.snapshot();
+        boolean seen = snapshot.peersOf(node.id()).contains(peer) || remote.live().stream().anyMatch(o -> o.nodeId().equals(peer));
+        if (!seen || peer.equals(node.id())) return Optional.empty();
+        return Optional.of(PeerStatement.issue(node, peer, snapshot, System.currentTimeMillis()));
     }
 
     private boolean connected() {
