@@ -90,7 +90,7 @@ public final class ForgeNode implements AutoCloseable {
         this.grid = openGrid(data);
         this.marketService = new MarketService(ledger, market, engine, grid == null ? GridViews.ALONE : grid);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
-        this.safety = new SafetyService(pipeline, identities);
+        this.safety = new SafetyService(pipeline, identities, work::voidOpenOrders);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
