@@ -386,7 +386,7 @@ public final class Forge {
         Path trained;
 
         @Option(names = "--kill-at", paramLabel = "ROUND", description = "pull the kill switch in this round, mid-run, release it "
-                + "2 s later, and print how soon each agent stopped spending and resumed (default: no kill)")
+                + "once every agent recorded it (at least 2 s), and print how soon each stopped spending and resumed (default: no kill)")
         String killAt;
 
         @Override

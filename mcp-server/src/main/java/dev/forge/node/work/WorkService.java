@@ -371,9 +371,11 @@ public final class WorkService implements AutoCloseable {
     /**
      * The kill switch was pulled: every open order, taken or not, is voided and its hold goes back
      * to its buyer, as a chat in flight is; a delivery under way finishes first (the same lock).
+     * The node's own chats are left to their spends, which the kill cancels (ChatService voids them).
      */
     public void voidOpenOrders() {
         for (long id : store.openOrders()) {
+            if (store.taker(id).filter(own.provider()::equals).isPresent()) continue;
             synchronized (deliveryLock(id)) {
                 voidIfOpen(id);
             }
