@@ -192,7 +192,8 @@ public final class Agent implements AutoCloseable {
                 record(task, seen, decision, outcome, "");
                 if (decision.kind() == Decision.Kind.BUY) {
                     if (outcome.startsWith("settled")) return new Outcome(End.DONE, outcome);
-                    offersOut.add(decision.offer().key()); // void: no provider served it; choose again without it
+                    // void: no provider served it, so choose again without it; unless the kill switch voided it: then wait it out
+                    if (!outcome.startsWith(VOIDED_BY_KILL)) offersOut.add(decision.offer().key());
                 }
             } catch (Refusal r) {
                 record(task, seen, decision, "refused: " + r.getMessage(), r.code());
@@ -304,6 +305,18 @@ public final class Agent implements AutoCloseable {
         return node.call("move_funds", Map.of("amount_cu", Cu.format(amount), "from", from));
     }
 
+    /** The start of a bought order's outcome when the node voided it for the kill switch (the offer is not ruled out). */
+    static final String VOIDED_BY_KILL = "void: the kill switch voided order ";
+
+    /** Whether the node's kill switch is pulled now; a node that cannot say counts as not. */
+    private boolean killSwitchOn() {
+        try {
+            return node.call("safety", Map.of()).path("kill_switch").path("active").asBoolean(false);
+        } catch (Refusal r) {
+            return false;
+        }
+    }
+
     /** Signs and submits the order, then follows it until it is settled or void. */
     private String buy(Task task, Decision d) throws InterruptedException {
         var signed = signer.sign(task, d.offer(), d.amount(), clock.millis(), settings.orderMillis());
@@ -337,6 +350,7 @@ public final class Agent implements AutoCloseable {
                 }
                 case "void" -> {
                     wallet.voided(id);
+                    if (killSwitchOn()) return VOIDED_BY_KILL + id + ", its hold released";
                     return "void: order " + id + " expired unserved, its hold released";
                 }
                 default -> Thread.sleep(settings.pollMillis());

@@ -91,7 +91,7 @@ public final class ForgeNode implements AutoCloseable {
         this.grid = openGrid(data);
         this.marketService = new MarketService(ledger, market, engine, grid == null ? GridViews.ALONE : grid);
         this.lendingService = new LendingService(ledger, lending, pipeline, gate);
-        this.safety = new SafetyService(pipeline, identities);
+        this.safety = new SafetyService(pipeline, identities, work::voidOpenOrders);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
         if (grid != null) grid.sell(engine, work.nodeFulfilment(), chats::price); // remote work (docs/grid.md)

@@ -21,10 +21,13 @@ import java.util.TreeMap;
 public final class SafetyService {
     private final SpendPipeline pipeline;
     private final Identities identities;
+    private final Runnable voidOrdersInFlight;
 
-    public SafetyService(SpendPipeline pipeline, Identities identities) {
+    /** @param voidOrdersInFlight run once the kill switch is pulled: the work orders in flight are voided, as chats are */
+    public SafetyService(SpendPipeline pipeline, Identities identities, Runnable voidOrdersInFlight) {
         this.pipeline = pipeline;
         this.identities = identities;
+        this.voidOrdersInFlight = voidOrdersInFlight;
     }
 
     // ---- the kill switch ----
@@ -38,9 +41,10 @@ public final class SafetyService {
     public record KillView(
             @JsonPropertyDescription("spending is frozen") boolean active,
             @JsonPropertyDescription("why") String reason,
-            @JsonPropertyDescription("who pulled it") String by) {
+            @JsonPropertyDescription("who pulled it") String by,
+            @JsonPropertyDescription("when it was last pulled or released, by the node's clock, ms since the epoch (0: never)") long at) {
         static KillView of(KillState k) {
-            return new KillView(k.active(), k.reason(), k.by());
+            return new KillView(k.active(), k.reason(), k.by(), k.at());
         }
     }
 
@@ -49,6 +53,7 @@ public final class SafetyService {
         PolicyException.require(identities.mayKill(actor), Refusal.UNAUTHORIZED,
                 "the operator has taken " + actor.id() + "'s right to pull the kill switch");
         pipeline.kill(actor, request.reason());
+        voidOrdersInFlight.run();
         return KillView.of(pipeline.killState());
     }
 

@@ -385,10 +385,14 @@ public final class Forge {
         @Option(names = "--trained", paramLabel = "DIR", description = "the trained model (default: the repository's models/stories260K)")
         Path trained;
 
+        @Option(names = "--kill-at", paramLabel = "ROUND", description = "pull the kill switch in this round, mid-run, release it "
+                + "once every agent recorded it (at least 2 s), and print how soon each stopped spending and resumed (default: no kill)")
+        String killAt;
+
         @Override
         public Integer call() throws Exception {
             try {
-                return dev.forge.node.demo.DemoCommand.run(new dev.forge.node.demo.DemoCommand.Flags(rounds, folder, chart, trained),
+                return dev.forge.node.demo.DemoCommand.run(new dev.forge.node.demo.DemoCommand.Flags(rounds, folder, chart, trained, killAt),
                         System.out, System.err);
             } catch (dev.forge.node.demo.DemoException e) {
                 throw new CliException(e.getMessage());

@@ -4,20 +4,22 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 
-/** The CLI's way to a running node: its REST API with a bearer token. */
-final class NodeClient {
+/** The CLI's way to a running node: its REST API with a bearer token (forge demo's too, with the operator's). */
+public final class NodeClient {
     private static final ObjectMapper JSON = new ObjectMapper();
     private final URI base;
     private final String token;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(3)).build();
 
-    NodeClient(URI base, String token) {
+    public NodeClient(URI base, String token) {
         this.base = base;
         this.token = token;
     }
@@ -49,11 +51,11 @@ final class NodeClient {
         }
     }
 
-    JsonNode get(String path) throws IOException, InterruptedException {
+    public JsonNode get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).GET());
     }
 
-    JsonNode post(String path, Object body) throws IOException, InterruptedException {
+    public JsonNode post(String path, Object body) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(base.resolve(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
     }
@@ -71,6 +73,11 @@ final class NodeClient {
             throw new CliException(body.path("error").asText("http_" + response.statusCode()) + ": " + body.path("message").asText());
         }
         return body;
+    }
+
+    /** A value for a path segment or query parameter. */
+    public static String query(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     static String pretty(JsonNode node) throws IOException {

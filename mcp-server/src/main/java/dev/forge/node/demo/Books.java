@@ -3,6 +3,7 @@ package dev.forge.node.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.economy.ledger.TransferCode;
 import dev.forge.economy.market.Cu;
+import dev.forge.node.cli.NodeClient;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
@@ -29,7 +30,8 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
      * Reads one agent's books since {@code from} (epoch ms: the first round's start, so the setup before it is not counted;
      * the balance is all of it); {@code tiers} maps a provider account to the tier it offers.
      */
-    static Books read(OperatorApi node, String agent, String keyAccount, Map<String, String> tiers, JsonNode loans, long from) {
+    static Books read(NodeClient node, String agent, String keyAccount, Map<String, String> tiers, JsonNode loans, long from)
+            throws java.io.IOException, InterruptedException {
         JsonNode own = statement(node, agent, from);
         JsonNode key = statement(node, keyAccount, from);
         long earned = sum(key, TransferCode.WORK, true);
@@ -56,7 +58,7 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
     }
 
     /** provider account to tier, from every offer the node lists. */
-    static Map<String, String> tiers(OperatorApi node) {
+    static Map<String, String> tiers(NodeClient node) throws java.io.IOException, InterruptedException {
         Map<String, String> tiers = new java.util.HashMap<>();
         for (JsonNode offer : node.get("/v1/forge/providers").path("providers")) {
             tiers.put(offer.path("provider").asText(), offer.path("tier").asText().toLowerCase(Locale.ROOT));
@@ -64,8 +66,8 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
         return tiers;
     }
 
-    private static JsonNode statement(OperatorApi node, String account, long from) {
-        return node.get("/v1/forge/statement?from=" + from + "&account=" + OperatorApi.query(account));
+    private static JsonNode statement(NodeClient node, String account, long from) throws java.io.IOException, InterruptedException {
+        return node.get("/v1/forge/statement?from=" + from + "&account=" + NodeClient.query(account));
     }
 
     /** The posted changes of one code: what came in ({@code in}) or went out, in µCU. */
@@ -85,8 +87,8 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
         return text.startsWith("-") ? -Cu.parse(text.substring(1)) : Cu.parse(text);
     }
 
-    private static String verification(OperatorApi node, String keyAccount) {
-        JsonNode rate = node.get("/v1/forge/verify/" + OperatorApi.query(keyAccount));
+    private static String verification(NodeClient node, String keyAccount) throws java.io.IOException, InterruptedException {
+        JsonNode rate = node.get("/v1/forge/verify/" + NodeClient.query(keyAccount));
         int checked = rate.path("checked").asInt();
         if (checked == 0 && rate.path("completed").asInt() == 0) return "-";
         return rate.path("rate_ppm").asLong() / 10_000 + "% (" + rate.path("passed").asInt() + "/" + checked + ")";

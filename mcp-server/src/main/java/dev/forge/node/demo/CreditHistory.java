@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.forge.agent.NodeTools;
 import dev.forge.agent.Refusal;
 import dev.forge.economy.market.Cu;
+import dev.forge.node.cli.NodeClient;
 import java.net.URI;
 import java.util.Map;
 
@@ -25,7 +26,8 @@ final class CreditHistory {
     }
 
     /** One line: what it bought and the credit it has now. */
-    static String make(OperatorApi operator, URI node, String agent, String token, String model) {
+    static String make(NodeClient operator, URI node, String agent, String token, String model)
+            throws java.io.IOException, InterruptedException {
         operator.post("/v1/forge/offer", Map.of("model", model, "price_floor_cu", FLOOR_CU));
         long spent = 0;
         int chats = 0;
@@ -37,7 +39,7 @@ final class CreditHistory {
                 chats++;
                 credit = tools.call("credit", Map.of());
             }
-            operator.post("/v1/forge/operator/velocity/" + OperatorApi.query(agent) + "/reset", Map.of());
+            operator.post("/v1/forge/operator/velocity/" + NodeClient.query(agent) + "/reset", Map.of());
             return chats + " chats bought from the node at its floor of " + FLOOR_CU + " CU/1k (" + Cu.format(spent)
                     + " CU traded): credit score " + credit.path("score").asInt() + ", a loan needs "
                     + credit.path("collateral_percent").asInt() + "% collateral";

@@ -8,6 +8,7 @@ import dev.forge.economy.work.ModelDigest;
 import dev.forge.inference.ModelFolder;
 import dev.forge.inference.Tier;
 import dev.forge.inference.TinyLlama;
+import dev.forge.node.cli.NodeClient;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -26,8 +27,8 @@ import java.util.Set;
  * what the node's books say at the end (see the package's description and docs/agents.md).
  */
 public final class DemoCommand {
-    /** What the flags say; {@code folder}, {@code chart} and {@code trained} may be null (their defaults). */
-    public record Flags(String rounds, Path folder, Path chart, Path trained) {
+    /** What the flags say; {@code folder}, {@code chart}, {@code trained} and {@code killAt} may be null (their defaults). */
+    public record Flags(String rounds, Path folder, Path chart, Path trained, String killAt) {
     }
 
     public static final String LARGE_MODEL = "tinyllama-large";
@@ -44,23 +45,26 @@ public final class DemoCommand {
     }
 
     public static int run(Flags flags, PrintStream out, PrintStream err) throws IOException, InterruptedException {
-        return new DemoCommand(out, err).run(rounds(flags.rounds()), folder(flags.folder()), flags.chart(), trained(flags.trained()));
+        int rounds = rounds(flags.rounds());
+        int killAt = killAt(flags.killAt(), rounds);
+        return new DemoCommand(out, err).run(rounds, killAt, folder(flags.folder()), flags.chart(), trained(flags.trained()));
     }
 
-    private int run(int rounds, Path folder, Path chartFile, Path trained) throws IOException, InterruptedException {
+    private int run(int rounds, int killAt, Path folder, Path chartFile, Path trained) throws IOException, InterruptedException {
         long started = System.currentTimeMillis();
         Path large = TinyLlama.write(TinyLlama.LARGE, folder.resolve("models").resolve(LARGE_MODEL));
         describeTiers(folder, trained, large);
         Path chart = chartFile != null ? chartFile.toAbsolutePath() : folder.resolve("demo-chart.svg");
         err.println("forge demo: starting a node in " + folder.resolve("node") + " (log: " + folder.resolve("node.log") + ")");
         try (DemoNode node = DemoNode.start(folder.resolve("node"), folder.resolve("node.log"), List.of(trained, large))) {
-            var api = new OperatorApi(node.address(), node.operatorToken());
+            var api = new NodeClient(node.address(), node.operatorToken());
             List<Role> cast = cast(trained, large);
             Map<String, String> models = Map.of(trained.getFileName().toString(), digest(trained), LARGE_MODEL, digest(large));
             var gate = new RoundGate();
             List<DemoAgent> parties = new ArrayList<>();
             var history = new Chart();
             long from = 0;
+            KillDrill.Pulled pulled = null;
             try {
                 for (Role role : cast) parties.add(enter(api, node, role, folder, models, gate, rounds));
                 for (DemoAgent party : parties) out.println("  " + party.role().name() + " (" + party.keyAccount() + "): "
@@ -71,6 +75,7 @@ public final class DemoCommand {
                 Set<String> names = new LinkedHashSet<>(cast.stream().map(Role::name).toList());
                 for (int round = 1; round <= rounds; round++) {
                     gate.open(round);
+                    if (round == killAt) pulled = KillDrill.pull(api, gate, round, journals(cast, folder));
                     boolean ended = gate.awaitEnd(round, names, ROUND_MILLIS);
                     List<Books> books = books(api, parties, from);
                     history.add(books);
@@ -79,6 +84,7 @@ public final class DemoCommand {
             } finally {
                 for (DemoAgent party : parties.reversed()) party.close();
             }
+            if (pulled != null) drill(api, pulled, parties, folder);
             List<Books> end = books(api, parties, from);
             JsonNode network = api.get("/v1/forge/network");
             table(end);
@@ -113,8 +119,8 @@ public final class DemoCommand {
     }
 
     /** Creates the role's account and policy through the operator's API, then starts it with its own token. */
-    private DemoAgent enter(OperatorApi api, DemoNode node, Role role, Path folder, Map<String, String> models, RoundGate gate,
-                            int rounds) throws IOException {
+    private DemoAgent enter(NodeClient api, DemoNode node, Role role, Path folder, Map<String, String> models, RoundGate gate,
+                            int rounds) throws IOException, InterruptedException {
         String token = api.post("/v1/forge/accounts", Map.of("id", role.name())).path("token").asText();
         Map<String, Object> policy = new LinkedHashMap<>();
         policy.put("agent", role.name());
@@ -132,7 +138,32 @@ public final class DemoCommand {
                 gate.pace(role.name(), new EconomicPlanner(), LOOKS_WHILE_SHORT), rounds);
     }
 
-    private static List<Books> books(OperatorApi api, List<DemoAgent> parties, long from) {
+    /** The journal of each agent that orders, by name. */
+    private static Map<String, Path> journals(List<Role> cast, Path folder) {
+        Map<String, Path> journals = new LinkedHashMap<>();
+        for (Role role : cast) {
+            if (role.orders()) journals.put(role.name(), journal(folder, role.name()));
+        }
+        return journals;
+    }
+
+    private static Path journal(Path folder, String agent) {
+        return folder.resolve("agents").resolve(agent).resolve("journal.jsonl");
+    }
+
+    /** The kill switch's figures, per agent that orders, from the node's statements and the agents' journals. */
+    private void drill(NodeClient api, KillDrill.Pulled pulled, List<DemoAgent> parties, Path folder)
+            throws IOException, InterruptedException {
+        List<KillDrill.Measured> measured = new ArrayList<>();
+        for (DemoAgent p : parties) {
+            if (!p.role().orders()) continue;
+            measured.add(KillDrill.measure(api, p.role().name(), p.keyAccount(), journal(folder, p.role().name()), pulled));
+        }
+        out.println();
+        KillDrill.report(pulled, measured).forEach(out::println);
+    }
+
+    private static List<Books> books(NodeClient api, List<DemoAgent> parties, long from) throws IOException, InterruptedException {
         Map<String, String> tiers = Books.tiers(api);
         JsonNode loans = api.get("/v1/forge/loans");
         List<Books> books = new ArrayList<>();
@@ -195,6 +226,13 @@ public final class DemoCommand {
             return Integer.parseInt(text);
         }
         throw new DemoException("--rounds must be 1 to 50, not '" + text + "'");
+    }
+
+    /** The round to pull the kill switch in, 1 to {@code rounds}; 0 without the flag. */
+    private static int killAt(String text, int rounds) {
+        if (text == null) return 0;
+        if (text.matches("[0-9]{1,2}") && Integer.parseInt(text) >= 1 && Integer.parseInt(text) <= rounds) return Integer.parseInt(text);
+        throw new DemoException("--kill-at must be a round from 1 to --rounds (" + rounds + "), not '" + text + "'");
     }
 
     private static Path folder(Path given) throws IOException {

@@ -18,6 +18,8 @@ import java.util.Set;
  */
 final class RoundGate {
     private final Map<String, Integer> waitingAt = new HashMap<>();
+    /** The last round each agent's planner was asked to decide in (it has started that round's task). */
+    private final Map<String, Integer> startedAt = new HashMap<>();
     private int open;
 
     /** Lets round {@code round}'s tasks start. */
@@ -35,6 +37,24 @@ final class RoundGate {
             wait(left);
         }
         return true;
+    }
+
+    /** True once every one of {@code agents} has started its task of {@code round}; false after {@code timeoutMillis}. */
+    synchronized boolean awaitStarted(int round, Set<String> agents, long timeoutMillis) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + timeoutMillis;
+        while (!agents.stream().allMatch(a -> startedAt.getOrDefault(a, 0) >= round)) {
+            long left = deadline - System.currentTimeMillis();
+            if (left <= 0) return false;
+            wait(left);
+        }
+        return true;
+    }
+
+    private synchronized void started(String agent, int round) {
+        if (startedAt.getOrDefault(agent, 0) < round) {
+            startedAt.put(agent, round);
+            notifyAll();
+        }
     }
 
     synchronized void ended(String agent) {
@@ -82,6 +102,7 @@ final class RoundGate {
                 }
                 return Decision.of(Decision.Kind.WAIT, "round " + number + " starts: looking again");
             }
+            started(agent, number);
             return bounded(seen, task.id(), planner.decide(seen, task, ahead, ruledOut));
         }
 

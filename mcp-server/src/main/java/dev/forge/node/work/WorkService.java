@@ -30,6 +30,8 @@ import dev.forge.node.ForgeNode;
 import dev.forge.node.SpendGate;
 import dev.forge.node.app.CallRefused;
 import dev.forge.policies.Actor;
+import dev.forge.policies.PolicyException;
+import dev.forge.policies.Refusal;
 import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
@@ -359,9 +361,36 @@ public final class WorkService implements AutoCloseable {
         bounded(request.attestation(), MAX_ATTESTATION_BYTES, "attestation");
         bounded(request.output(), MAX_OUTPUT_BYTES, "output");
         // One delivery of an order at a time, so that a retry racing its original is recorded once.
-        synchronized (deliveryLocks[(int) Math.floorMod(request.orderId(), (long) deliveryLocks.length)]) {
+        synchronized (deliveryLock(request.orderId())) {
+            if (pipeline.killState().active()) {
+                voidIfOpen(knownOrder(request.orderId()).id()); // accepted as the switch was pulled: voided as the others were
+                throw new PolicyException(Refusal.KILL_SWITCH, "nothing is paid while the kill switch is pulled; the order is void");
+            }
             return deliverOne(key, request);
         }
+    }
+
+    private Object deliveryLock(long orderId) {
+        return deliveryLocks[(int) Math.floorMod(orderId, (long) deliveryLocks.length)];
+    }
+
+    /**
+     * The kill switch was pulled: every open order, taken or not, is voided and its hold goes back
+     * to its buyer, as a chat in flight is; a delivery under way finishes first (the same lock).
+     * The node's own chats are left to their spends, which the kill cancels (ChatService voids them).
+     */
+    public void voidOpenOrders() {
+        for (long id : store.openOrders()) {
+            if (store.taker(id).filter(own.provider()::equals).isPresent()) continue;
+            synchronized (deliveryLock(id)) {
+                voidIfOpen(id);
+            }
+        }
+    }
+
+    private void voidIfOpen(long orderId) {
+        if (ledger.workStatus(orderId).orElseThrow() == WorkStatus.OPEN) ledger.voidWork(orderId);
+        store.close(orderId);
     }
 
     private Delivered deliverOne(RegisteredKey key, Deliver request) {

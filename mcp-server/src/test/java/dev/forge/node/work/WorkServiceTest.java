@@ -228,4 +228,50 @@ class WorkServiceTest {
         for (String account : accounts) found.put(account, node.ledger.account(account).map(Account::available).orElse(0L));
         return found;
     }
+
+    /**
+     * The kill switch stops an order's payment too: pulled, it voids every order in flight, taken
+     * or not (the buyer's hold comes back whole, the provider's delivery pays nothing); an order
+     * that slipped past the voiding is voided and refused at its delivery.
+     */
+    @Test
+    void theKillSwitchVoidsOrdersInFlightAndNoDeliveryIsPaidWhileItIsPulled() throws Exception {
+        try (var node = new Stores(Files.createTempDirectory("forge-work-kill"))) {
+            Actor fay = node.agent("fay");
+            Actor gus = node.agent("gus");
+            var provider = new TestProvider();
+            provider.account = node.work.registerKey(gus, TestProvider.registerKey(provider.key, gus.id(), node.work.audience())).account();
+            node.work.offer(gus, new WorkCalls.AgentOffer(MODEL, HexFormat.of().formatHex(ModelDigest.of(TestModel.folder())), "tiny",
+                    2_000_000, List.of(), 6_000));
+            long before = node.ledger.account("fay").orElseThrow().available();
+            long taken = node.work.submitCustodial(fay, chat(600), null).orderId();
+            long open = node.work.submitCustodial(fay, chat(600), null).orderId();
+            node.work.take(gus, taken);
+
+            node.pipeline.kill(Actor.operator(), "drill");
+            node.work.voidOpenOrders();
+            assertEquals("void", node.work.status(fay, taken).state(), "the taken order is voided");
+            assertEquals("void", node.work.status(fay, open).state(), "the open order is voided");
+            assertEquals(before, node.ledger.account("fay").orElseThrow().available(), "both holds came back whole");
+            byte[] order = node.ledger.order(taken).orElseThrow().signed().encode();
+            var attestation = provider.sign(provider.attest(order, "a fixed output", 5, 11, 2_000_000));
+            var refused = assertThrows(dev.forge.policies.PolicyException.class, () -> node.work.deliver(gus,
+                    new WorkCalls.Deliver(taken, attestation.encode(), "a fixed output".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            assertEquals(dev.forge.policies.Refusal.KILL_SWITCH, refused.refusal());
+            assertEquals(0, node.ledger.account(provider.account).map(Account::balance).orElseThrow(), "nothing paid");
+
+            node.pipeline.release(Actor.operator(), "over");
+            long late = node.work.submitCustodial(fay, chat(600), null).orderId();
+            node.work.take(gus, late);
+            node.pipeline.kill(Actor.operator(), "again, and this order was not voided with the others");
+            byte[] lateOrder = node.ledger.order(late).orElseThrow().signed().encode();
+            var lateAttestation = provider.sign(provider.attest(lateOrder, "a fixed output", 5, 11, 2_000_000));
+            assertEquals(dev.forge.policies.Refusal.KILL_SWITCH, assertThrows(dev.forge.policies.PolicyException.class,
+                    () -> node.work.deliver(gus, new WorkCalls.Deliver(late, lateAttestation.encode(),
+                            "a fixed output".getBytes(java.nio.charset.StandardCharsets.UTF_8)))).refusal());
+            assertEquals("void", node.work.status(fay, late).state(), "voided at its delivery");
+            assertEquals(before, node.ledger.account("fay").orElseThrow().available(), "its hold came back too");
+            assertEquals(0, node.ledger.account(provider.account).map(Account::balance).orElseThrow(), "still nothing paid");
+        }
+    }
 }
