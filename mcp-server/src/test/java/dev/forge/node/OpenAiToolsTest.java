@@ -152,7 +152,7 @@ class OpenAiToolsTest {
         var transport = StreamableHttpMcpTransport.builder().url(base.resolve("/mcp").toString()).setHttpVersion1_1()
                 .customHeaders(Map.of("Authorization", "Bearer " + token)).build();
         try (var client = DefaultMcpClient.builder().transport(transport).build()) {
-            var tools = McpToolProvider.builder().mcpClients(client).filterToolNames(LlmPlanner.TOOLS).build();
+            var tools = McpToolProvider.builder().mcpClients(client).filterToolNames(LlmPlanner.READ_TOOLS).build();
             Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).toolProvider(tools).build();
             long trades = node.ledger().logSize();
             Result<String> answer = assistant.ask("How much can I spend?");
