@@ -31,8 +31,12 @@ public final class Agent implements AutoCloseable {
                          long borrowed, long repaid) {
     }
 
-    /** An approval the agent waits on: the call that was held and its id, retried with it. */
-    private record Pending(Decision decision, Map<String, Object> arguments, String approvalId) {
+    /**
+     * An approval the agent waits on: the call that was held, its id, and what the node holds for it. It is
+     * retried with exactly these arguments and the id, never decided again: a recomputed amount would be
+     * another request, which the approval does not cover.
+     */
+    private record Pending(Decision decision, Map<String, Object> arguments, String approvalId, long held) {
     }
 
     private final AgentSettings settings;
@@ -163,22 +167,22 @@ public final class Agent implements AutoCloseable {
             status.show(number, settings.tasks().size(), seen, guard.spent(), decision);
             if (decision != proposed && decision.kind() == Decision.Kind.SKIP && sideStep(proposed)) {
                 // The guard declined a loan or a deposit: the task goes on without it.
-                record(task, seen, decision, "declined: " + proposed.reason(), "");
+                record(task, seen, decision, "declined: " + proposed.reason(), "", Map.of());
                 kindsOut.add(proposed.kind());
                 continue;
             }
             switch (decision.kind()) {
                 case WAIT -> {
-                    record(task, seen, decision, "waiting", "");
+                    record(task, seen, decision, "waiting", "", Map.of());
                     if (!pause(backoff, task, decision.reason())) return stop(task, "waited " + settings.waits() + " times: " + decision.reason());
                     continue;
                 }
                 case SKIP -> {
-                    record(task, seen, decision, "skipped", "");
+                    record(task, seen, decision, "skipped", "", Map.of());
                     return new Outcome(End.SKIPPED, decision.reason());
                 }
                 case STOP -> {
-                    record(task, seen, decision, "stopped", "");
+                    record(task, seen, decision, "stopped", "", Map.of());
                     return new Outcome(End.STOPPED, decision.reason());
                 }
                 default -> {
@@ -187,20 +191,23 @@ public final class Agent implements AutoCloseable {
             Map<String, Object> arguments = pending != null ? pending.arguments() : arguments(decision);
             try {
                 String outcome = act(task, decision, arguments, pending);
+                Map<String, Object> resumed = pending == null ? Map.of()
+                        : Map.of("approval_id", pending.approvalId(), "approved_cu", Cu.format(pending.held()));
                 pending = null;
                 backoff.reset();
-                record(task, seen, decision, outcome, "");
+                record(task, seen, decision, outcome, "", resumed);
                 if (decision.kind() == Decision.Kind.BUY) {
                     if (outcome.startsWith("settled")) return new Outcome(End.DONE, outcome);
                     // void: no provider served it, so choose again without it; unless the kill switch voided it: then wait it out
                     if (!outcome.startsWith(VOIDED_BY_KILL)) offersOut.add(decision.offer().key());
                 }
             } catch (Refusal r) {
-                record(task, seen, decision, "refused: " + r.getMessage(), r.code());
+                record(task, seen, decision, "refused: " + r.getMessage(), r.code(), r.approvalId().isEmpty() ? Map.of()
+                        : Map.of("approval_id", r.approvalId(), "approved_cu", Cu.format(r.held())));
                 Reaction reaction = Reaction.to(r.code());
                 switch (reaction) {
                     case AWAIT_APPROVAL -> {
-                        if (pending == null) pending = new Pending(decision, arguments, r.approvalId());
+                        if (pending == null) pending = new Pending(decision, arguments, r.approvalId(), r.held());
                         if (!pause(backoff, task, "waiting for the operator to approve " + pending.approvalId())) {
                             return stop(task, "approval " + pending.approvalId() + " was not given in time");
                         }
@@ -244,8 +251,9 @@ public final class Agent implements AutoCloseable {
         return switch (d.kind()) {
             case BORROW -> Map.of("amount_cu", Cu.format(d.amount()), "term_days", d.termDays(), "collateral_cu", Cu.format(d.collateral()));
             // In full: no amount, so the node takes what is owed when the payment lands (interest runs by the millisecond).
-            case REPAY -> d.fromKey() > 0 ? Map.of("loan_id", d.loanId()) : Map.of("loan_id", d.loanId(), "amount_cu", Cu.format(d.amount()));
+            case REPAY -> d.inFull() ? Map.of("loan_id", d.loanId()) : Map.of("loan_id", d.loanId(), "amount_cu", Cu.format(d.amount()));
             case LEND -> Map.of("amount_cu", Cu.format(d.amount()));
+            case MOVE -> Map.of("amount_cu", Cu.format(d.amount()), "from", d.fromKey() > 0 ? "key" : "account");
             default -> Map.of();
         };
     }
@@ -259,9 +267,10 @@ public final class Agent implements AutoCloseable {
             case BORROW -> {
                 JsonNode loan = node.call("borrow", args);
                 guard.carriedOut(d, d.amount());
-                unmoved = d.proceeds();
+                // At 100% collateral or more a loan brings nothing beyond what it locks: nothing to move.
+                unmoved = Math.max(0, d.proceeds());
                 yield "borrowed " + loan.path("principal_cu").asText() + " CU as " + loan.path("loan_id").asText() + ", due "
-                        + loan.path("due_at").asLong() + "; " + fund();
+                        + loan.path("due_at").asLong() + "; " + (unmoved > 0 ? fund() : "nothing beyond its collateral to move");
             }
             case REPAY -> {
                 if (d.fromKey() > 0 && pending == null) { // a retry with an approval id: the earnings moved the first time
@@ -274,6 +283,14 @@ public final class Agent implements AutoCloseable {
                 guard.carriedOut(d, paid);
                 yield (d.fromKey() > 0 ? "moved " + Cu.format(d.fromKey()) + " CU of earnings from the key account; " : "")
                         + "repaid " + Cu.format(paid) + " CU of " + d.loanId() + ", now " + loan.path("status").asText();
+            }
+            case MOVE -> {
+                node.call("move_funds", args);
+                if (d.fromKey() > 0) wallet.movedOut(d.amount());
+                else wallet.movedIn(d.amount());
+                guard.carriedOut(d, d.amount());
+                yield "moved " + Cu.format(d.amount()) + " CU " + (d.fromKey() > 0 ? "from the key account to the agent account"
+                        : "to the key account");
             }
             case LEND -> {
                 JsonNode deposit = node.call("lend", args);
@@ -359,19 +376,23 @@ public final class Agent implements AutoCloseable {
         return "void: order " + id + " not settled by its expiry";
     }
 
-    private void record(Task task, Snapshot seen, Decision d, String outcome, String code) {
+    /** @param approval the approval id and the amount it covers, when the node held the call or it was resumed with one */
+    private void record(Task task, Snapshot seen, Decision d, String outcome, String code, Map<String, Object> approval) {
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("saw", saw(seen));
         fields.put("decided", d.kind().name().toLowerCase(Locale.ROOT));
         if (d.amount() > 0) fields.put("amount_cu", Cu.format(d.amount()));
         if (d.collateral() > 0) fields.put("collateral_cu", Cu.format(d.collateral()));
-        if (d.fromKey() > 0) fields.put("from_key_cu", Cu.format(d.fromKey()));
+        if (d.kind() == Decision.Kind.MOVE) fields.put("from", d.fromKey() > 0 ? "key" : "account");
+        else if (d.fromKey() > 0) fields.put("from_key_cu", Cu.format(d.fromKey()));
+        if (d.kind() == Decision.Kind.REPAY && d.inFull()) fields.put("in_full", true);
         if (d.offer() != null) fields.put("offer", d.offer().provider() + " " + d.offer().model() + " ("
                 + d.offer().tier().name().toLowerCase(Locale.ROOT) + ", " + Cu.format(d.offer().pricePerKiloToken()) + " CU/1k)");
         if (!d.loanId().isEmpty()) fields.put("loan", d.loanId());
         fields.put("why", d.reason());
         fields.put("outcome", outcome);
         if (!code.isEmpty()) fields.put("code", code);
+        fields.putAll(approval);
         journal.write(clock.millis(), task.id(), fields);
     }
 

@@ -131,8 +131,13 @@ public final class EconomicPlanner implements Planner {
             }
             long left = loan.dueAt() - seen.now();
             if (left > settings.repayMarginMillis()) continue;
+            // In full when the account covers the node's hold for it (a thousandth more): no µCU of interest is left over.
+            if (seen.available() >= move) {
+                return Optional.of(Decision.repayInFull(loan.id(), owed, "repay " + loan.id() + " in full (" + cu(owed) + " CU) from "
+                        + "my agent account: it is due in " + hours(left) + " h and my earnings do not cover it"));
+            }
             if (seen.available() >= owed) {
-                return Optional.of(Decision.repay(loan.id(), owed, "repay " + loan.id() + " in full (" + cu(owed) + " CU) from "
+                return Optional.of(Decision.repay(loan.id(), owed, "repay " + loan.id() + " (" + cu(owed) + " CU as I saw it) from "
                         + "my agent account: it is due in " + hours(left) + " h and my earnings do not cover it"));
             }
             if (seen.available() > 0) {

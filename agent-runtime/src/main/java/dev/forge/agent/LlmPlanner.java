@@ -24,23 +24,33 @@ import java.util.stream.Collectors;
 /**
  * A planner that asks a language model: a LangChain4j {@code AiServices} agent on any
  * {@link ChatModel} (a local model, or an OpenAI-compatible endpoint such as a Forge node's
- * {@code /v1}), given the node's read-only MCP tools through {@link McpToolProvider} with the
- * agent's own token. It never gets {@code kill}, operator tools or a tool that moves money:
- * it may look, and its answer's first decision word (buy, wait, skip or stop) is what the agent
- * does, through the same {@link Guard} as every planner. An answer with none is a wait.
+ * {@code /v1}), given the node's MCP tools through {@link McpToolProvider} with the agent's own
+ * token, filtered to {@link #TOOLS}: the ones that read, and the lending ones ({@link LendingCalls}).
+ * It never gets {@code kill}, an operator tool, or a tool that orders or lends. A lending call is the
+ * model's proposal: the agent's {@link Guard} checks it like any planner's decision, and the agent
+ * makes it (a call the guard declines is never sent). Without one, its answer's first decision word
+ * (buy, wait, skip or stop) is what the agent does; an answer with none is a wait. After the last
+ * task the runtime repays what is owed whatever the model said ({@link #settle}).
  */
 public final class LlmPlanner implements Planner, AutoCloseable {
-    /** The tools the model may call: they read, none spends, lends, borrows or stops the node. */
-    public static final List<String> TOOLS = List.of("balance", "pricing", "providers", "route", "trades", "network",
+    /** The tools that only read: none spends, lends, borrows or stops the node. */
+    public static final List<String> READ_TOOLS = List.of("balance", "pricing", "providers", "route", "trades", "network",
             "credit", "pool", "loans", "safety");
+    /** Every tool the model is offered: the read-only ones and the lending ones, whose calls the agent makes after its guard. */
+    public static final List<String> TOOLS = java.util.stream.Stream.concat(READ_TOOLS.stream(), LendingCalls.TOOLS.stream()).toList();
     /** Tool round trips in one decision (LangChain4j would allow 100). */
     static final int MAX_TOOL_CALLS = 8;
     private static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Pattern WORD = Pattern.compile("\\b(buy|wait|skip|stop)\\b", Pattern.CASE_INSENSITIVE);
     private static final String SYSTEM = "You plan the spending of an AI agent on a Forge compute market. You may call the "
-            + "node's tools to look at your balance, the prices and the providers. Then answer with one word first: buy "
-            + "(order the task from the cheapest offer at the tier it deserves), wait, skip (give the task up) or stop "
-            + "(end the run), and say why in one sentence.";
+            + "node's tools to look at your balance, the prices, the providers, your credit and the pool. You may borrow "
+            + "within your credit when you are short for the tier a task deserves, repay a loan (before its term ends), or "
+            + "move CU between your account and your key's account (orders are paid from the key's); your agent checks "
+            + "such a call against its limits and makes it. Otherwise answer with one word first: buy (order the task from "
+            + "the cheapest offer at the tier it deserves), wait, skip (give the task up) or stop (end the run), and say why "
+            + "in one sentence.";
+    /** After the tasks, loans are repaid by the rules, whatever the model would say. */
+    private static final Planner SETTLE = new EconomicPlanner();
 
     /** What LangChain4j implements: one question, the model's answer and the tools it ran. */
     interface Advisor {
@@ -48,6 +58,7 @@ public final class LlmPlanner implements Planner, AutoCloseable {
     }
 
     private final McpClient client;
+    private final LendingCalls tools;
     private final Advisor advisor;
 
     /** A planner on {@code model}, whose tools are the node's at {@code node}/mcp, called with {@code token}. */
@@ -56,7 +67,7 @@ public final class LlmPlanner implements Planner, AutoCloseable {
                 .customHeaders(Map.of("Authorization", "Bearer " + token)).timeout(TIMEOUT).build();
         this.client = DefaultMcpClient.builder().transport(transport).clientName("forge-llm-planner")
                 .toolExecutionTimeout(TIMEOUT).build();
-        var tools = McpToolProvider.builder().mcpClients(client).filterToolNames(TOOLS).build();
+        this.tools = new LendingCalls(McpToolProvider.builder().mcpClients(client).filterToolNames(TOOLS).build());
         this.advisor = AiServices.builder(Advisor.class).chatModel(model).systemMessage(SYSTEM).toolProvider(tools)
                 .maxSequentialToolsInvocations(MAX_TOOL_CALLS).build();
     }
@@ -74,6 +85,7 @@ public final class LlmPlanner implements Planner, AutoCloseable {
             return Decision.of(Decision.Kind.WAIT, "the kill switch is on (" + seen.killReason() + "): no spending until it is released");
         }
         Result<String> answer;
+        tools.ruledOut(ruledOut);
         try {
             answer = advisor.decide(situation(seen, task));
         } catch (RuntimeException e) {
@@ -83,6 +95,13 @@ public final class LlmPlanner implements Planner, AutoCloseable {
         String looked = answer.toolExecutions().isEmpty() ? "called no tool"
                 : "called " + answer.toolExecutions().stream().map(ToolExecution::request).map(r -> r.name())
                         .collect(Collectors.joining(", "));
+        Optional<ToolExecution> proposed = answer.toolExecutions().stream()
+                .filter(e -> LendingCalls.PROPOSED.equals(e.result()) && LendingCalls.kind(e.request().name()).isPresent()).findFirst();
+        if (proposed.isPresent()) {
+            var call = proposed.get().request();
+            return LendingCalls.decision(call, seen, "the model " + looked + " and proposed " + call.name() + " "
+                    + shown(String.valueOf(call.arguments())));
+        }
         String why = "the model " + looked + " and answered «" + shown(text) + "»";
         Matcher word = WORD.matcher(text);
         if (!word.find()) return Decision.of(Decision.Kind.WAIT, why + ", which is no decision: wait");
@@ -94,13 +113,23 @@ public final class LlmPlanner implements Planner, AutoCloseable {
         };
     }
 
+    /** The runtime's last step: the rules planner's, so that no loan runs to its term whatever the model does. */
+    @Override
+    public Decision settle(Snapshot seen) {
+        return SETTLE.settle(seen);
+    }
+
     /** What the model is told: the task and what the agent saw, in a few lines. */
     static String situation(Snapshot seen, Task task) {
         String offers = seen.offers().stream().map(o -> o.key() + " (" + o.tier().name().toLowerCase(Locale.ROOT) + ", "
                 + Cu.format(o.pricePerKiloToken()) + " CU/1k tokens)").collect(Collectors.joining("; "));
+        String loans = seen.activeLoans().stream().map(l -> l.id() + " owes " + Cu.format(l.owed()) + " CU, due at " + l.dueAt())
+                .collect(Collectors.joining("; "));
         return "Task " + task.id() + " deserves the " + task.needs().name().toLowerCase(Locale.ROOT) + " tier and is worth "
                 + Cu.format(task.value()) + " CU; it takes up to " + task.maxTokens() + " tokens. I can pay " + Cu.format(seen.spendable())
-                + " CU for orders. Offers: " + (offers.isEmpty() ? "none" : offers) + ".";
+                + " CU for orders; my account has " + Cu.format(seen.available()) + " CU. " + (seen.mayBorrow() ? "I may borrow at "
+                + seen.collateralPercent() + "% collateral; the pool has " + Cu.format(seen.poolCash()) + " CU." : "I may not borrow.")
+                + " Loans: " + (loans.isEmpty() ? "none" : loans) + ". Offers: " + (offers.isEmpty() ? "none" : offers) + ".";
     }
 
     /** The cheapest offer the agent can pay at the tier the task deserves or above, else the cheapest it can pay. */

@@ -2,6 +2,7 @@ package dev.forge.agent;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.forge.economy.market.Cu;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.exception.ToolExecutionException;
 import dev.langchain4j.mcp.client.DefaultMcpClient;
@@ -67,7 +68,16 @@ public final class NodeTools implements AutoCloseable {
 
     private static Refusal refusal(JsonNode body) {
         return new Refusal(body.path("error").asText("tool_error"), body.path("message").asText(body.toString()),
-                body.path("approval_id").asText(""));
+                body.path("approval_id").asText(""), held(body));
+    }
+
+    /** The amount an approval would cover; 0 when the answer has none we can read. */
+    private static long held(JsonNode body) {
+        try {
+            return body.hasNonNull("approval_id") ? Cu.parse(body.path("amount_cu").asText("0")) : 0;
+        } catch (RuntimeException e) {
+            return 0;
+        }
     }
 
     private static JsonNode parse(String text) {

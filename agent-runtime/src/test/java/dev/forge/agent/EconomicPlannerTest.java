@@ -181,8 +181,12 @@ class EconomicPlannerTest {
         assertEquals(Decision.Kind.BUY, notYet.kind(), "due in 5 days, the earnings short of it: it works on, its account untouched");
         Loan due = new Loan("L1", "active", 2_000_000, 2_010_000, 3_000_000, NOW + 3 * 3_600_000L);
         Decision fromAccount = decide(seen(2_500_000, 2_000_000, true, 1_200, 150, List.of(due), false), HARD);
-        assertEquals(Decision.repay("L1", 2_010_000, "repay L1 in full (2.01 CU) from my agent account: it is due in 3 h and my "
+        assertEquals(Decision.repayInFull("L1", 2_010_000, "repay L1 in full (2.01 CU) from my agent account: it is due in 3 h and my "
                 + "earnings do not cover it"), fromAccount);
+        // 2.01 CU but not the thousandth more the node holds for a repayment in full: what it saw, as an amount
+        Decision atOwed = decide(seen(2_011_000, 2_000_000, true, 1_200, 150, List.of(due), false), HARD);
+        assertEquals(Decision.repay("L1", 2_010_000, "repay L1 (2.01 CU as I saw it) from my agent account: it is due in 3 h and my "
+                + "earnings do not cover it"), atOwed);
         Decision part = decide(seen(1_000_000, 2_000_000, true, 1_200, 150, List.of(due), false), HARD);
         assertEquals(Decision.repay("L1", 1_000_000, "repay 1 CU of the 2.01 CU L1 owes: it is due in 3 h and that is all I have"), part);
     }

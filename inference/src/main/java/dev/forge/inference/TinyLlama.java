@@ -26,8 +26,8 @@ import java.util.Random;
  * hardly depends on position. All other weights are small random noise: they run, and they
  * stay below the margins the chosen weights leave.
  *
- * <p>A tool caller ({@link #writeToolCaller}) calls the one tool it is named, with no arguments,
- * instead of {@code get_weather}; a second head keys on the {@code <|tool|>} token in the same
+ * <p>A tool caller ({@link #writeToolCaller}) calls the one tool it is named, with no arguments
+ * or the JSON object of arguments it is given (the whole call is one token), instead of {@code get_weather}; a second head keys on the {@code <|tool|>} token in the same
  * way and writes a "result" flag, which turns the answer after a tool's result into the plain
  * text {@link #TOOL_ANSWER}. Its other answers are the same as the plain models'.
  *
@@ -98,6 +98,8 @@ public final class TinyLlama {
     private final boolean broken;
     /** The tool a tool caller calls, or null for the plain models. */
     private final String tool;
+    /** The JSON object of arguments it calls the tool with. */
+    private final String arguments;
     private final List<String[]> transitions;
     private final Map<String, Integer> vocabulary = new LinkedHashMap<>();
     private final List<String> merges = new ArrayList<>();
@@ -105,10 +107,15 @@ public final class TinyLlama {
     private final Random noise = new Random(42);
 
     private TinyLlama(Shape shape, Style style, boolean broken, String tool) {
+        this(shape, style, broken, tool, "{}");
+    }
+
+    private TinyLlama(Shape shape, Style style, boolean broken, String tool, String arguments) {
         this.shape = shape;
         this.style = style;
         this.broken = broken;
         this.tool = tool;
+        this.arguments = arguments;
         this.transitions = new ArrayList<>(TRANSITIONS);
         if (tool != null) {
             transitions.addAll(List.of(new String[] {callPiece(), EOS}, new String[] {"I", "▁will"},
@@ -140,9 +147,34 @@ public final class TinyLlama {
         return new TinyLlama(shape, style, false, tool).writeTo(folder);
     }
 
+    /**
+     * A model that, offered tools, calls {@code tool} with {@code arguments}, a JSON object of at most 256
+     * characters without "▁" or "Ġ" ({@link #toolCall(String, String)}); after a tool's result it answers
+     * {@link #TOOL_ANSWER}. For example a caller of {@code borrow} with {@code {"amount_cu": "2", "term_days": 1}}.
+     */
+    public static Path writeToolCaller(Shape shape, Style style, String tool, String arguments, Path folder) throws IOException {
+        if (tool == null || !tool.matches("[A-Za-z0-9_.-]{1,64}")) {
+            throw new IllegalArgumentException("a tool name is 1-64 characters of A-Z a-z 0-9 _ . -");
+        }
+        if (arguments == null || arguments.length() > 256 || arguments.contains("▁") || arguments.contains("Ġ")) {
+            throw new IllegalArgumentException("arguments are a JSON object of at most 256 characters without ▁ or Ġ");
+        }
+        try {
+            if (!new ObjectMapper().readTree(arguments).isObject()) throw new IllegalArgumentException("arguments are not a JSON object");
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("arguments are not JSON", e);
+        }
+        return new TinyLlama(shape, style, false, tool, arguments).writeTo(folder);
+    }
+
     /** What a tool caller for {@code tool} answers when it is offered tools. */
     public static String toolCall(String tool) {
-        return "{\"name\": \"" + tool + "\", \"arguments\": {}}";
+        return toolCall(tool, "{}");
+    }
+
+    /** What a tool caller for {@code tool} with {@code arguments} answers when it is offered tools. */
+    public static String toolCall(String tool, String arguments) {
+        return "{\"name\": \"" + tool + "\", \"arguments\": " + arguments + "}";
     }
 
     /** A model whose tokenizer knows {@link #BROKEN_TOKEN}, which lies outside its embeddings. */
@@ -152,7 +184,7 @@ public final class TinyLlama {
 
     /** The tool call as one token, spelled as the vocabulary's pieces are before styling. */
     private String callPiece() {
-        return toolCall(tool).replace(" ", "▁");
+        return toolCall(tool, arguments).replace(" ", "▁");
     }
 
     /** A piece as this style spells it: "▁" becomes "Ġ", and the two bytes of é become their symbols. */

@@ -156,15 +156,35 @@ public final class LendingService {
         boolean inFull = request.amountCu() == null;
         long owed = loan.owed(System.currentTimeMillis());
         // In full: the pool reckons the amount when it pays; the hold covers a thousandth more for the interest meanwhile.
-        long amount = inFull ? Math.addExact(owed, Math.ceilDiv(owed, 1_000L)) : request.amountCu().positive("amount_cu");
+        // Resumed with an approval, the held amount stands: reckoned again, interest would make it another request.
+        long amount = inFull ? heldInFull(me, id, request.approvalId()).orElse(Math.addExact(owed, Math.ceilDiv(owed, 1_000L)))
+                : request.amountCu().positive("amount_cu");
         if (amount <= 0) throw new CallRefused("loan_closed", id + " owes nothing");
-        var spendRequest = new SpendRequest(me, ForgeNode.ESCROW, SpendAction.REPAY, "", amount, key(),
-                SpendRequest.digestOf(new CanonicalWriter().string("repay").string(id).i64(amount)));
+        var spendRequest = repayRequest(me, id, amount);
         Spend spend = gate.open(actor, spendRequest, request.approvalId(), askHuman);
         Loan after = pipeline.complete(actor, spend, inFull ? owed : amount,
                 () -> inFull ? lending.repayInFull(me, id, amount) : lending.repay(me, id, amount));
         long paid = inFull ? after.principalPaid() + after.interestPaid() - loan.principalPaid() - loan.interestPaid() : amount;
         return LoanChange.of(view(after), Amount.of(paid), Amount.of(balance(me)));
+    }
+
+    private SpendRequest repayRequest(String me, String loanId, long amount) {
+        return new SpendRequest(me, ForgeNode.ESCROW, SpendAction.REPAY, "", amount, key(),
+                SpendRequest.digestOf(new CanonicalWriter().string("repay").string(loanId).i64(amount)));
+    }
+
+    /**
+     * The amount an approval holds for a repayment in full of this loan by this agent; empty for any other
+     * approval, which the pipeline's resume then refuses as usual ({@code approval_mismatch}, {@code unauthorized}).
+     */
+    private Optional<Long> heldInFull(String me, String loanId, String approvalId) {
+        if (approvalId == null) return Optional.empty();
+        try {
+            SpendRequest held = pipeline.spendFor(approvalId).request();
+            return held.covers(repayRequest(me, loanId, held.amount())) ? Optional.of(held.amount()) : Optional.empty();
+        } catch (dev.forge.policies.PolicyException e) {
+            return Optional.empty();
+        }
     }
 
     // ---- reads ----
