@@ -149,6 +149,17 @@ public final class GridApplier implements AutoCloseable {
         return store.evidence(from);
     }
 
+    /**
+     * Where {@code nodeId}'s log ends as applied here: the tip its own publisher resumes after when
+     * the stream's last message on its subject is not its own.
+     */
+    public synchronized GridPublisher.Tip tip(String nodeId) {
+        GridRoot.Head head = store.heads().get(nodeId);
+        if (head == null) return new GridPublisher.Tip(0, GridEntry.noPrevious());
+        GridEntry last = entry(nodeId, head.size() - 1).orElseThrow(() -> new IllegalStateException("an applied entry is missing"));
+        return new GridPublisher.Tip(head.size(), last.digest());
+    }
+
     /** The applied entry of {@code nodeId} at {@code index}. */
     public Optional<GridEntry> entry(String nodeId, long index) {
         return store.entry(nodeId, index).map(GridEntry::decode);

@@ -16,6 +16,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
@@ -34,12 +36,23 @@ public final class GridPublisher {
     private final NodeIdentity node;
     private final Ledger ledger;
     private final String subject;
+    private final Supplier<Optional<Tip>> applied;
 
     public GridPublisher(Connection connection, NodeIdentity node, Ledger ledger) {
+        this(connection, node, ledger, Optional::empty);
+    }
+
+    /**
+     * @param applied where the node's log ends as its own applier applied it from the stream: used
+     *     when the stream's last message on the node's subject is not the node's (anyone allowed to
+     *     publish there could otherwise stop the node from publishing by leaving one forged message last)
+     */
+    public GridPublisher(Connection connection, NodeIdentity node, Ledger ledger, Supplier<Optional<Tip>> applied) {
         this.connection = connection;
         this.node = node;
         this.ledger = ledger;
         this.subject = GridStreams.subject(node.id());
+        this.applied = applied;
     }
 
     /** An entry the stream acknowledged, at the sequence where it stores it. */
@@ -63,6 +76,19 @@ public final class GridPublisher {
             previous = entry.digest();
         }
         return acknowledged;
+    }
+
+    /** The tip after {@code bytes} when they are this ledger's own entry, validly signed; empty otherwise. */
+    private Optional<Tip> ownTip(byte[] bytes) {
+        try {
+            GridEntry last = GridEntry.decode(bytes);
+            last.verify();
+            boolean ours = last.nodeId().equals(node.id()) && last.index() < ledger.logSize()
+                    && Arrays.equals(last.digest(), entry(last.index(), last.previousDigest()).digest());
+            return ours ? Optional.of(new Tip(last.index() + 1, last.digest())) : Optional.empty();
+        } catch (RuntimeException notOurs) { // anyone may put any bytes there: whatever fails to check is not ours
+            return Optional.empty();
+        }
     }
 
     /** The entry for ledger leaf {@code index}, after the entry whose digest is {@code previous}. */
@@ -107,20 +133,34 @@ public final class GridPublisher {
         }
     }
 
-    private record Tip(long nextIndex, byte[] lastDigest) {}
+    /** Where a node's log ends: the index of its next entry and the digest of its last (zeros when none). */
+    public record Tip(long nextIndex, byte[] lastDigest) {
+        public Tip {
+            lastDigest = lastDigest.clone();
+        }
 
-    /** The node's last entry in the stream, checked to be its own; the empty tip when none. */
+        @Override
+        public byte[] lastDigest() {
+            return lastDigest.clone();
+        }
+    }
+
+    /**
+     * The node's last entry in the stream, checked to be its own; the empty tip when none. When the
+     * last message is someone else's, the applied tip: publishing again from there is safe, since
+     * entries are deterministic and every applier refuses an index it applied.
+     */
     private Tip lastPublished() throws IOException, InterruptedException {
         for (int attempt = 1; ; attempt++) {
             try {
                 var message = connection.jetStreamManagement().getLastMessage(GridStreams.STREAM, subject);
-                GridEntry last = GridEntry.decode(message.getData());
-                last.verify();
-                if (!last.nodeId().equals(node.id()) || !Arrays.equals(last.digest(), entry(last.index(),
-                        last.previousDigest()).digest())) {
-                    throw new IllegalStateException("the last entry on " + subject + " is not this ledger's");
-                }
-                return new Tip(last.index() + 1, last.digest());
+                Optional<Tip> own = ownTip(message.getData());
+                if (own.isPresent()) return own.get();
+                Tip tip = applied.get().orElseThrow(() ->
+                        new IllegalStateException("the last entry on " + subject + " is not this ledger's"));
+                LOG.warning(() -> "grid: the last message on " + subject + " is not this node's; publishing after the "
+                        + tip.nextIndex() + " entries this node applied");
+                return tip;
             } catch (JetStreamApiException e) {
                 if (e.getApiErrorCode() == GridStreams.NO_MESSAGE_FOUND) return new Tip(0, GridEntry.noPrevious());
                 if (attempt == MAX_ATTEMPTS) throw new IOException("cannot read the last entry of " + subject, e);

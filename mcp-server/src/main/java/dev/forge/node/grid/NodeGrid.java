@@ -13,14 +13,13 @@ import dev.forge.grid.GridOffers;
 import dev.forge.grid.GridPublisher;
 import dev.forge.grid.GridStreams;
 import dev.forge.grid.NodeIdentity;
-import dev.forge.grid.RemoteWorkClient;
-import dev.forge.grid.RemoteWorkServer;
-import dev.forge.node.work.NodeFulfilment;
-import java.util.function.ToLongFunction;
 import dev.forge.grid.PeerBalances;
 import dev.forge.grid.PeerStatement;
+import dev.forge.grid.RemoteWorkClient;
+import dev.forge.grid.RemoteWorkServer;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.node.app.GridViews;
+import dev.forge.node.work.NodeFulfilment;
 import io.nats.client.Connection;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,6 +28,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
+import java.util.function.ToLongFunction;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -171,7 +171,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
         long size = ledger.logSize();
         if (size == published) return;
         try {
-            new GridPublisher(connection, node, ledger).publishPending();
+            new GridPublisher(connection, node, ledger, () -> Optional.of(applier.tip(node.id()))).publishPending();
             published = size;
         } catch (InterruptedException e) {
             throw e;
