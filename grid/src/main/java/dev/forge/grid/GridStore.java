@@ -3,6 +3,7 @@ package dev.forge.grid;
 import dev.forge.economy.codec.CanonicalReader;
 import dev.forge.economy.codec.CanonicalWriter;
 import dev.forge.economy.crypto.Sha256;
+import dev.forge.economy.ledger.CrashSafeStore;
 import dev.forge.economy.merkle.MerkleLog;
 import dev.forge.economy.work.WorkVerifier;
 import java.nio.file.Files;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.TreeMap;
 import org.mapdb.Atomic;
 import org.mapdb.DB;
-import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
 import org.mapdb.IndexTreeList;
 import org.mapdb.Serializer;
@@ -80,7 +80,7 @@ final class GridStore implements AutoCloseable {
         } catch (java.io.IOException e) {
             throw new IllegalStateException("cannot prepare " + file, e);
         }
-        return new GridStore(DBMaker.fileDB(file.toFile()).fileChannelEnable().transactionEnable().make());
+        return new GridStore(CrashSafeStore.open(file));
     }
 
     /**

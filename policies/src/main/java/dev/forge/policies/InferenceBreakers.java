@@ -7,7 +7,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
@@ -17,11 +16,12 @@ import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenExce
  * {@code circuit_open} until it half-opens and a trial call succeeds.
  */
 public final class InferenceBreakers {
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private final BreakerPolicy policy;
     private final Predicate<Throwable> countsAsFailure;
-    private final String prefix = "forge-" + INSTANCES.incrementAndGet() + "-";
+    // SmallRye keeps breaker names for the JVM, across Quarkus restarts whose fresh class loader
+    // would restart a counter: a random prefix never meets another instance's.
+    private final String prefix = "forge-" + java.util.UUID.randomUUID() + "-";
     private final Map<String, Guard> guards = new ConcurrentHashMap<>();
     private final Map<String, CircuitBreakerState> states = new ConcurrentHashMap<>();
     private final Map<String, Long> openedAt = new ConcurrentHashMap<>();

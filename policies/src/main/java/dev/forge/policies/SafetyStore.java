@@ -1,5 +1,6 @@
 package dev.forge.policies;
 
+import dev.forge.economy.ledger.CrashSafeStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
@@ -7,7 +8,6 @@ import java.util.NavigableMap;
 import java.util.TreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBException;
-import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
 /**
@@ -35,8 +35,7 @@ final class SafetyStore implements AutoCloseable {
     static SafetyStore open(Path directory) {
         try {
             Files.createDirectories(directory);
-            return new SafetyStore(DBMaker.fileDB(directory.resolve(FILE_NAME).toFile())
-                    .fileChannelEnable().transactionEnable().make());
+            return new SafetyStore(CrashSafeStore.open(directory.resolve(FILE_NAME)));
         } catch (DBException.FileLocked e) {
             throw new IllegalStateException("the safety store in " + directory + " is in use by another process", e);
         } catch (Exception e) {

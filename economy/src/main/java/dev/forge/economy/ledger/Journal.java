@@ -9,11 +9,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.function.Consumer;
-import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.DBException;
 import org.mapdb.Serializer;
-import org.mapdb.StoreWAL;
 import org.mapdb.volume.FileChannelVol;
 import org.mapdb.volume.VolumeFactory;
 
@@ -48,20 +46,6 @@ final class Journal implements AutoCloseable {
         return open(directory, FileChannelVol.FACTORY);
     }
 
-    /**
-     * What DBMaker.fileDB(file).fileChannelEnable().transactionEnable().make() builds, with the
-     * store's volume behind {@link RedoVolume}: MapDB's commit is not safe against a kill otherwise.
-     * {@code volumes} opens the files (tests pass one that stops writing at a chosen point).
-     */
-    private static DB openStore(Path file, VolumeFactory volumes) {
-        String name = file.toString();
-        var factory = new RedoVolume.Factory(volumes, name);
-        boolean exists = factory.exists(name);
-        var store = StoreWAL.make(name, factory, 0L, true, CC.STORE_DIRECT_CONC_SHIFT, 0L, 0L,
-                false, false, false, true, false);
-        return new DB(store, exists, true, Thread.currentThread().getContextClassLoader(), 0);
-    }
-
     static Journal open(Path directory, VolumeFactory volumes) {
         Path file = directory.resolve(FILE_NAME);
         try {
@@ -75,7 +59,7 @@ final class Journal implements AutoCloseable {
                     "the ledger file " + file + " cannot be read and written by this user", null);
         }
         try {
-            var journal = new Journal(openStore(file, volumes));
+            var journal = new Journal(CrashSafeStore.open(file, volumes));
             ownerOnly(file);
             Path redo = Path.of(file + RedoVolume.SUFFIX);
             if (Files.exists(redo)) ownerOnly(redo);

@@ -102,7 +102,7 @@ public final class AccountService {
 
     public record AccountView(
             @JsonPropertyDescription("account id") String account,
-            @JsonPropertyDescription("treasury, fees, agent, provider, pool or escrow") String kind,
+            @JsonPropertyDescription("treasury, fees, agent, provider, pool, escrow or peer (another grid node, docs/grid.md)") String kind,
             @JsonPropertyDescription("posted balance (the treasury's is below zero)") SignedAmount balanceCu,
             @JsonPropertyDescription("free to spend now (the treasury's is below zero)") SignedAmount availableCu) {
     }

@@ -1,5 +1,6 @@
 package dev.forge.node.work;
 
+import dev.forge.economy.ledger.CrashSafeStore;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,7 +9,6 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentMap;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
-import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 
 /**
@@ -50,7 +50,7 @@ final class WorkStore implements AutoCloseable {
     }
 
     static WorkStore open(Path folder) {
-        return new WorkStore(DBMaker.fileDB(folder.resolve(FILE_NAME).toFile()).fileChannelEnable().transactionEnable().make());
+        return new WorkStore(CrashSafeStore.open(folder.resolve(FILE_NAME)));
     }
 
     // ---- keys ----
