@@ -65,9 +65,12 @@ class RemoteWorkIT {
             var dying = new RemoteWorkServer(providerSide, provider.id(), (vouch, replies) -> {
                 replies.piece("Once");
                 try {
+                    providerSide.flush(Duration.ofSeconds(5)); // the piece must leave before the node dies
                     providerSide.close();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
+                } catch (java.util.concurrent.TimeoutException e) {
+                    throw new IllegalStateException("the piece was not sent", e);
                 }
             }, 4, InstantSource.system());
             server.close();
