@@ -69,6 +69,8 @@ public final class ChatService {
     private final NodeMetrics metrics;
     private final NodeFulfilment fulfilment;
 
+    private volatile RemoteChats remote; // null: a node alone buys nothing from others
+
     public ChatService(InferenceEngine engine, Market market, SpendPipeline pipeline, SpendGate gate,
                        Identities identities, NodeMetrics metrics, NodeFulfilment fulfilment) {
         this.fulfilment = fulfilment;
@@ -82,7 +84,8 @@ public final class ChatService {
 
     /** A chat as the MCP tool takes it: a prompt or messages, and the parameters that change what runs. */
     public record ChatRequest(
-            @Size(min = 1, max = 64) @JsonPropertyDescription("a model this node serves (see providers)") String model,
+            @Size(min = 1, max = 64) @JsonPropertyDescription("a model this node or another grid node serves (see providers)")
+            String model,
             @Nullable @Size(min = 1, max = MAX_TEXT) @JsonPropertyDescription("text for the model to continue or answer")
             String prompt,
             @Nullable @Size(max = MAX_MESSAGES) @JsonPropertyDescription("a chat instead of a prompt") List<Message> messages,
@@ -129,12 +132,14 @@ public final class ChatService {
             @JsonProperty("price_per_1k_cu") @JsonPropertyDescription("price applied") Amount pricePerKiloTokenCu,
             @JsonPropertyDescription("what you paid") Amount costCu,
             @JsonPropertyDescription("your balance after") Amount balanceCu,
-            @JsonPropertyDescription("the settled work order's id in the Merkle log (see trades and network)") long tradeId) {
+            @JsonPropertyDescription("the settled work order's id in the Merkle log (see trades and network)") long tradeId,
+            @Nullable @JsonPropertyDescription("the grid node that served it, when this node bought it from another")
+            String servedBy) {
         public static ChatAnswer of(ChatOutcome o) {
             var c = o.completion();
             return new ChatAnswer(c.text(), o.model(), c.finishReason().name().toLowerCase(java.util.Locale.ROOT),
                     c.promptTokens(), c.completionTokens(), Amount.of(o.pricePerKiloToken()), Amount.of(o.cost()),
-                    Amount.of(o.balance()), o.tradeId());
+                    Amount.of(o.balance()), o.tradeId(), o.servedBy());
         }
     }
 
@@ -184,6 +189,10 @@ public final class ChatService {
                      Function<String, Optional<Boolean>> askHuman) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
+        RemoteChats buyer = remote;
+        if (buyer != null && !serves(model) && buyer.sells(model)) {
+            return buyer.open(actor, model, request, approvalId, askHuman);
+        }
         LocalModel local = engine.slot(model).model();
         int promptTokens = local.encode(request.prompt()).length;
         InferenceException.require(promptTokens + request.maxTokens() <= local.contextLength(),
@@ -206,7 +215,16 @@ public final class ChatService {
                     "spending was frozen by the kill switch");
             throw e;
         }
-        return new Held(actor, spend, order, local, model, request, price);
+        return new LocalHeld(actor, spend, order, local, model, request, price);
+    }
+
+    /** From now on, chats of models this node lacks are bought from the grid's live offers (docs/grid.md). */
+    public void buyFrom(dev.forge.node.grid.RemoteBuyer buyer) {
+        remote = new RemoteChats(buyer, pipeline, gate, metrics);
+    }
+
+    private boolean serves(String model) {
+        return engine.models().stream().anyMatch(m -> m.name().equals(model));
     }
 
     /**
@@ -218,7 +236,18 @@ public final class ChatService {
     }
 
     /** A chat whose cost is held, as its order's hold, and which may now run, once. */
-    public final class Held {
+    public interface Held {
+        ChatOutcome run(Listener listener);
+
+        /** Gives the hold back when the chat will not run (the client went away first): the order is voided. */
+        void cancel(String reason);
+
+        /** The chat's work order on the ledger. */
+        long orderId();
+    }
+
+    /** A chat of a model this node serves. */
+    private final class LocalHeld implements Held {
         private final Actor actor;
         private final Spend spend;
         private final NodeFulfilment.Order order;
@@ -227,7 +256,7 @@ public final class ChatService {
         private final GenerationRequest request;
         private final long price;
 
-        private Held(Actor actor, Spend spend, NodeFulfilment.Order order, LocalModel local, String model,
+        private LocalHeld(Actor actor, Spend spend, NodeFulfilment.Order order, LocalModel local, String model,
                      GenerationRequest request, long price) {
             this.actor = actor;
             this.spend = spend;
@@ -238,23 +267,24 @@ public final class ChatService {
             this.price = price;
         }
 
+        @Override
         public ChatOutcome run(Listener listener) {
             return ChatService.this.run(this, listener);
         }
 
-        /** Gives the hold back when the chat will not run (the client went away first): the order is voided. */
+        @Override
         public void cancel(String reason) {
             pipeline.cancel(actor, spend, reason);
             fulfilment.voidOrder(order);
         }
 
-        /** The chat's work order on the ledger. */
+        @Override
         public long orderId() {
             return order.id();
         }
     }
 
-    private ChatOutcome run(Held held, Listener listener) {
+    private ChatOutcome run(LocalHeld held, Listener listener) {
         Actor actor = held.actor;
         Spend spend = held.spend;
         long started = System.nanoTime();
@@ -299,7 +329,7 @@ public final class ChatService {
         long balance = settled.buyerBalance(); // as of this settle: a concurrent spend does not show in it
         metrics.chat(held.model, completion.promptTokens(), completion.completionTokens(), cost,
                 java.time.Duration.ofNanos(System.nanoTime() - started));
-        return new ChatOutcome(held.model, completion, held.price, cost, balance, settled.id());
+        return new ChatOutcome(held.model, completion, held.price, cost, balance, settled.id(), null);
     }
 
     /** The node's price for a model now: the market price of its tier, or the node's floor. */
@@ -313,7 +343,7 @@ public final class ChatService {
      * A client that hung up stops the model at the next token and pays for the tokens made so
      * far: nobody waits for the rest, and leaving early must not make what was streamed free.
      */
-    private static boolean clientLeft(Listener listener, AtomicBoolean clientGone) {
+    static boolean clientLeft(Listener listener, AtomicBoolean clientGone) {
         if (!clientGone.get() && listener.clientGone()) clientGone.set(true);
         return clientGone.get();
     }
@@ -334,8 +364,11 @@ public final class ChatService {
         }
     }
 
-    /** What a chat produced and what it cost; {@code tradeId} is its settled work's id in the Merkle log. */
+    /**
+     * What a chat produced and what it cost; {@code tradeId} is its settled work's id in the Merkle
+     * log, {@code servedBy} the grid node it was bought from, or null when this node ran it.
+     */
     public record ChatOutcome(String model, Completion completion, long pricePerKiloToken, long cost, long balance,
-                              long tradeId) {
+                              long tradeId, String servedBy) {
     }
 }

@@ -94,7 +94,10 @@ public final class ForgeNode implements AutoCloseable {
         this.safety = new SafetyService(pipeline, identities, work::voidOpenOrders);
         this.operators = new OperatorService(ledger, identities, pipeline, engine);
         this.chats = new ChatService(engine, market, pipeline, gate, identities, metrics, work.nodeFulfilment());
-        if (grid != null) grid.sell(engine, work.nodeFulfilment(), chats::price); // remote work (docs/grid.md)
+        if (grid != null) { // remote work, both ways (docs/grid.md)
+            grid.sell(engine, work.nodeFulfilment(), chats::price);
+            chats.buyFrom(grid.buyer(work.nodeFulfilment()));
+        }
         this.tools = new ForgeMcp(accounts, marketService, chats, safety, lendingService, work, metrics);
     }
 

@@ -40,14 +40,16 @@ final class GridProcesses implements AutoCloseable {
     static final class Member {
         final Path data;
         final int server;
+        final String models;
         NodeProcess process;
         URI address;
         McpSyncClient operator;
         String nodeId;
 
-        Member(Path data, int server) {
+        Member(Path data, int server, String models) {
             this.data = data;
             this.server = server;
+            this.models = models;
         }
 
         JsonNode call(String tool, Map<String, Object> args) {
@@ -79,8 +81,14 @@ final class GridProcesses implements AutoCloseable {
         this.seed = seed;
     }
 
-    /** Three servers and {@code nodes} node processes started at once, each connected and its id read. */
+    /** Three servers and {@code nodes} node processes serving the test model, started at once, each connected and its id read. */
     static GridProcesses start(Path dir, int nodes) throws Exception {
+        return start(dir, java.util.Collections.nCopies(nodes, TestModel.folder().toString()));
+    }
+
+    /** As {@link #start(Path, int)}, a node per entry of {@code models}: what it serves, as {@code forge.models} takes it. */
+    static GridProcesses start(Path dir, List<String> models) throws Exception {
+        int nodes = models.size();
         NKey user = NKey.createUser(new SecureRandom());
         Path seed = dir.resolve("grid.seed");
         Files.createFile(seed, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
@@ -88,7 +96,7 @@ final class GridProcesses implements AutoCloseable {
         var cluster = LocalCluster.start(dir.resolve("nats"), LocalCluster.freePorts(3), Optional.of(new String(user.getPublicKey())));
         var grid = new GridProcesses(cluster, seed);
         try {
-            for (int i = 0; i < nodes; i++) grid.members.add(new Member(dir.resolve("node-" + (char) ('a' + i)), i % 3));
+            for (int i = 0; i < nodes; i++) grid.members.add(new Member(dir.resolve("node-" + (char) ('a' + i)), i % 3, models.get(i)));
             for (Member m : grid.members) grid.launch(m); // all start at once
             for (Member m : grid.members) grid.connect(m);
             for (Member m : grid.members) await(m.nodeId + " connected", () -> m.grid().path("connected").asBoolean(), m::grid);
@@ -116,8 +124,20 @@ final class GridProcesses implements AutoCloseable {
 
     void launch(Member m) throws Exception {
         // Each node joins through its own server; the stream is kept on all three.
-        m.process = NodeProcess.start(m.data, TestModel.folder().toString(), 0, "-Xmx768m",
+        m.process = NodeProcess.start(m.data, m.models, 0, "-Xmx768m",
                 "-Dforge.grid=" + cluster.urls().get(m.server), "-Dforge.grid.creds=" + seed, "-Dforge.grid.replicas=3");
+    }
+
+    /** A copy of the test model served under another name (a node serves a folder under its name). */
+    static String modelNamed(Path dir, String name) throws java.io.IOException {
+        Path target = dir.resolve(name);
+        Files.createDirectories(target);
+        try (var files = Files.list(TestModel.folder())) {
+            for (Path file : files.toList()) {
+                if (Files.isRegularFile(file)) Files.copy(file, target.resolve(file.getFileName().toString()));
+            }
+        }
+        return target.toString();
     }
 
     /** SIGKILL: no clean stop, its offer is left to expire and its follower dies mid-stream. */

@@ -155,6 +155,11 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
         server.start();
     }
 
+    /** The buyer's side of remote work: chats of models this node lacks, bought from the live offers (docs/grid.md). */
+    public RemoteBuyer buyer(NodeFulfilment fulfilment) {
+        return new RemoteBuyer(node, ledger, fulfilment, remote::sellers, this::client, RemoteWorkClient.Timeouts.DEFAULT);
+    }
+
     /** The client for remote work, once connected. */
     public Optional<RemoteWorkClient> client() {
         Connection c = connection;

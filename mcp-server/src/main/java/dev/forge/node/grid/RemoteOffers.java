@@ -8,6 +8,7 @@ import dev.forge.node.app.GridViews;
 import java.math.BigDecimal;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -67,6 +68,27 @@ final class RemoteOffers {
                         rate.describe(), offer.expiresAt()));
             }
         }
+        return out;
+    }
+
+    /**
+     * Who sells {@code model} now, the cheapest first and, at one price, the better verified:
+     * a node caught equivocating is left out (nothing it signs can be relied on).
+     */
+    List<RemoteBuyer.Seller> sellers(String model) {
+        List<RemoteBuyer.Seller> out = new ArrayList<>();
+        for (GridOffer offer : live()) {
+            GridRate rate = rates.of(offer.nodeId());
+            if (rate.unverifiable() || offer.accounts().isEmpty()) continue;
+            for (GridOffer.Model m : offer.models()) {
+                if (!m.name().equals(model)) continue;
+                out.add(new RemoteBuyer.Seller(offer.nodeId(), offer.accounts().getFirst().account(), offer.nodeKey(),
+                        m.digest(), m.pricePerKiloToken(), rate.ppm()));
+            }
+        }
+        out.sort(Comparator.comparingLong(RemoteBuyer.Seller::pricePerKiloToken)
+                .thenComparing(Comparator.comparingLong(RemoteBuyer.Seller::ratePpm).reversed())
+                .thenComparing(RemoteBuyer.Seller::node));
         return out;
     }
 

@@ -198,8 +198,10 @@ public class OpenAiResource {
     }
 
     private static Map<String, Object> forge(ChatService.ChatOutcome o) {
-        return Map.of("cost_cu", Cu.format(o.cost()), "balance_cu", Cu.format(o.balance()), "trade_id", o.tradeId(),
-                "price_per_1k_cu", Cu.format(o.pricePerKiloToken()));
+        Map<String, Object> forge = new LinkedHashMap<>(Map.of("cost_cu", Cu.format(o.cost()), "balance_cu",
+                Cu.format(o.balance()), "trade_id", o.tradeId(), "price_per_1k_cu", Cu.format(o.pricePerKiloToken())));
+        if (o.servedBy() != null) forge.put("served_by", o.servedBy());
+        return forge;
     }
 
     private static String finishReason(ChatService.ChatOutcome o) {

@@ -79,6 +79,7 @@ public record Refused(String code, String message, Map<String, Object> fields, i
             case PolicyException p -> p.refusal().code();
             case MarketException m -> m.code().code();
             case InferenceException i -> i.code().code();
+            case dev.forge.grid.RemoteWorkException r -> r.refusal().code();
             case LedgerException l -> l.error().name().toLowerCase(Locale.ROOT);
             case IllegalArgumentException i -> "invalid_argument";
             default -> INTERNAL;
@@ -98,10 +99,21 @@ public record Refused(String code, String message, Map<String, Object> fields, i
             case InferenceException i when i.code() == InferenceException.Code.QUEUE_FULL -> 429;
             case InferenceException i when i.code() == InferenceException.Code.ENGINE_FAILURE -> 502;
             case InferenceException i -> 400;
+            case dev.forge.grid.RemoteWorkException r -> remoteStatus(r.refusal());
             case MarketException m -> 400;
             case LedgerException l -> 400;
             case IllegalArgumentException i -> 400;
             default -> 500;
+        };
+    }
+
+    /** A remote chat's failure: nobody to serve it is 503, a seller that failed or delivered wrong is 502. */
+    private static int remoteStatus(dev.forge.grid.RemoteRefusal refusal) {
+        return switch (refusal) {
+            case NO_PROVIDER, BUSY -> 503;
+            case UNKNOWN_MODEL -> 404;
+            case PRICE_TOO_HIGH, EXPIRED, REPLAYED -> 409;
+            default -> 502;
         };
     }
 }

@@ -92,8 +92,7 @@ public final class NodeFulfilment {
         byte[] input = request.bytes();
         byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
         RANDOM.nextBytes(nonce);
-        long expiresAt = ledger.findTransfer(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId))
-                .expiresAt();
+        long expiresAt = holdExpiry(holdId);
         SignedWorkOrder signed;
         try {
             var order = new WorkOrder(agent, provider(), WorkKind.INFERENCE_CHAT, request.model(), modelDigest, "",
@@ -123,6 +122,64 @@ public final class NodeFulfilment {
         store.putOrder(accepted.id(), signed.digest(), input);
         store.take(accepted.id(), provider());
         return new Order(accepted, input);
+    }
+
+    /**
+     * Accepts a chat an agent of this node buys from another grid node (docs/grid.md, "The
+     * books"): the order names the seller's provider account, has the seller's node id as its
+     * audience and is signed in custody by this node's key, then takes the place of the spend's
+     * hold {@code holdId}; the ledger pays the seller's {@code peer:} account when it settles.
+     * Nothing is sent yet.
+     *
+     * @throws LedgerException when the ledger refuses it; the spend's hold is then unchanged
+     */
+    public Order acceptPurchase(String agent, ChatRequest request, String sellerNode, String sellerProvider,
+                                byte[] modelDigest, long maxCost, long holdId) {
+        byte[] input = request.bytes();
+        byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
+        RANDOM.nextBytes(nonce);
+        SignedWorkOrder signed;
+        try {
+            var order = new WorkOrder(agent, sellerProvider, WorkKind.INFERENCE_CHAT, request.model(), modelDigest, "",
+                    Sha256.hash(input), request.replay(), maxCost, 0, nonce, sellerNode, holdExpiry(holdId),
+                    WorkOrder.Signer.CUSTODIAL);
+            signed = SignedWorkOrder.sign(order, nodeKey);
+        } catch (WorkException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return new Order(ledger.acceptOrderOnHold(signed, provider(), holdId), input);
+    }
+
+    /**
+     * Settles a purchase with the seller's attestation, after the arrival checks any delivery
+     * passes, under {@code sellerKey} (from the seller's signed offer). The seller's chain is
+     * checked on the seller's ledger and by every node applying its log; here the attestation
+     * only has to be where it says it is.
+     *
+     * @return the settled work, or empty with the failed checks when the delivery did not pass (nothing is paid)
+     * @throws LedgerException when the ledger refuses the settlement
+     */
+    public Settlement settlePurchase(Order order, SignedAttestation attestation, String output, byte[] sellerKey,
+                                     String sellerNode) {
+        Attestation attested = attestation.attestation();
+        var tip = new WorkVerifier.ChainTip(attested.logIndex(), attested.previousDigest());
+        Verification verification = ArrivalChecks.run(order.accepted().signed(), attestation, order.input(),
+                output.getBytes(StandardCharsets.UTF_8), Ed25519.PublicKey.decode(nodeKey.publicKey()),
+                Ed25519.PublicKey.decode(sellerKey), order.accepted().signed().order().provider(),
+                context(order.id(), sellerNode, tip));
+        if (!verification.verified()) return new Settlement(null, verification);
+        return new Settlement(ledger.settleWork(order.id(), attestation, sellerNode), verification);
+    }
+
+    /** A purchase's settlement, or the checks its delivery failed. */
+    public record Settlement(SettledWork settled, Verification verification) {
+        public boolean paid() {
+            return settled != null;
+        }
+    }
+
+    private long holdExpiry(long holdId) {
+        return ledger.findTransfer(holdId).orElseThrow(() -> new IllegalArgumentException("no hold " + holdId)).expiresAt();
     }
 
     /** Whether an accepted order is still open (not settled, voided or expired). */
@@ -194,6 +251,15 @@ public final class NodeFulfilment {
         store.close(order.id());
     }
 
+    /** Gives a purchase's hold back to the agent; one already closed (expired, voided) holds nothing. */
+    public void voidPurchase(Order order) {
+        try {
+            ledger.voidWork(order.id());
+        } catch (LedgerException alreadyClosed) {
+            // Nothing is held either way.
+        }
+    }
+
     /**
      * At start: a crash between the ledger's settle and the log's append leaves the attestation
      * pending, appended now if the ledger settled the order with it, dropped otherwise; then the
@@ -236,7 +302,11 @@ public final class NodeFulfilment {
     }
 
     private WorkVerifier.Context context(long orderId, String audience) {
+        return context(orderId, audience, ledger.chainTip(provider()));
+    }
+
+    private WorkVerifier.Context context(long orderId, String audience, WorkVerifier.ChainTip tip) {
         return new WorkVerifier.Context(clock.millis(), audience,
-                nonce -> ledger.workStatus(orderId).orElseThrow() == WorkStatus.SETTLED, ledger.chainTip(provider()));
+                nonce -> ledger.workStatus(orderId).orElseThrow() == WorkStatus.SETTLED, tip);
     }
 }
