@@ -23,6 +23,8 @@ public enum RemoteRefusal {
     PRICE_TOO_HIGH,
     /** The provider's node is running or queueing as many remote requests as it takes. */
     BUSY,
+    /** The home node owes the provider's node as much as its operator lets one peer owe (its credit line). */
+    CREDIT_EXCEEDED,
     /** The provider's node could not run the work (its engine failed, or its ledger refused). */
     PROVIDER_ERROR,
     /** Buyer side: no first frame in time, or no live offer of that model answered. */

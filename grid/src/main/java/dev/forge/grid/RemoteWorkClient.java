@@ -64,7 +64,7 @@ public final class RemoteWorkClient {
          */
         public boolean retryable() {
             return !streamed && switch (refusal) {
-                case NO_PROVIDER, BUSY, UNKNOWN_MODEL, PRICE_TOO_HIGH, PROVIDER_ERROR, PROVIDER_FAILED -> true;
+                case NO_PROVIDER, BUSY, CREDIT_EXCEEDED, UNKNOWN_MODEL, PRICE_TOO_HIGH, PROVIDER_ERROR, PROVIDER_FAILED -> true;
                 default -> false;
             };
         }

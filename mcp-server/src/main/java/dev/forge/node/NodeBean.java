@@ -35,6 +35,10 @@ public class NodeBean {
     @ConfigProperty(name = "forge.grid.replicas")
     Optional<String> gridReplicas;
 
+    /** What another node may owe this one, in CU, before its vouches are refused (docs/grid.md). */
+    @ConfigProperty(name = "forge.grid.peer-credit")
+    Optional<String> gridPeerCredit;
+
     @jakarta.inject.Inject
     io.micrometer.core.instrument.MeterRegistry registry;
 
@@ -59,7 +63,8 @@ public class NodeBean {
     private NodeSettings withGrid(NodeSettings settings) {
         if (grid.isEmpty() || grid.get().isBlank()) return settings;
         try {
-            return settings.withGrid(GridOptions.parse(grid.get(), gridCredentials, gridReplicas));
+            return settings.withGrid(GridOptions.parse(grid.get(), gridCredentials, gridReplicas)
+                .withPeerCredit(gridPeerCredit));
         } catch (IllegalArgumentException e) {
             throw new NodeStartException(e.getMessage(), e);
         }

@@ -109,6 +109,14 @@ class RemoteSellerIT {
                     () -> client.request(vouch, RemoteWorkClient.Timeouts.DEFAULT, new RemoteWorkClient.Listener() {}, () -> false));
             assertEquals(RemoteRefusal.REPLAYED, again.refusal());
             assertFalse(again.streamed());
+
+            // Home owes something already: an order that may cost the whole default credit line is over it.
+            Vouch overTheLine = vouch(home, seller, dev.forge.node.grid.GridOptions.DEFAULT_PEER_CREDIT);
+            var over = assertThrows(RemoteWorkClient.Failure.class,
+                    () -> client.request(overTheLine, RemoteWorkClient.Timeouts.DEFAULT, new RemoteWorkClient.Listener() {}, () -> false));
+            assertEquals(RemoteRefusal.CREDIT_EXCEEDED, over.refusal(), over.getMessage());
+            assertTrue(over.retryable(), "another seller may still extend credit");
+            assertEquals(balances, balances(address, Identities.operatorToken(data)), "a refused vouch changes nothing");
         }
 
         // The node's own chats follow the remote one in its provider log.
@@ -133,13 +141,16 @@ class RemoteSellerIT {
 
     /** A chat of "alice" on the home node, its order signed in custody by the home node's key, vouched for. */
     private static Vouch vouch(NodeIdentity home, String seller) {
+        return vouch(home, seller, Cu.cost(10_000, 1_000_000)); // far more than stories260K costs: the price check is B's
+    }
+
+    private static Vouch vouch(NodeIdentity home, String seller, long maxCost) {
         var generation = new GenerationRequest(new Prompt.Text("Once upon a time"), 12, 0f, 0, List.of());
         ChatRequest chat = ChatRequests.of(MODEL, generation);
         byte[] input = chat.bytes();
         byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
         new SecureRandom().nextBytes(nonce);
         long now = System.currentTimeMillis();
-        long maxCost = Cu.cost(10_000, 1_000_000); // far more than stories260K costs: the price check is B's
         var order = new WorkOrder("alice", "node", WorkKind.INFERENCE_CHAT, MODEL, ModelDigest.of(TestModel.folder()), "",
                 Sha256.hash(input), chat.replay(), maxCost, 0, nonce, seller, now + 600_000, WorkOrder.Signer.CUSTODIAL);
         return Vouch.sign(home, seller, "alice", maxCost, now, now + 300_000, SignedWorkOrder.sign(order, home.key()), input);

@@ -13,8 +13,10 @@ import java.util.regex.Pattern;
  * stream when this node is the one that creates it ({@code forge.grid.replicas}; default 3
  * when three or more servers are given, else 1).
  */
-public record GridOptions(List<String> servers, Optional<Path> credentials, int replicas) {
+public record GridOptions(List<String> servers, Optional<Path> credentials, int replicas, long peerCredit) {
     public static final int MAX_SERVERS = 16;
+    /** What another node may owe this one before its vouches are refused, unless {@code forge.grid.peer-credit} says: 100 CU. */
+    public static final long DEFAULT_PEER_CREDIT = 100_000_000;
     private static final Pattern SERVER = Pattern.compile("(nats|tls)://[A-Za-z0-9.-]{1,253}:([0-9]{1,5})");
 
     public GridOptions {
@@ -23,6 +25,23 @@ public record GridOptions(List<String> servers, Optional<Path> credentials, int 
             throw new IllegalArgumentException("--grid takes 1 to " + MAX_SERVERS + " NATS servers");
         }
         if (replicas < 1 || replicas > 5) throw new IllegalArgumentException("forge.grid.replicas must be 1 to 5");
+        if (peerCredit < 0) throw new IllegalArgumentException("forge.grid.peer-credit must not be negative");
+    }
+
+    public GridOptions(List<String> servers, Optional<Path> credentials, int replicas) {
+        this(servers, credentials, replicas, DEFAULT_PEER_CREDIT);
+    }
+
+    /** As these, with what a peer may owe this node ({@code forge.grid.peer-credit}, CU, strictly parsed). */
+    public GridOptions withPeerCredit(Optional<String> cu) {
+        if (cu.isEmpty() || cu.get().isBlank()) return this;
+        long micro;
+        try {
+            micro = dev.forge.economy.market.Cu.parse(cu.get().strip());
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("forge.grid.peer-credit takes CU such as 100 or 2.5, not '" + cu.get() + "'");
+        }
+        return new GridOptions(servers, credentials, replicas, micro);
     }
 
     /** Parses the settings strictly: anything but {@code nats://HOST:PORT[,...]} is refused with a sentence. */

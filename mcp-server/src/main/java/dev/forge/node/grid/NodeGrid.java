@@ -145,7 +145,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
      * own chats, at {@code price} (µCU per 1,000 tokens now, by model).
      */
     public void sell(InferenceEngine engine, NodeFulfilment fulfilment, ToLongFunction<String> price) {
-        seller = new RemoteSeller(node.id(), ledger, engine, fulfilment, price);
+        seller = new RemoteSeller(node.id(), ledger, engine, fulfilment, price, options.peerCredit());
         if (connection != null && follower != null) startSelling();
     }
 

@@ -34,12 +34,15 @@ final class RemoteSeller implements RemoteWorkServer.Provider {
     private final InferenceEngine engine;
     private final NodeFulfilment fulfilment;
     private final ToLongFunction<String> price;
+    private final long peerCredit;
     /** Orders running now: the ledger answers the same signed order again with the first, which must not run twice. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     /** @param price µCU per 1,000 tokens this node charges now for a model it serves */
+    /** @param peerCredit µCU another node may owe this one, what it holds now included */
     RemoteSeller(String nodeId, Ledger ledger, InferenceEngine engine, NodeFulfilment fulfilment,
-                 ToLongFunction<String> price) {
+                 ToLongFunction<String> price, long peerCredit) {
+        this.peerCredit = peerCredit;
         this.nodeId = nodeId;
         this.ledger = ledger;
         this.engine = engine;
@@ -60,8 +63,23 @@ final class RemoteSeller implements RemoteWorkServer.Provider {
                 RemoteRefusal.PRICE_TOO_HIGH, chat.model() + " costs " + pricePerKilo + " µCU per 1,000 tokens here");
         String peer = AccountSpec.PEER_PREFIX + vouch.homeNodeId();
         ledger.openAccount(AccountSpec.peer(vouch.homeNodeId(), vouch.homeNodeKey()));
-        NodeFulfilment.Order order = accept(vouch, peer);
+        NodeFulfilment.Order order;
+        synchronized (this) { // one check and hold at a time: two vouches must not both fit the last of the line
+            requireCredit(peer, vouch.order().order().maxPayment());
+            order = accept(vouch, peer);
+        }
         run(order, chat.model(), local, request, pricePerKilo, replies);
+    }
+
+    /**
+     * A peer's key costs nothing to make, so what it may owe is bounded: what its account owes
+     * here (below zero), what its running orders hold, and this one's most, within the line.
+     */
+    private void requireCredit(String peer, long maxPayment) {
+        long owes = -ledger.account(peer).orElseThrow().available();
+        RemoteWorkException.require(owes <= peerCredit - maxPayment, RemoteRefusal.CREDIT_EXCEEDED, peer
+                + " owes " + Cu.format(Math.max(0, owes)) + " CU here; this node lets a peer owe at most "
+                + Cu.format(peerCredit) + " CU, this order may cost " + Cu.format(maxPayment) + " CU");
     }
 
     private static ChatRequest chat(Vouch vouch) {

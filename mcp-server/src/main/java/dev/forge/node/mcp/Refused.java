@@ -110,7 +110,7 @@ public record Refused(String code, String message, Map<String, Object> fields, i
     /** A remote chat's failure: nobody to serve it is 503, a seller that failed or delivered wrong is 502. */
     private static int remoteStatus(dev.forge.grid.RemoteRefusal refusal) {
         return switch (refusal) {
-            case NO_PROVIDER, BUSY -> 503;
+            case NO_PROVIDER, BUSY, CREDIT_EXCEEDED -> 503;
             case UNKNOWN_MODEL -> 404;
             case PRICE_TOO_HIGH, EXPIRED, REPLAYED -> 409;
             default -> 502;

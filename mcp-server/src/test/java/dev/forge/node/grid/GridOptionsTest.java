@@ -36,4 +36,15 @@ class GridOptionsTest {
                     () -> GridOptions.parse("nats://h:4222", Optional.empty(), Optional.of(replicas)), replicas);
         }
     }
+
+    @Test
+    void aPeersCreditLineIsCuStrictlyParsedWithADefault() {
+        var options = GridOptions.parse("nats://h:4222", Optional.empty(), Optional.empty());
+        assertEquals(GridOptions.DEFAULT_PEER_CREDIT, options.peerCredit());
+        assertEquals(2_500_000, options.withPeerCredit(Optional.of("2.5")).peerCredit());
+        assertEquals(0, options.withPeerCredit(Optional.of("0")).peerCredit(), "0: no peer may owe anything");
+        for (String bad : List.of("-1", "1e3", "0.0000001", "ten", "1,5", "9999999999999")) {
+            assertThrows(IllegalArgumentException.class, () -> options.withPeerCredit(Optional.of(bad)), bad);
+        }
+    }
 }
