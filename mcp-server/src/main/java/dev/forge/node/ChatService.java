@@ -95,7 +95,10 @@ public final class ChatService {
             Double temperature,
             @Nullable @Min(0) @Max(Long.MAX_VALUE) @JsonPropertyDescription("makes sampling repeatable") Long seed,
             @Nullable @Size(min = 1, max = 64) @JsonPropertyDescription("the approval to spend, after a human approved it")
-            String approvalId) {
+            String approvalId,
+            @Nullable @jakarta.validation.constraints.Pattern(regexp = "node-[0-9a-f]{40}")
+            @JsonPropertyDescription("buy from this grid node only (a node of providers' remote offers); default: "
+                    + "this node if it serves the model, else the cheapest live offer") String node) {
         public int maxTokensOrDefault() {
             return maxTokens == null ? DEFAULT_MAX_TOKENS : maxTokens;
         }
@@ -145,7 +148,8 @@ public final class ChatService {
 
     /** A chat of the MCP tool's form: holds its cost, runs it, and answers what it cost. */
     public ChatAnswer chat(Actor actor, ChatRequest request, Function<String, Optional<Boolean>> askHuman, Listener listener) {
-        return ChatAnswer.of(chat(actor, request.model(), request.generation(), request.approvalId(), askHuman, listener));
+        return ChatAnswer.of(open(actor, request.model(), request.generation(), request.approvalId(), askHuman,
+                request.node()).run(listener));
     }
 
     /** A chat's messages alone, as OpenAI's completions send them; read by the same schema as the chat tool's. */
@@ -187,11 +191,21 @@ public final class ChatService {
      */
     public Held open(Actor actor, String model, GenerationRequest request, String approvalId,
                      Function<String, Optional<Boolean>> askHuman) {
+        return open(actor, model, request, approvalId, askHuman, null);
+    }
+
+    /** As {@link #open(Actor, String, GenerationRequest, String, Function)}, bought from grid node {@code node} when not null. */
+    public Held open(Actor actor, String model, GenerationRequest request, String approvalId,
+                     Function<String, Optional<Boolean>> askHuman, String node) {
         PolicyException.require(!actor.isOperator(), Refusal.UNAUTHORIZED,
                 "only an agent pays for chats; use an agent's token");
         RemoteChats buyer = remote;
+        if (node != null) {
+            PolicyException.require(buyer != null, Refusal.INVALID_ARGUMENT, "node names a grid node; this node is on no grid");
+            return buyer.open(actor, model, request, approvalId, askHuman, node);
+        }
         if (buyer != null && !serves(model) && buyer.sells(model)) {
-            return buyer.open(actor, model, request, approvalId, askHuman);
+            return buyer.open(actor, model, request, approvalId, askHuman, null);
         }
         LocalModel local = engine.slot(model).model();
         int promptTokens = local.encode(request.prompt()).length;

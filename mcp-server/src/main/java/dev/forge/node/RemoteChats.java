@@ -55,13 +55,20 @@ final class RemoteChats {
         return !buyer.sellers(model).isEmpty();
     }
 
-    /** Holds the chat's cost for the cheapest live offer: every refusal of the spend happens here, before anything is sent. */
+    /**
+     * Holds the chat's cost for the cheapest live offer, or {@code node}'s when not null (then no
+     * other is tried): every refusal of the spend happens here, before anything is sent.
+     */
     ChatService.Held open(Actor actor, String model, GenerationRequest request, String approvalId,
-                          Function<String, Optional<Boolean>> askHuman) {
+                          Function<String, Optional<Boolean>> askHuman, String node) {
         PolicyException.require(!(request.prompt() instanceof Prompt.Chat c && !c.tools().isEmpty()), Refusal.INVALID_ARGUMENT,
                 "tools are not offered on chats bought from another node; " + model + " is not served here");
-        List<RemoteBuyer.Seller> sellers = buyer.sellers(model);
-        if (sellers.isEmpty()) throw new RemoteWorkException(RemoteRefusal.NO_PROVIDER, "no live offer of " + model);
+        List<RemoteBuyer.Seller> sellers = buyer.sellers(model).stream().filter(s -> node == null || s.node().equals(node))
+                .toList();
+        if (sellers.isEmpty()) {
+            throw new RemoteWorkException(RemoteRefusal.NO_PROVIDER, "no live offer of " + model
+                    + (node == null ? "" : " by " + node) + " on the grid now");
+        }
         sellers = sellers.subList(0, Math.min(MAX_ATTEMPTS, sellers.size()));
         ChatRequest chat = ChatRequests.of(model, request);
         return new Purchase(actor, request, chat, sellers, hold(actor, request, chat, sellers.getFirst(), approvalId, askHuman));

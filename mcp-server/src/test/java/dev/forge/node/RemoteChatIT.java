@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.math.BigDecimal;
@@ -35,7 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>the seller freezing mid-stream ends the chat with {@code provider_failed} within the idle
  *       bound, the agent's hold given back;</li>
  *   <li>the seller killed, its offer still live and first in line, a chat fails over before the
- *       first token and is served by the other node.</li>
+ *       first token and is served by the other node; named with {@code node}, the dead one is the
+ *       only one tried ({@code no_provider}, nothing changed), the live one serves.</li>
  * </ul>
  */
 class RemoteChatIT {
@@ -160,6 +162,17 @@ class RemoteChatIT {
         assertEquals(before - micro(answer.path("cost_cu")), micro(after.path("balance_cu")), "only the served attempt is paid");
         assertEquals(0, micro(after.path("held_cu")), after.toString());
         grid.say("a dead seller first in line: the chat failed over to " + other);
+
+        // Named, the dead seller is the only one tried: nobody answers, nothing is held or paid.
+        var named = buyer.mcp.callTool(new McpSchema.CallToolRequest("chat",
+                Map.of("model", TWIN, "prompt", "Once upon a time", "max_tokens", 12, "node", dead.nodeId)));
+        JsonNode refusal = NodeClients.JSON.valueToTree(named.structuredContent());
+        assertTrue(Boolean.TRUE.equals(named.isError()), refusal.toString());
+        assertEquals("no_provider", refusal.path("error").asText(), refusal.toString());
+        assertEquals(after, buyer.balance(), "a refused chat changes nothing");
+        JsonNode chosen = NodeClients.answer(buyer.mcp, "chat",
+                Map.of("model", TWIN, "prompt", "Once upon a time", "max_tokens", 12, "node", other));
+        assertEquals(other, chosen.path("served_by").asText(), chosen.toString());
     }
 
     /** One node's agent, over MCP with its own token, and its /v1. */

@@ -183,7 +183,7 @@ public final class MarketService {
     }
 
     private static final String REMOTE_ROUTE = "live grid offers of this model on other nodes within max_price_cu and the "
-            + "filters; listed, never chosen: this node does not yet send chats to another node";
+            + "filters; listed, not chosen here: a chat of a model this node lacks buys the cheapest (see chat)";
 
     public Routed route(RouteCall request) {
         Mode mode = request.mode() == null ? Mode.BALANCED : request.mode();

@@ -14,7 +14,8 @@ final class ChatTool {
 
     ForgeTool tool() {
         return ForgeTool.named("chat").title("Chat with a model (spends CU)")
-                .description("Runs a model on this node and pays for it: the most it can cost ((prompt tokens + max_tokens) "
+                .description("Runs a model and pays for it: on this node, or bought from another grid node when only others "
+                        + "serve it or node names one (the answer's served_by). The most it can cost ((prompt tokens + max_tokens) "
                         + "x the price per 1,000 tokens, see pricing) is held first, and you pay only for the tokens "
                         + "actually used. Give a prompt, or messages for a chat. Spends above your approval threshold "
                         + "wait for a human: you get approval_required with an approval_id; call again with it once approved. "

@@ -81,9 +81,16 @@ final class LiveVerification implements AutoCloseable {
         return store.agentOfAccount(provider).flatMap(store::key).map(k -> Ed25519.PublicKey.decode(k.publicKey())).orElse(null);
     }
 
-    /** Every chain the ledger paid, unchecked until its first check after this start; then the rounds begin. */
-    void start(Ledger ledger, long periodMillis) {
-        for (long id = 1; id <= ledger.logSize(); id++) ledger.settledWork(id).ifPresent(this::add);
+    /**
+     * Every chain the ledger paid for work done for this node ({@code audience}), unchecked until
+     * its first check after this start; then the rounds begin. Work this node bought from another
+     * grid node is left out: it is a step of that node's chain, checked by every node applying
+     * its log (docs/grid.md), and its provider account's name means nothing here.
+     */
+    void start(Ledger ledger, long periodMillis, String audience) {
+        for (long id = 1; id <= ledger.logSize(); id++) {
+            ledger.settledWork(id).filter(work -> work.order().order().audience().equals(audience)).ifPresent(this::add);
+        }
         // A round is due once per period; asking a little more often keeps the period, not more.
         long tick = Math.max(250, periodMillis / 4);
         rounds.scheduleWithFixedDelay(this::roundQuietly, tick, tick, TimeUnit.MILLISECONDS);

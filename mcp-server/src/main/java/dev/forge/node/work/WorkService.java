@@ -127,7 +127,7 @@ public final class WorkService implements AutoCloseable {
                 clock, NodeLog.open(folder, ForgeNode.PROVIDER, nodeKey, clock));
         service.own.recover();
         service.providers.restoreOffers();
-        service.live.start(ledger, verifying.periodMillis());
+        service.live.start(ledger, verifying.periodMillis(), service.audience);
         service.sweeper.scheduleWithFixedDelay(service::sweepQuietly, sweepMillis, sweepMillis, TimeUnit.MILLISECONDS);
         return service;
     }

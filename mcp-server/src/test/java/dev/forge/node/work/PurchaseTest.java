@@ -50,19 +50,26 @@ class PurchaseTest {
 
     /** One node's ledger, pipeline and work service, on its own key. */
     private static final class Node implements AutoCloseable {
-        final Ed25519.KeyPair key = Ed25519.generate();
-        final String id = new NodeIdentity(key).id();
+        final Ed25519.KeyPair key;
+        final String id;
         final Ledger ledger;
         final SpendPipeline pipeline;
         final WorkService work;
 
         Node(Path data) throws Exception {
+            this(data, Ed25519.generate());
+        }
+
+        /** Opens (or reopens, after a stop) the node's stores in {@code data}. */
+        Node(Path data, Ed25519.KeyPair key) throws Exception {
+            this.key = key;
+            this.id = new NodeIdentity(key).id();
             for (String dir : List.of("ledger", "safety", "orders")) Files.createDirectories(data.resolve(dir));
             InstantSource clock = InstantSource.system();
             ledger = Ledger.open(data.resolve("ledger"), LedgerConfig.defaults().withClock(clock));
             pipeline = SpendPipeline.open(data.resolve("safety"), ledger, PipelineConfig.defaults().withClock(clock));
             ledger.openAccount(AccountSpec.system(ForgeNode.ESCROW, AccountKind.ESCROW));
-            ledger.openAccount(AccountSpec.provider(ForgeNode.PROVIDER, key.publicKey()));
+            ledger.openAccount(AccountSpec.provider(ForgeNode.PROVIDER, key.publicKey())); // the same again on a reopen
             var chains = new ChainBook();
             var market = new Market(ledger, MarketConfig.DEFAULT, clock, chains::rate);
             work = WorkService.open(data.resolve("orders"), ledger, market, pipeline, new SpendGate(pipeline),
@@ -96,8 +103,8 @@ class PurchaseTest {
         seller.ledger.openAccount(AccountSpec.peer(home.id, home.key.publicKey()));
         long before = home.balance(AGENT);
 
-        var bought = purchase();
-        var delivered = sell(bought);
+        var bought = purchase(home, seller, AGENT);
+        var delivered = sell(seller, home, bought);
         String output = "Once upon a time there was a fox.";
         SignedAttestation attestation = delivered.attestation();
 
@@ -125,17 +132,43 @@ class PurchaseTest {
         seller.ledger.invariants().check();
     }
 
+    @Test
+    void nodesThatSoldToEachOtherStartAgain(@TempDir Path dir) throws Exception {
+        home = new Node(dir.resolve("home"));
+        seller = new Node(dir.resolve("seller"));
+        for (Node n : List.of(home, seller)) n.ledger.openAccount(AccountSpec.agent(AGENT, Ed25519.generate().publicKey()));
+        home.ledger.openAccount(AccountSpec.peer(seller.id, seller.key.publicKey()));
+        seller.ledger.openAccount(AccountSpec.peer(home.id, home.key.publicKey()));
+        // Each node's chain starts at index 0, under the same account name, node: each holds the other's index 0 as a purchase.
+        for (Node[] pair : List.of(new Node[] {home, seller}, new Node[] {seller, home})) {
+            var bought = purchase(pair[0], pair[1], AGENT);
+            var delivered = sell(pair[1], pair[0], bought);
+            assertTrue(pair[0].work.nodeFulfilment().settlePurchase(bought, delivered.attestation(),
+                    "Once upon a time there was a fox.", pair[1].key.publicKey(), pair[1].id).paid());
+        }
+        Ed25519.KeyPair homeKey = home.key, sellerKey = seller.key;
+        long owed = home.balance("peer:" + seller.id);
+        home.close();
+        seller.close();
+        home = null;
+        seller = null;
+        home = new Node(dir.resolve("home"), homeKey);
+        seller = new Node(dir.resolve("seller"), sellerKey);
+        assertEquals(owed, home.balance("peer:" + seller.id), "the books as they were");
+        assertEquals(1, home.ledger.chainTip(ForgeNode.PROVIDER).nextIndex(), "only its own sale is a step of its chain");
+    }
+
     /** The agent's hold (as the pipeline would make it, paying the seller's peer account), taken by the purchase's order. */
-    private NodeFulfilment.Order purchase() {
-        long holdId = home.ledger.transfer(TransferRequest.hold("chat-1", AGENT, "peer:" + seller.id, MAX_COST, 60_000, 1))
+    private static NodeFulfilment.Order purchase(Node home, Node seller, String agent) {
+        long holdId = home.ledger.transfer(TransferRequest.hold("chat-1", agent, "peer:" + seller.id, MAX_COST, 60_000, 1))
                 .id();
         var request = ChatRequest.text("stories260K", "Once upon a time", new Replay(16, 0, 0, List.of()));
-        return home.work.nodeFulfilment().acceptPurchase(AGENT, request, seller.id, ForgeNode.PROVIDER,
+        return home.work.nodeFulfilment().acceptPurchase(agent, request, seller.id, ForgeNode.PROVIDER,
                 ModelDigest.of(TestModel.folder()), MAX_COST, holdId);
     }
 
     /** The seller's side: the vouched order accepted from the home node's peer account, run (as text here) and settled. */
-    private SettledWork sell(NodeFulfilment.Order bought) {
+    private static SettledWork sell(Node seller, Node home, NodeFulfilment.Order bought) {
         var fulfilment = seller.work.nodeFulfilment();
         var sold = fulfilment.acceptRemote(bought.accepted().signed(), "peer:" + home.id, bought.input());
         var engine = new Engine("jlama", "0.8.4", "panama", "F32", "test", "test");
