@@ -37,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
  *       bound, the agent's hold given back;</li>
  *   <li>the seller killed, its offer still live and first in line, a chat fails over before the
  *       first token and is served by the other node; named with {@code node}, the dead one is the
- *       only one tried ({@code no_provider}, nothing changed), the live one serves.</li>
+ *       only one tried ({@code no_provider}, nothing changed), the live one serves;</li>
+ *   <li>the buyer's node's kill switch stops a bought chat mid-stream ({@code kill_switch}), its hold given back.</li>
  * </ul>
  */
 class RemoteChatIT {
@@ -64,7 +65,8 @@ class RemoteChatIT {
                 theAnswerStreamsOnOpenAiSse(grid, buyers.getFirst(), own.get(1));
                 var first = firstInLine(grid, buyers.getFirst());
                 aSellerFrozenMidStreamIsVoidedInBoundedTime(grid, buyers.getFirst(), first);
-                aKilledSellersOfferFailsOverBeforeTheFirstToken(grid, buyers.getFirst(), first);
+                GridProcesses.Member other = aKilledSellersOfferFailsOverBeforeTheFirstToken(grid, buyers.getFirst(), first);
+                theKillSwitchStopsABoughtChat(grid, buyers.getFirst(), other);
             } finally {
                 for (Buyer b : buyers) b.close();
             }
@@ -135,7 +137,7 @@ class RemoteChatIT {
         Stream stream = null;
         // The seller may finish before the signal lands (a tiny model is fast): then it is let go, and asked again.
         for (int attempt = 0; attempt < 5 && (stream == null || stream.error.isEmpty()); attempt++) {
-            stream = buyer.stream(TWIN, 480, seller);
+            stream = buyer.stream(TWIN, 480, () -> signal(seller, "-STOP"));
             if (stream.error.isEmpty()) signal(seller, "-CONT"); // else it stays frozen: it must not settle a sale A voided
         }
         assertEquals("provider_failed", stream.error, stream.events.toString());
@@ -148,14 +150,16 @@ class RemoteChatIT {
         grid.say("a frozen seller: provider_failed after " + stream.seconds + " s, the hold given back");
     }
 
-    private static void aKilledSellersOfferFailsOverBeforeTheFirstToken(GridProcesses grid, Buyer buyer, GridProcesses.Member dead)
-            throws Exception {
+    /** @return the seller that is left */
+    private static GridProcesses.Member aKilledSellersOfferFailsOverBeforeTheFirstToken(GridProcesses grid, Buyer buyer,
+                                                                                       GridProcesses.Member dead) throws Exception {
         signal(dead, "-STOP");
         GridProcesses.kill(dead);
         assertEquals(dead.nodeId, firstInLine(grid, buyer).nodeId, "the dead node's offer is still live and first in line");
         long before = micro(buyer.balance().path("balance_cu"));
         JsonNode answer = buyer.chat(TWIN, 12);
-        String other = grid.member(1) == dead ? grid.member(2).nodeId : grid.member(1).nodeId;
+        GridProcesses.Member left = grid.member(1) == dead ? grid.member(2) : grid.member(1);
+        String other = left.nodeId;
         assertEquals(other, answer.path("served_by").asText(), "failed over to the other seller: " + answer);
         assertNotEquals(dead.nodeId, answer.path("served_by").asText());
         JsonNode after = buyer.balance();
@@ -173,6 +177,45 @@ class RemoteChatIT {
         JsonNode chosen = NodeClients.answer(buyer.mcp, "chat",
                 Map.of("model", TWIN, "prompt", "Once upon a time", "max_tokens", 12, "node", other));
         assertEquals(other, chosen.path("served_by").asText(), chosen.toString());
+        return left;
+    }
+
+    /**
+     * The buyer's node's kill switch pulled while a bought chat streams (its seller frozen, so the
+     * chat cannot end by itself): the chat ends {@code kill_switch}, not {@code provider_failed}
+     * at the idle bound, and nothing stays held.
+     */
+    private static void theKillSwitchStopsABoughtChat(GridProcesses grid, Buyer buyer, GridProcesses.Member seller)
+            throws Exception {
+        GridProcesses.Member home = buyer.node;
+        long before = micro(buyer.balance().path("balance_cu"));
+        Stream stream = null;
+        for (int attempt = 0; attempt < 5 && (stream == null || stream.error.isEmpty()); attempt++) {
+            stream = buyer.stream(TWIN, 480, () -> {
+                signal(seller, "-STOP");
+                home.call("kill", Map.of("reason", "RemoteChatIT: a bought chat must stop"));
+            });
+            if (stream.error.isEmpty()) {
+                signal(seller, "-CONT");
+                release(home);
+                before = micro(buyer.balance().path("balance_cu"));
+            }
+        }
+        assertEquals("kill_switch", stream.error, stream.events.toString());
+        JsonNode after = buyer.balance();
+        assertEquals(0, micro(after.path("held_cu")), after.toString());
+        assertEquals(before, micro(after.path("balance_cu")), "nothing paid for the stopped chat");
+        release(home);
+        GridProcesses.kill(seller); // frozen, it would not hear a clean stop
+        grid.say("the kill switch stopped a bought chat mid-stream after " + stream.seconds + " s");
+    }
+
+    private static void release(GridProcesses.Member node) throws Exception {
+        var request = HttpRequest.newBuilder(node.address.resolve("/v1/forge/kill/release"))
+                .header("Authorization", "Bearer " + Identities.operatorToken(node.data)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{\"reason\":\"RemoteChatIT\"}")).build();
+        var response = HTTP.send(request, HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
     }
 
     /** One node's agent, over MCP with its own token, and its /v1. */
@@ -199,8 +242,8 @@ class RemoteChatIT {
             return NodeClients.answer(mcp, "providers", Map.of("model", model)).path("remote");
         }
 
-        /** A streamed completion; with {@code freeze}, that node is stopped (SIGSTOP) once the first piece arrived. */
-        Stream stream(String model, int maxTokens, GridProcesses.Member freeze) throws Exception {
+        /** A streamed completion; {@code firstPiece}, when not null, runs once the first piece arrived. */
+        Stream stream(String model, int maxTokens, Step firstPiece) throws Exception {
             String body = NodeClients.JSON.writeValueAsString(Map.of("model", model, "stream", true, "max_tokens", maxTokens,
                     "messages", List.of(Map.of("role", "user", "content", "Once"))));
             var request = HttpRequest.newBuilder(node.address.resolve("/v1/chat/completions"))
@@ -218,7 +261,7 @@ class RemoteChatIT {
                     if (event.has("error")) stream.error = event.path("error").path("code").asText();
                     String piece = event.path("choices").path(0).path("delta").path("content").asText("");
                     if (!piece.isEmpty()) {
-                        if (stream.pieces.isEmpty() && freeze != null) signal(freeze, "-STOP");
+                        if (stream.pieces.isEmpty() && firstPiece != null) firstPiece.run();
                         stream.pieces.add(piece);
                     }
                     if (event.has("x_forge")) stream.last = event;
@@ -232,6 +275,10 @@ class RemoteChatIT {
         public void close() {
             mcp.closeGracefully();
         }
+    }
+
+    private interface Step {
+        void run() throws Exception;
     }
 
     private static final class Stream {
