@@ -34,13 +34,22 @@ final class GridDemo {
         demo.describeTiers("forge demo --grid: three nodes on a local NATS cluster and four agents in " + folder, trained, large);
         Path chart = chartFile != null ? chartFile.toAbsolutePath() : folder.resolve("demo-chart.svg");
         demo.err.println("forge demo: starting three nats-servers in " + folder.resolve("grid"));
-        try (var cluster = LocalCluster.start(folder.resolve("grid"), LocalCluster.freePorts(3), Optional.empty());
+        try (var cluster = cluster(folder.resolve("grid"));
              var grid = GridNodes.start(folder, cluster.urls(), List.of(List.of(large), List.of(trained), List.of(trained)),
                      DemoCommand.TIERS, demo.err)) {
             grid.awaitOffers(trained.getFileName().toString(), DemoCommand.LARGE_MODEL);
             Map<String, String> models = Map.of(trained.getFileName().toString(), DemoCommand.digest(trained),
                     DemoCommand.LARGE_MODEL, DemoCommand.digest(large));
             return play(grid, rounds, started, folder, chart, DemoCommand.cast(trained, large), models);
+        }
+    }
+
+    /** The three nats-servers; one that is missing or does not start is said in one sentence. */
+    private static LocalCluster cluster(Path folder) throws IOException, InterruptedException {
+        try {
+            return LocalCluster.start(folder, LocalCluster.freePorts(3), Optional.empty());
+        } catch (IllegalStateException e) {
+            throw new DemoException(e.getMessage());
         }
     }
 
