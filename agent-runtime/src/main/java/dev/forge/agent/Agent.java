@@ -334,8 +334,31 @@ public final class Agent implements AutoCloseable {
         }
     }
 
+    /**
+     * Another node's offer: the agent's node buys it as a chat, paid from the agent account; the agent then moves what it
+     * cost from its key account, which holds its means, so that it pays as for an order it signs.
+     */
+    private String buyRemote(Task task, Decision d) {
+        JsonNode chat = node.call("chat", Map.of("model", d.offer().model(), "prompt", task.prompt(), "max_tokens", task.maxTokens()));
+        guard.carriedOut(d, d.amount());
+        long paid = Cu.parse(chat.path("cost_cu").asText());
+        String moved;
+        try {
+            move("key", paid);
+            wallet.movedOut(paid);
+            moved = "moved its cost from the key account";
+        } catch (Refusal r) {
+            moved = "its cost stayed on the agent account (" + r.code() + ")";
+        }
+        String text = chat.path("text").asText("");
+        return "settled: chat " + chat.path("trade_id").asLong() + " served by " + chat.path("served_by").asText("this node")
+                + ", paid " + Cu.format(paid) + " CU, " + moved + ": «" + text.substring(0, Math.min(60, text.length()))
+                .replaceAll("\\s+", " ") + "»";
+    }
+
     /** Signs and submits the order, then follows it until it is settled or void. */
     private String buy(Task task, Decision d) throws InterruptedException {
+        if (d.offer().remote()) return buyRemote(task, d);
         var signed = signer.sign(task, d.offer(), d.amount(), clock.millis(), settings.orderMillis());
         var base64 = Base64.getEncoder();
         JsonNode submitted = node.call("submit_order", Map.of("order", base64.encodeToString(signed.order().encode()),

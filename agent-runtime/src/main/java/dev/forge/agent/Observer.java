@@ -63,18 +63,32 @@ final class Observer {
         return loans;
     }
 
-    /** Offers of the models the agent knows, except its own key's (a provider cannot take its own order). */
+    /**
+     * Offers of the models the agent knows, except its own key's (a provider cannot take its own order). On a grid, another
+     * node's offer of a model counts only when this node does not serve the model itself: a chat of it would run here.
+     */
     private List<Offer> offers() {
         List<Offer> offers = new ArrayList<>();
         for (var model : models.entrySet()) {
-            for (JsonNode p : node.call("providers", Map.of("model", model.getKey())).path("providers")) {
+            JsonNode answer = node.call("providers", Map.of("model", model.getKey()));
+            boolean servedHere = false;
+            for (JsonNode p : answer.path("providers")) {
                 String provider = p.path("provider").asText();
+                servedHere |= provider.equals("node");
                 if (provider.equals(account) || provider.equals("node")) continue; // the node itself takes no orders
-                offers.add(new Offer(provider, model.getKey(), model.getValue(),
-                        ModelTier.valueOf(p.path("tier").asText().toUpperCase(Locale.ROOT)), cu(p, "price_per_1k_cu")));
+                offers.add(new Offer(provider, model.getKey(), model.getValue(), tier(p), cu(p, "price_per_1k_cu")));
+            }
+            if (servedHere) continue;
+            for (JsonNode r : answer.path("remote")) {
+                if (!r.path("model_digest").asText().equals(model.getValue())) continue; // not the model the agent knows
+                offers.add(new Offer(r.path("node").asText(), model.getKey(), model.getValue(), tier(r), cu(r, "price_per_1k_cu"), true));
             }
         }
         return offers;
+    }
+
+    private static ModelTier tier(JsonNode offer) {
+        return ModelTier.valueOf(offer.path("tier").asText().toUpperCase(Locale.ROOT));
     }
 
     /** A CU field, parsed strictly; a missing one is refused rather than read as zero. */

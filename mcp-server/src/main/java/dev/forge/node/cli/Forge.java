@@ -389,11 +389,17 @@ public final class Forge {
                 + "once every agent recorded it (at least 2 s), and print how soon each stopped spending and resumed (default: no kill)")
         String killAt;
 
+        @Option(names = "--grid", description = "run it over three nodes instead of one: a local three-server NATS cluster (the "
+                + "nats-server on PATH, as ./forge grid up starts), each node joined through its own server, the large tier served "
+                + "by one node only, so that agents on the others buy it across the grid; prints each node's books, grid root and "
+                + "sums with its peers, and exits 1 if the nodes do not agree within 180 s")
+        boolean grid;
+
         @Override
         public Integer call() throws Exception {
             try {
-                return dev.forge.node.demo.DemoCommand.run(new dev.forge.node.demo.DemoCommand.Flags(rounds, folder, chart, trained, killAt),
-                        System.out, System.err);
+                return dev.forge.node.demo.DemoCommand.run(new dev.forge.node.demo.DemoCommand.Flags(rounds, folder, chart, trained, killAt,
+                        grid), System.out, System.err);
             } catch (dev.forge.node.demo.DemoException e) {
                 throw new CliException(e.getMessage());
             }

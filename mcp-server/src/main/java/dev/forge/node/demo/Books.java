@@ -22,9 +22,10 @@ import java.util.TreeSet;
  * @param tiers the tiers of the providers its key account paid for orders (the statement's WORK payments)
  * @param verified its key's verification rate as the node states it, or "-" when it sold nothing
  * @param balance µCU on its two accounts together
+ * @param remoteChats its chats another grid node served: payments of its agent account to a {@code peer:} account
  */
 record Books(String agent, long earned, long spent, long borrowed, long repaid, long lent, long owed, String tiers, String verified,
-             long balance) {
+             long balance, int remoteChats) {
 
     /**
      * Reads one agent's books since {@code from} (epoch ms: the first round's start, so the setup before it is not counted;
@@ -52,16 +53,31 @@ record Books(String agent, long earned, long spent, long borrowed, long repaid, 
                 used.add(tiers.getOrDefault(e.path("counterparty").asText(), "?"));
             }
         }
+        int remote = 0;
+        for (JsonNode e : own.path("entries")) { // a chat bought from another node: paid to that node's peer: account
+            if (e.path("counterparty").asText().startsWith(PEER) && signed(e.path("change_cu").asText()) < 0) {
+                remote++;
+                used.add(tiers.getOrDefault(e.path("counterparty").asText(), "?"));
+            }
+        }
         long balance = signed(own.path("closing_cu").asText()) + signed(key.path("closing_cu").asText());
         return new Books(agent, earned, spent, borrowed, repaid, lent, owed, used.isEmpty() ? "-" : String.join("+", used),
-                verification(node, keyAccount), balance);
+                verification(node, keyAccount), balance, remote);
     }
 
-    /** provider account to tier, from every offer the node lists. */
+    /** The prefix of the account that pays another grid node (docs/grid.md, "The books"). */
+    static final String PEER = "peer:";
+
+    /** provider account to tier, from every offer the node lists; another node's {@code peer:} account to the tiers it offers. */
     static Map<String, String> tiers(NodeClient node) throws java.io.IOException, InterruptedException {
         Map<String, String> tiers = new java.util.HashMap<>();
-        for (JsonNode offer : node.get("/v1/forge/providers").path("providers")) {
+        JsonNode offers = node.get("/v1/forge/providers");
+        for (JsonNode offer : offers.path("providers")) {
             tiers.put(offer.path("provider").asText(), offer.path("tier").asText().toLowerCase(Locale.ROOT));
+        }
+        for (JsonNode offer : offers.path("remote")) {
+            String tier = offer.path("tier").asText().toLowerCase(Locale.ROOT);
+            tiers.merge(PEER + offer.path("node").asText(), tier, (a, b) -> a.contains(b) ? a : a + "+" + b);
         }
         return tiers;
     }

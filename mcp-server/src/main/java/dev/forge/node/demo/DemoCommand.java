@@ -27,25 +27,35 @@ import java.util.Set;
  * what the node's books say at the end (see the package's description and docs/agents.md).
  */
 public final class DemoCommand {
-    /** What the flags say; {@code folder}, {@code chart}, {@code trained} and {@code killAt} may be null (their defaults). */
-    public record Flags(String rounds, Path folder, Path chart, Path trained, String killAt) {
+    /**
+     * What the flags say; {@code folder}, {@code chart}, {@code trained} and {@code killAt} may be null (their defaults);
+     * {@code grid}: three nodes on a local NATS cluster instead of one ({@link GridDemo}).
+     */
+    public record Flags(String rounds, Path folder, Path chart, Path trained, String killAt, boolean grid) {
+        public Flags(String rounds, Path folder, Path chart, Path trained, String killAt) {
+            this(rounds, folder, chart, trained, killAt, false);
+        }
     }
 
     public static final String LARGE_MODEL = "tinyllama-large";
     /** Bounds that put the trained stories260K in the tiny tier and the generated model in the large one. */
     static final Tier.Bounds TIERS = new Tier.Bounds(500_000, 700_000, 1_000_000);
-    private static final long ROUND_MILLIS = 90_000;
+    static final long ROUND_MILLIS = 90_000;
     private static final int LOOKS_WHILE_SHORT = 6;
-    private final PrintStream out;
-    private final PrintStream err;
+    final PrintStream out;
+    final PrintStream err;
 
-    private DemoCommand(PrintStream out, PrintStream err) {
+    DemoCommand(PrintStream out, PrintStream err) {
         this.out = out;
         this.err = err;
     }
 
     public static int run(Flags flags, PrintStream out, PrintStream err) throws IOException, InterruptedException {
         int rounds = rounds(flags.rounds());
+        if (flags.grid()) {
+            if (flags.killAt() != null) throw new DemoException("--kill-at is for the one-node demo, not --grid");
+            return new GridDemo(new DemoCommand(out, err)).run(rounds, folder(flags.folder()), flags.chart(), trained(flags.trained()));
+        }
         int killAt = killAt(flags.killAt(), rounds);
         return new DemoCommand(out, err).run(rounds, killAt, folder(flags.folder()), flags.chart(), trained(flags.trained()));
     }
@@ -53,7 +63,7 @@ public final class DemoCommand {
     private int run(int rounds, int killAt, Path folder, Path chartFile, Path trained) throws IOException, InterruptedException {
         long started = System.currentTimeMillis();
         Path large = TinyLlama.write(TinyLlama.LARGE, folder.resolve("models").resolve(LARGE_MODEL));
-        describeTiers(folder, trained, large);
+        describeTiers("forge demo: a node and four agents in " + folder, trained, large);
         Path chart = chartFile != null ? chartFile.toAbsolutePath() : folder.resolve("demo-chart.svg");
         err.println("forge demo: starting a node in " + folder.resolve("node") + " (log: " + folder.resolve("node.log") + ")");
         try (DemoNode node = DemoNode.start(folder.resolve("node"), folder.resolve("node.log"), List.of(trained, large))) {
@@ -103,7 +113,7 @@ public final class DemoCommand {
      * provider's floor, above the market's price for the tier, so that it holds still: a large
      * task's worst case is then about 6.2 CU, just above what the apprentice has.
      */
-    private static List<Role> cast(Path trained, Path large) {
+    static List<Role> cast(Path trained, Path large) {
         long cu = 1_000_000;
         var alternate = List.of(ModelTier.LARGE, ModelTier.TINY);
         return List.of(
@@ -119,7 +129,7 @@ public final class DemoCommand {
     }
 
     /** Creates the role's account and policy through the operator's API, then starts it with its own token. */
-    private DemoAgent enter(NodeClient api, DemoNode node, Role role, Path folder, Map<String, String> models, RoundGate gate,
+    DemoAgent enter(NodeClient api, DemoNode node, Role role, Path folder, Map<String, String> models, RoundGate gate,
                             int rounds) throws IOException, InterruptedException {
         String token = api.post("/v1/forge/accounts", Map.of("id", role.name())).path("token").asText();
         Map<String, Object> policy = new LinkedHashMap<>();
@@ -147,7 +157,7 @@ public final class DemoCommand {
         return journals;
     }
 
-    private static Path journal(Path folder, String agent) {
+    static Path journal(Path folder, String agent) {
         return folder.resolve("agents").resolve(agent).resolve("journal.jsonl");
     }
 
@@ -163,7 +173,7 @@ public final class DemoCommand {
         KillDrill.report(pulled, measured).forEach(out::println);
     }
 
-    private static List<Books> books(NodeClient api, List<DemoAgent> parties, long from) throws IOException, InterruptedException {
+    static List<Books> books(NodeClient api, List<DemoAgent> parties, long from) throws IOException, InterruptedException {
         Map<String, String> tiers = Books.tiers(api);
         JsonNode loans = api.get("/v1/forge/loans");
         List<Books> books = new ArrayList<>();
@@ -171,13 +181,14 @@ public final class DemoCommand {
         return books;
     }
 
-    private void describeTiers(Path folder, Path trained, Path large) {
+    /** Checks that the two models fall in two tiers, then prints {@code first} and what the tiers are. */
+    void describeTiers(String first, Path trained, Path large) {
         long small = ModelFolder.inspect(trained).parameters();
         long big = ModelFolder.inspect(large).parameters();
         if (TIERS.tierOf(small) != Tier.TINY || TIERS.tierOf(big) != Tier.LARGE) {
             throw new DemoException("the models do not fall in two tiers: " + small + " and " + big + " parameters");
         }
-        out.println("forge demo: a node and four agents in " + folder);
+        out.println(first);
         out.println("tiers: tiny = " + trained.getFileName() + ", trained (TinyStories, " + millions(small) + "M parameters, "
                 + "shipped in models/); large = " + LARGE_MODEL + ", generated by Forge (TinyLlama.LARGE, " + millions(big)
                 + "M parameters: every layer runs, its answers are fixed by construction, not learned)");
@@ -185,7 +196,7 @@ public final class DemoCommand {
                 + " (the default bounds would put both in the tiny tier)");
     }
 
-    private void progress(int round, int rounds, long started, List<Books> books, boolean ended) {
+    void progress(int round, int rounds, long started, List<Books> books, boolean ended) {
         var line = new StringBuilder("forge demo: round " + round + "/" + rounds + " (" + (System.currentTimeMillis() - started) / 1000
                 + " s)");
         if (!ended) line.append(" [some agents had not finished it]");
@@ -200,7 +211,7 @@ public final class DemoCommand {
     static final String HEADER = String.format(Locale.ROOT, ROW, "AGENT", "EARNED_CU", "SPENT_CU", "BORROWED_CU", "REPAID_CU",
             "LENT_CU", "TIERS_USED", "VERIFIED", "BALANCE_CU");
 
-    private void table(List<Books> books) {
+    void table(List<Books> books) {
         out.println();
         out.println(HEADER);
         for (Books b : books) {
@@ -217,7 +228,7 @@ public final class DemoCommand {
         return java.math.BigDecimal.valueOf(parameters, 6).setScale(2, java.math.RoundingMode.HALF_UP).toPlainString();
     }
 
-    private static String digest(Path model) {
+    static String digest(Path model) {
         return HexFormat.of().formatHex(ModelDigest.of(model));
     }
 

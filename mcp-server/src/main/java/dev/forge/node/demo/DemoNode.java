@@ -30,19 +30,32 @@ final class DemoNode implements AutoCloseable {
     }
 
     static DemoNode start(Path data, Path log, List<Path> models) throws IOException, InterruptedException {
+        return launch(data, log, models, List.of()).awaitStarted();
+    }
+
+    /** Starts the process with {@code properties} ({@code -Dname=value}) added; {@link #awaitStarted} waits for it to listen. */
+    static Launched launch(Path data, Path log, List<Path> models, List<String> properties) throws IOException {
         Files.createDirectories(data);
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(FLAGS);
+        command.addAll(properties);
         command.addAll(List.of("-Dforge.data=" + data, "-Dquarkus.http.port=0",
                 "-Dforge.models=" + String.join(",", models.stream().map(Path::toString).toList()), "-jar", nodeJar().toString()));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
-        try {
-            URI address = awaitAddress(process, data, log);
-            return new DemoNode(process, address, Identities.operatorToken(data));
-        } catch (RuntimeException | IOException | InterruptedException e) {
-            process.destroyForcibly();
-            throw e;
+        return new Launched(process, data, log);
+    }
+
+    /** A node process started, not yet listening. */
+    record Launched(Process process, Path data, Path log) {
+        DemoNode awaitStarted() throws IOException, InterruptedException {
+            try {
+                URI address = awaitAddress(process, data, log);
+                return new DemoNode(process, address, Identities.operatorToken(data));
+            } catch (RuntimeException | IOException | InterruptedException e) {
+                process.destroyForcibly();
+                throw e;
+            }
         }
     }
 
