@@ -27,6 +27,8 @@ public enum RemoteRefusal {
     CREDIT_EXCEEDED,
     /** The provider's node could not run the work (its engine failed, or its ledger refused). */
     PROVIDER_ERROR,
+    /** The home node cancelled it (a signed {@link WorkCancel}): the provider stopped and settled nothing. */
+    CANCELLED,
     /** Buyer side: no first frame in time, or no live offer of that model answered. */
     NO_PROVIDER,
     /** Buyer side: after the first frame, the provider went silent or gone; the hold is voided. */

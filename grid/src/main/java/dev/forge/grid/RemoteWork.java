@@ -10,4 +10,9 @@ public final class RemoteWork {
     public static String subject(String providerNodeId) {
         return SUBJECT_PREFIX + providerNodeId;
     }
+
+    /** Where the home node sends its signed {@link WorkCancel} for an order {@code providerNodeId} runs. */
+    public static String cancelSubject(String providerNodeId) {
+        return subject(providerNodeId) + ".cancel";
+    }
 }

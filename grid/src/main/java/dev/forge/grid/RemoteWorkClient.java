@@ -73,9 +73,16 @@ public final class RemoteWorkClient {
     private static final Duration POLL = Duration.ofMillis(100);
 
     private final Connection connection;
+    private final NodeIdentity home; // null: gives up without telling the provider
 
     public RemoteWorkClient(Connection connection) {
+        this(connection, null);
+    }
+
+    /** A client that, giving up on an order after sending it, sends {@code home}'s signed {@link WorkCancel}. */
+    public RemoteWorkClient(Connection connection, NodeIdentity home) {
         this.connection = connection;
+        this.home = home;
     }
 
     /**
@@ -89,9 +96,24 @@ public final class RemoteWorkClient {
         try {
             connection.publish(RemoteWork.subject(vouch.providerNodeId()), inbox, vouch.encode());
             return read(subscription, vouch, timeouts, listener, cancelled);
+        } catch (Failure failure) {
+            // The buyer gave up, not the provider: a provider that is still running it must stop.
+            if (failure.refusal() == RemoteRefusal.NO_PROVIDER || failure.refusal() == RemoteRefusal.PROVIDER_FAILED) {
+                cancel(vouch);
+            }
+            throw failure;
+        } catch (InterruptedException e) {
+            cancel(vouch);
+            throw e;
         } finally {
             subscription.unsubscribe();
         }
+    }
+
+    private void cancel(Vouch vouch) {
+        if (home == null) return;
+        connection.publish(RemoteWork.cancelSubject(vouch.providerNodeId()),
+                WorkCancel.sign(home, vouch.orderDigest(), System.currentTimeMillis()).encode());
     }
 
     private Delivery read(Subscription subscription, Vouch vouch, Timeouts timeouts, Listener listener,

@@ -27,10 +27,15 @@ public final class RemoteWorkServer implements AutoCloseable {
     public interface Replies {
         void piece(String text);
 
+        /** Whether the home node cancelled the order (a signed {@link WorkCancel}): stop, settle nothing. */
+        boolean cancelled();
+
         void delivered(SignedAttestation attestation, String output);
     }
 
     private static final byte[] NO_ORDER = new byte[Sha256.SIZE];
+    /** Cancellations kept for orders not (yet) running here: one may overtake its vouch. */
+    private static final int REMEMBERED_CANCELS = 4096;
 
     private final Connection connection;
     private final String nodeId;
@@ -38,6 +43,18 @@ public final class RemoteWorkServer implements AutoCloseable {
     private final Semaphore capacity;
     private final InstantSource clock;
     private Dispatcher dispatcher;
+    /** Running orders by hex order digest: the home node that vouched, and whether it cancelled. */
+    private final java.util.Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.Set<String> cancelledEarly = java.util.Collections.newSetFromMap(
+            new java.util.LinkedHashMap<>() {
+                @Override
+                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
+                    return size() > REMEMBERED_CANCELS;
+                }
+            });
+
+    private record Running(String homeNodeId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    }
 
     public RemoteWorkServer(Connection connection, String nodeId, Provider provider, int capacity, InstantSource clock) {
         if (capacity < 1 || capacity > GridOffer.MAX_CAPACITY) throw new IllegalArgumentException("capacity is 1 to 4096");
@@ -52,6 +69,7 @@ public final class RemoteWorkServer implements AutoCloseable {
         if (dispatcher != null) return;
         dispatcher = connection.createDispatcher(this::handle);
         dispatcher.subscribe(RemoteWork.subject(nodeId));
+        dispatcher.subscribe(RemoteWork.cancelSubject(nodeId), this::cancel);
     }
 
     /** On the dispatcher's thread: only the checks that need no waiting; the work runs on its own thread. */
@@ -79,13 +97,51 @@ public final class RemoteWorkServer implements AutoCloseable {
         });
     }
 
+    /** A cancellation counts only when signed by the node that vouched for the order. */
+    private void cancel(Message message) {
+        WorkCancel cancel;
+        try {
+            cancel = WorkCancel.decode(message.getData());
+        } catch (RemoteWorkException malformed) {
+            return;
+        }
+        if (!cancel.verifies()) return;
+        String key = java.util.HexFormat.of().formatHex(cancel.orderDigest());
+        Running run = running.get(key);
+        if (run != null && run.homeNodeId().equals(cancel.homeNodeId())) run.cancelled().set(true);
+        if (run == null) {
+            synchronized (cancelledEarly) {
+                cancelledEarly.add(cancel.homeNodeId() + "/" + key);
+            }
+        }
+    }
+
     private void run(Vouch vouch, String inbox) {
         byte[] digest = vouch.orderDigest();
+        String key = java.util.HexFormat.of().formatHex(digest);
+        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
+        running.put(key, new Running(vouch.homeNodeId(), cancelled));
+        synchronized (cancelledEarly) {
+            if (cancelledEarly.remove(vouch.homeNodeId() + "/" + key)) cancelled.set(true);
+        }
+        try {
+            run(vouch, inbox, digest, cancelled);
+        } finally {
+            running.remove(key);
+        }
+    }
+
+    private void run(Vouch vouch, String inbox, byte[] digest, java.util.concurrent.atomic.AtomicBoolean cancelled) {
         var sequence = new AtomicInteger();
         var replies = new Replies() {
             @Override
             public void piece(String text) {
                 send(inbox, WorkFrame.piece(digest, sequence.getAndIncrement(), text));
+            }
+
+            @Override
+            public boolean cancelled() {
+                return cancelled.get();
             }
 
             @Override

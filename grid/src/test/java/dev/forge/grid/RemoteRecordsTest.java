@@ -3,6 +3,8 @@ package dev.forge.grid;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import dev.forge.economy.work.SignedWorkOrder;
 import java.util.function.Function;
@@ -89,5 +91,30 @@ class RemoteRecordsTest {
 
     private static RemoteRefusal refusal(Runnable call) {
         return assertThrows(RemoteWorkException.class, call::run).refusal();
+    }
+
+    @Test
+    void aCancellationRoundTripsAndVerifiesOnlyUnderTheKeyItsIdNames() {
+        NodeIdentity home = NodeIdentity.generate();
+        byte[] digest = dev.forge.economy.crypto.Sha256.hashText("an order");
+        WorkCancel cancel = WorkCancel.sign(home, digest, 1_700_000_000_000L);
+        assertArrayEquals(cancel.encode(), WorkCancel.decode(cancel.encode()).encode());
+        assertTrue(WorkCancel.decode(cancel.encode()).verifies());
+        byte[] bytes = cancel.encode();
+        for (int i = 0; i < bytes.length; i++) {
+            byte[] flipped = bytes.clone();
+            flipped[i] ^= 1;
+            boolean refused;
+            try {
+                refused = !WorkCancel.decode(flipped).verifies();
+            } catch (RemoteWorkException malformed) {
+                refused = malformed.refusal() == RemoteRefusal.MALFORMED;
+            }
+            assertTrue(refused, "byte " + i + " flipped");
+        }
+        NodeIdentity other = NodeIdentity.generate();
+        var underAnotherKey = new WorkCancel(home.id(), other.publicKey(), digest, 1_700_000_000_000L,
+                other.sign(new WorkCancel(home.id(), other.publicKey(), digest, 1_700_000_000_000L, new byte[64]).signedBytes()));
+        assertFalse(underAnotherKey.verifies(), "another key under the home node's id");
     }
 }

@@ -90,6 +90,90 @@ class RemoteWorkIT {
         }
     }
 
+    /**
+     * The buyer giving up mid-stream sends its home node's signed cancellation: the provider sees
+     * it between pieces and stops. One signed by any other key changes nothing, and one that
+     * overtakes its vouch still stops the order when it starts.
+     */
+    @Test
+    void theHomeNodeAloneCancelsWhatItBought() throws Exception {
+        try (var cluster = new NatsCluster(dir, 1);
+             Connection buyerSide = GridConnection.connect(cluster.urls(), "home");
+             Connection providerSide = GridConnection.connect(cluster.urls(), "provider");
+             Connection strangerSide = GridConnection.connect(cluster.urls(), "stranger")) {
+            var started = new java.util.concurrent.LinkedBlockingQueue<Vouch>();
+            var stopped = new java.util.concurrent.LinkedBlockingQueue<String>();
+            var server = new RemoteWorkServer(providerSide, provider.id(), (vouch, replies) -> {
+                started.add(vouch);
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (!replies.cancelled() && System.nanoTime() < deadline) {
+                    replies.piece(".");
+                    sleep(50);
+                }
+                stopped.add(replies.cancelled() ? "cancelled" : "ran out");
+            }, 4, InstantSource.system());
+            server.start();
+            providerSide.flush(Duration.ofSeconds(5));
+            var client = new RemoteWorkClient(buyerSide, home);
+
+            Vouch vouch = Vouches.vouch(home, provider.id(), "alice", "cancel me", System.currentTimeMillis());
+            var pieces = new java.util.concurrent.atomic.AtomicInteger();
+            var giveUp = new java.util.concurrent.atomic.AtomicBoolean();
+            var buyer = Thread.ofVirtual().start(() -> {
+                try {
+                    client.request(vouch, TIMEOUTS, new RemoteWorkClient.Listener() {
+                        @Override
+                        public void piece(String text) {
+                            pieces.incrementAndGet();
+                        }
+                    }, giveUp::get);
+                } catch (RemoteWorkClient.Failure expected) {
+                    stopped.add("buyer: " + expected.refusal().code());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            assertTrue(started.poll(30, TimeUnit.SECONDS) != null, "the order runs");
+            NodeIdentity stranger = NodeIdentity.generate();
+            strangerSide.publish(RemoteWork.cancelSubject(provider.id()),
+                    WorkCancel.sign(stranger, vouch.orderDigest(), System.currentTimeMillis()).encode());
+            strangerSide.flush(Duration.ofSeconds(5));
+            long seen = pieces.get();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (pieces.get() < seen + 5 && System.nanoTime() < until) sleep(20);
+            assertTrue(pieces.get() >= seen + 5, "still streaming after the stranger's word");
+            assertTrue(stopped.isEmpty(), "a stranger cannot stop it: " + stopped);
+            giveUp.set(true);
+            buyer.join(Duration.ofSeconds(30));
+            assertEquals("buyer: provider_failed", stopped.poll(30, TimeUnit.SECONDS));
+            assertEquals("cancelled", stopped.poll(30, TimeUnit.SECONDS), "the home node's cancellation stops it");
+
+            Vouch early = Vouches.vouch(home, provider.id(), "alice", "cancelled first", System.currentTimeMillis());
+            buyerSide.publish(RemoteWork.cancelSubject(provider.id()),
+                    WorkCancel.sign(home, early.orderDigest(), System.currentTimeMillis()).encode());
+            buyerSide.flush(Duration.ofSeconds(5));
+            sleep(200);
+            Thread.ofVirtual().start(() -> {
+                try {
+                    client.request(early, TIMEOUTS, new RemoteWorkClient.Listener() {}, () -> false);
+                } catch (RuntimeException | InterruptedException ignored) {
+                    // the provider stops at once and sends nothing more: the buyer's own wait ends it
+                }
+            });
+            assertTrue(started.poll(30, TimeUnit.SECONDS) != null);
+            assertEquals("cancelled", stopped.poll(30, TimeUnit.SECONDS), "a cancellation that came first still counts");
+            server.close();
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void streamsAndDelivers(RemoteWorkClient client) throws InterruptedException {
         var pieces = new ArrayList<String>();
         var accepted = new ArrayList<String>();

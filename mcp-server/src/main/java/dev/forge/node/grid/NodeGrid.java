@@ -163,7 +163,7 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
     /** The client for remote work, once connected. */
     public Optional<RemoteWorkClient> client() {
         Connection c = connection;
-        return c == null ? Optional.empty() : Optional.of(new RemoteWorkClient(c));
+        return c == null ? Optional.empty() : Optional.of(new RemoteWorkClient(c, node));
     }
 
     /** This node's grid identity: it signs vouches and custodial orders for its agents' remote work. */

@@ -117,7 +117,9 @@ final class RemoteSeller implements RemoteWorkServer.Provider {
         if (!running.add(order.id())) throw new RemoteWorkException(RemoteRefusal.REPLAYED, "this order runs already");
         try {
             long startedAt = System.currentTimeMillis();
-            Completion completion = engine.generate(model, request, replies::piece, () -> false);
+            Completion completion = engine.generate(model, request, replies::piece, replies::cancelled);
+            // The home node voided its hold: a sale settled now is one it will never pay.
+            RemoteWorkException.require(!replies.cancelled(), RemoteRefusal.CANCELLED, "the home node cancelled it");
             long cost = Cu.cost((long) completion.promptTokens() + completion.completionTokens(), pricePerKilo);
             var made = new NodeFulfilment.Run(completion.text(), completion.promptTokens(), completion.completionTokens(),
                     ChatRunner.finishReason(completion), startedAt);
