@@ -80,9 +80,30 @@ public class StartupReport {
         return host == null || host.equals("0.0.0.0") ? "127.0.0.1" : host;
     }
 
+    /**
+     * The port the server listens on. Asked for port 0, Quarkus binds a free one and publishes it
+     * (in the server's options, the system property and the config) around the time this event
+     * fires, not always before it: a node once wrote port 0 into node.address. So it is read until
+     * one of them says, for at most 5 s.
+     */
     private static int port(HttpServerStart started) {
-        int port = started.options().getPort();
-        if (port > 0) return port;
-        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(3000);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port = boundPort(started);
+            if (port > 0) return port;
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        throw new IllegalStateException("the HTTP server did not say which port it listens on");
+    }
+
+    private static int boundPort(HttpServerStart started) {
+        if (started.options().getPort() > 0) return started.options().getPort();
+        Integer property = Integer.getInteger("quarkus.http.port");
+        if (property != null && property > 0) return property;
+        return ConfigProvider.getConfig().getOptionalValue("quarkus.http.port", Integer.class).orElse(0);
     }
 }

@@ -145,7 +145,10 @@ public final class NodeGrid implements GridViews.Source, AutoCloseable {
      * own chats, at {@code price} (µCU per 1,000 tokens now, by model).
      */
     public void sell(InferenceEngine engine, NodeFulfilment fulfilment, ToLongFunction<String> price) {
-        seller = new RemoteSeller(node.id(), ledger, engine, fulfilment, price, options.peerCredit());
+        // The price of a sale: the market's now, or the lowest this node signed in an offer still live.
+        ToLongFunction<String> honoured = model -> Math.min(price.applyAsLong(model),
+                offer.signedPrice(model, System.currentTimeMillis()));
+        seller = new RemoteSeller(node.id(), ledger, engine, fulfilment, honoured, options.peerCredit());
         if (connection != null && follower != null) startSelling();
     }
 

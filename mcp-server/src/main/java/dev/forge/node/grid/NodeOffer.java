@@ -14,7 +14,9 @@ import java.util.function.Supplier;
 /**
  * The node's offer as the grid sees it, signed fresh at each refresh: every model it serves
  * (with its folder's digest, its tier, its market price now and the capacity offered), the
- * provider account and its key, where it serves and how many requests it takes at once.
+ * provider account and its key, where it serves and how many requests it takes at once. A price
+ * it signed is kept until that offer expires ({@link #signedPrice}): a buyer holds at the price it
+ * read, and the market price may have risen since.
  */
 final class NodeOffer {
     private static final String MODEL_NAME = "[A-Za-z0-9._:/-]{1,64}";
@@ -26,6 +28,10 @@ final class NodeOffer {
     private final Supplier<String> endpoint;
     private final int capacity;
     private final long ttlMillis;
+    private final java.util.Map<String, java.util.Deque<SignedPrice>> signed = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private record SignedPrice(long pricePerKiloToken, long expiresAt) {
+    }
 
     NodeOffer(NodeIdentity node, String provider, Market market, InferenceEngine engine, Supplier<String> endpoint,
               int capacity, long ttlMillis) {
@@ -48,8 +54,27 @@ final class NodeOffer {
             market.providers(model.name()).stream().filter(v -> v.offer().provider().equals(provider)).findFirst()
                     .ifPresent(view -> models.add(model(model, view)));
         }
+        for (GridOffer.Model m : models) remember(m.name(), m.pricePerKiloToken(), now + ttlMillis);
         var accounts = List.of(new GridOffer.AccountKey(provider, node.publicKey()));
         return GridOffer.sign(node, where, accounts, models, capacity, now, now + ttlMillis);
+    }
+
+    /** The lowest price this node signed for {@code model} in an offer not expired at {@code now}; Long.MAX_VALUE if none. */
+    long signedPrice(String model, long now) {
+        var prices = signed.get(model);
+        if (prices == null) return Long.MAX_VALUE;
+        synchronized (prices) {
+            prices.removeIf(p -> p.expiresAt() <= now);
+            return prices.stream().mapToLong(SignedPrice::pricePerKiloToken).min().orElse(Long.MAX_VALUE);
+        }
+    }
+
+    private void remember(String model, long price, long expiresAt) {
+        var prices = signed.computeIfAbsent(model, m -> new java.util.ArrayDeque<>());
+        synchronized (prices) {
+            prices.removeIf(p -> p.expiresAt() <= expiresAt - ttlMillis); // expired by the time of this one
+            prices.add(new SignedPrice(price, expiresAt));
+        }
     }
 
     private GridOffer.Model model(LocalModel model, ProviderView view) {
