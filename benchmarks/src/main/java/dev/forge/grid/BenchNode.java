@@ -37,7 +37,11 @@ final class BenchNode implements AutoCloseable {
         this.process = process;
     }
 
-    /** Starts a node serving {@code models} (folders, comma-separated) on a random port, joined to {@code grid} (one replica). */
+    /**
+     * Starts a node serving {@code models} (folders, comma-separated) on a free port, joined to
+     * {@code grid} (one replica). Not port 0: a node on port 0 sometimes writes port 0 into its
+     * node.address (its startup report reads the port before Quarkus has set it).
+     */
     static BenchNode start(Path jar, Path data, String models, String grid) throws IOException {
         if (!Files.isRegularFile(jar)) throw new IllegalStateException("no node jar at " + jar.toAbsolutePath()
                 + ": build it with ./mvnw -q -B -o -pl mcp-server -am package -DskipTests -DskipITs");
@@ -45,7 +49,7 @@ final class BenchNode implements AutoCloseable {
         Path stderr = data.resolveSibling(data.getFileName() + ".err");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--add-modules=jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED", "--sun-misc-unsafe-memory-access=allow",
-                "-Xmx768m", "-Dforge.data=" + data, "-Dquarkus.http.port=0", "-Dforge.models=" + models,
+                "-Xmx768m", "-Dforge.data=" + data, "-Dquarkus.http.port=" + freePort(), "-Dforge.models=" + models,
                 "-Dforge.grid=" + grid, "-Dforge.grid.replicas=1", "-jar", jar.toString()));
         Process process = new ProcessBuilder(command).redirectError(stderr.toFile())
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -113,6 +117,12 @@ final class BenchNode implements AutoCloseable {
             }
         }
         return response.body();
+    }
+
+    private static int freePort() throws IOException {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
     }
 
     String stderrTail() throws IOException {

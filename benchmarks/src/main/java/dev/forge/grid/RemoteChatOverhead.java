@@ -111,11 +111,20 @@ final class RemoteChatOverhead {
                     median / 1000, median / 1000 / t.tokens[p], t.tokens[p] / (median / 1e6), median / base, (median - base) / 1000,
                     GridBench.median(differences(t.chat[p], t.chat[local])) / 1000, firstPiece(t.firstPiece[p]));
         }
+        for (int p = 0; p < paths.size(); p++) {
+            System.out.printf("%s, each chat in order, ms: %s%n", paths.get(p).name(), milliseconds(t.chat[p]));
+            if (t.firstPiece[p][0] >= 0) System.out.printf("%s, first piece, ms: %s%n", paths.get(p).name(), milliseconds(t.firstPiece[p]));
+        }
         System.out.printf("load average at start: %s; at end: %s%n", loadAtStart, loadAverage());
     }
 
     private static String firstPiece(long[] micros) {
         return micros[0] < 0 ? "-" : String.format("%.1f ms", GridBench.median(micros) / 1000);
+    }
+
+    private static String milliseconds(long[] micros) {
+        return java.util.Arrays.stream(micros).mapToObj(m -> Long.toString(Math.round(m / 1000.0)))
+                .collect(java.util.stream.Collectors.joining(" "));
     }
 
     private static long[] differences(long[] path, long[] local) {
