@@ -20,6 +20,8 @@ final class RemoteChatOverhead {
     private static final String OTHER = "home260K";
     private static final String PROMPT = "Once upon a time";
     private static final int WARM_UP = 5;
+    /** Agents per path, taking turns: each spends at most once in four rounds, far below its velocity limit. */
+    private static final int AGENTS = 4;
     private static final Duration OFFER_BOUND = Duration.ofSeconds(300);
 
     private RemoteChatOverhead() {}
@@ -38,14 +40,13 @@ final class RemoteChatOverhead {
             String idB = b.awaitJoined();
             String idA = a.awaitJoined();
             System.err.println("remote-chat: A " + idA + " and B " + idB + " joined " + grid);
-            String onB = b.createAgent("bench-local");
-            String onA = a.createAgent("bench-remote");
-            awaitOffer(a, onA, idB);
+            List<String> remote = agents(a, "remote");
+            awaitOffer(a, remote.getFirst(), idB);
             List<V1Chat> paths = List.of(
-                    new V1Chat("local (agent on B, model on B)", b, onB, MODEL, null, false),
-                    new V1Chat("cross-node (agent on A, bought from B)", a, onA, MODEL, idB, false),
-                    new V1Chat("local, streamed", b, onB, MODEL, null, true),
-                    new V1Chat("cross-node, streamed", a, onA, MODEL, idB, true));
+                    new V1Chat("local (agent on B, model on B)", b, agents(b, "local"), MODEL, null, false),
+                    new V1Chat("cross-node (agent on A, bought from B)", a, remote, MODEL, idB, false),
+                    new V1Chat("local, streamed", b, agents(b, "local-streamed"), MODEL, null, true),
+                    new V1Chat("cross-node, streamed", a, agents(a, "remote-streamed"), MODEL, idB, true));
             Timings timings = measure(paths, chats, tokens);
             sameText(paths);
             print(paths, timings, chats, tokens, loadAtStart);
@@ -56,6 +57,12 @@ final class RemoteChatOverhead {
             for (BenchNode node : new BenchNode[] {a, b}) if (node != null) node.close();
             GridBench.deleteQuietly(folder);
         }
+    }
+
+    private static List<String> agents(BenchNode node, String prefix) throws Exception {
+        List<String> tokens = new java.util.ArrayList<>();
+        for (int i = 0; i < AGENTS; i++) tokens.add(node.createAgent(prefix + "-" + i));
+        return tokens;
     }
 
     /** Per path and chat: microseconds per chat and to the first piece (-1: not streamed); the last chat's tokens and pieces. */

@@ -8,23 +8,25 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * One agent's greedy chats of one model through its node's OpenAI {@code /v1/chat/completions},
- * plain or streamed. Every answer must be served by {@code servedBy} ({@code x_forge.served_by}, a
+ * Greedy chats of one model through a node's OpenAI {@code /v1/chat/completions}, plain or
+ * streamed, by a few agents of that node in turn (one agent would trip its velocity breaker, 60
+ * spends a minute, in a long run). Every answer must be served by {@code servedBy} ({@code x_forge.served_by}, a
  * grid node id), or by the node itself when that is null, and must make the same text each time.
  */
 final class V1Chat implements CrossNodeChat {
     private final String name;
     private final BenchNode node;
-    private final String token;
+    private final List<String> agents;
+    private int turn;
     private final String model;
     private final String servedBy;
     private final boolean streamed;
     private String text;
 
-    V1Chat(String name, BenchNode node, String token, String model, String servedBy, boolean streamed) {
+    V1Chat(String name, BenchNode node, List<String> agentTokens, String model, String servedBy, boolean streamed) {
         this.name = name;
         this.node = node;
-        this.token = token;
+        this.agents = List.copyOf(agentTokens);
         this.model = model;
         this.servedBy = servedBy;
         this.streamed = streamed;
@@ -45,10 +47,8 @@ final class V1Chat implements CrossNodeChat {
         try {
             String body = BenchNode.JSON.writeValueAsString(Map.of("model", model, "stream", streamed, "max_tokens", tokens,
                     "temperature", 0, "messages", List.of(Map.of("role", "user", "content", prompt))));
-            var request = node.post("/v1/chat/completions", token, body);
+            var request = node.post("/v1/chat/completions", agents.get(turn++ % agents.size()), body);
             return streamed ? streamed(request) : plain(request);
-        } catch (RuntimeException e) {
-            throw e;
         } catch (Exception e) {
             throw new IllegalStateException(name + ": " + e.getMessage(), e);
         }
