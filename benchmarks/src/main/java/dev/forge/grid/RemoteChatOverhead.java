@@ -52,6 +52,7 @@ final class RemoteChatOverhead {
             print(paths, timings, chats, tokens, loadAtStart);
         } catch (Exception e) {
             for (BenchNode node : new BenchNode[] {a, b}) if (node != null) System.err.println(node.data + ":\n" + node.stderrTail());
+            prices(a, b);
             throw e;
         } finally {
             for (BenchNode node : new BenchNode[] {a, b}) if (node != null) node.close();
@@ -91,6 +92,16 @@ final class RemoteChatOverhead {
             if (!path.text().equals(paths.getFirst().text())) {
                 throw new IllegalStateException(path.name() + " made other text than " + paths.getFirst().name() + ": " + path.text());
             }
+        }
+    }
+
+    /** On a failure, what A's view of B's offer and B's own pricing said then (a refusal may be {@code price_too_high}). */
+    private static void prices(BenchNode a, BenchNode b) {
+        try {
+            if (a != null) System.err.println("A's offers of " + MODEL + ": " + a.get("/v1/forge/providers?model=" + MODEL, a.operatorToken()).path("remote"));
+            if (b != null) System.err.println("B's pricing: " + b.get("/v1/forge/pricing", b.operatorToken()));
+        } catch (Exception e) {
+            System.err.println("no prices: " + e.getMessage());
         }
     }
 
