@@ -30,34 +30,42 @@ final class RemoteChatOverhead {
         String loadAtStart = loadAverage();
         Path jar = Path.of(System.getProperty("forge.node.jar", "mcp-server/target/quarkus-app/quarkus-run.jar"));
         Path folder = GridBench.temporaryFolder("forge-bench-remote-chat");
-        BenchNode a = null;
-        BenchNode b = null;
         try (LocalCluster cluster = LocalCluster.start(folder.resolve("nats"), LocalCluster.freePorts(1), Optional.empty())) {
             String grid = cluster.urls().getFirst();
             Path models = folder.resolve("models");
-            b = BenchNode.start(jar, folder.resolve("node-b"), BenchNode.modelNamed(Path.of(modelFolder), models, MODEL), grid);
-            a = BenchNode.start(jar, folder.resolve("node-a"), BenchNode.modelNamed(Path.of(modelFolder), models, OTHER), grid);
-            String idB = b.awaitJoined();
-            String idA = a.awaitJoined();
-            System.err.println("remote-chat: A " + idA + " and B " + idB + " joined " + grid);
-            List<String> remote = agents(a, "remote");
-            awaitOffer(a, remote.getFirst(), idB);
-            List<V1Chat> paths = List.of(
-                    new V1Chat("local (agent on B, model on B)", b, agents(b, "local"), MODEL, null, false),
-                    new V1Chat("cross-node (agent on A, bought from B)", a, remote, MODEL, idB, false),
-                    new V1Chat("local, streamed", b, agents(b, "local-streamed"), MODEL, null, true),
-                    new V1Chat("cross-node, streamed", a, agents(a, "remote-streamed"), MODEL, idB, true));
-            Timings timings = measure(paths, chats, tokens);
-            sameText(paths);
-            print(paths, timings, chats, tokens, loadAtStart);
-        } catch (Exception e) {
-            for (BenchNode node : new BenchNode[] {a, b}) if (node != null) System.err.println(node.data + ":\n" + node.stderrTail());
-            prices(a, b);
-            throw e;
+            BenchNode b = null;
+            BenchNode a = null;
+            try { // the nodes stop before their nats-server does
+                b = BenchNode.start(jar, folder.resolve("node-b"), BenchNode.modelNamed(Path.of(modelFolder), models, MODEL), grid);
+                a = BenchNode.start(jar, folder.resolve("node-a"), BenchNode.modelNamed(Path.of(modelFolder), models, OTHER), grid);
+                List<V1Chat> paths = paths(a, b);
+                Timings timings = measure(paths, chats, tokens);
+                sameText(paths);
+                print(paths, timings, chats, tokens, loadAtStart);
+            } catch (Exception e) {
+                for (BenchNode node : new BenchNode[] {a, b}) if (node != null) System.err.println(node.data + ":\n" + node.stderrTail());
+                prices(a, b);
+                throw e;
+            } finally {
+                for (BenchNode node : new BenchNode[] {a, b}) if (node != null) node.close();
+            }
         } finally {
-            for (BenchNode node : new BenchNode[] {a, b}) if (node != null) node.close();
             GridBench.deleteQuietly(folder);
         }
+    }
+
+    /** Once both nodes joined and A sees B's offer: the four paths, each with its own agents. */
+    private static List<V1Chat> paths(BenchNode a, BenchNode b) throws Exception {
+        String idB = b.awaitJoined();
+        String idA = a.awaitJoined();
+        System.err.println("remote-chat: A " + idA + " and B " + idB + " joined");
+        List<String> remote = agents(a, "remote");
+        awaitOffer(a, remote.getFirst(), idB);
+        return List.of(
+                new V1Chat("local (agent on B, model on B)", b, agents(b, "local"), MODEL, null, false),
+                new V1Chat("cross-node (agent on A, bought from B)", a, remote, MODEL, idB, false),
+                new V1Chat("local, streamed", b, agents(b, "local-streamed"), MODEL, null, true),
+                new V1Chat("cross-node, streamed", a, agents(a, "remote-streamed"), MODEL, idB, true));
     }
 
     private static List<String> agents(BenchNode node, String prefix) throws Exception {
