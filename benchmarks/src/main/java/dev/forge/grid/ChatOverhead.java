@@ -21,7 +21,7 @@ import java.util.Optional;
  * streamed piece (the piece itself as the payload, answered by {@link EchoResponder} in another
  * process through a real nats-server): the transport's cost if every piece crossed to another
  * node and was acknowledged before the next. Both paths alternate in one run, after warm-up.
- * The full cross-node chat (remote work) is not built yet: it is one more {@link CrossNodeChat}.
+ * The whole cross-node chat, node to node, is {@link RemoteChatOverhead}.
  */
 final class ChatOverhead {
     private static final String MODEL = "model";
@@ -47,7 +47,7 @@ final class ChatOverhead {
             for (int i = 0; i < chats; i++) {
                 for (int p = 0; p < paths.size(); p++) {
                     long start = System.nanoTime();
-                    pieces[p] = paths.get(p).chat(PROMPT, tokens);
+                    pieces[p] = paths.get(p).chat(PROMPT, tokens).pieces();
                     millis[p][i] = (System.nanoTime() - start) / 1_000;
                 }
             }
@@ -61,10 +61,10 @@ final class ChatOverhead {
     private static CrossNodeChat local(InferenceEngine engine) {
         return new CrossNodeChat() {
             public String name() { return "local chat"; }
-            public int chat(String prompt, int tokens) {
+            public Chat chat(String prompt, int tokens) {
                 int[] pieces = {0};
                 generate(engine, prompt, tokens, piece -> pieces[0]++);
-                return pieces[0];
+                return new Chat(pieces[0], tokens, -1);
             }
         };
     }
@@ -72,13 +72,13 @@ final class ChatOverhead {
     private static CrossNodeChat natsRoundTripPerPiece(InferenceEngine engine, Connection connection) {
         return new CrossNodeChat() {
             public String name() { return "local chat + NATS round trip per piece"; }
-            public int chat(String prompt, int tokens) {
+            public Chat chat(String prompt, int tokens) {
                 int[] pieces = {0};
                 generate(engine, prompt, tokens, piece -> {
                     roundTrip(connection, piece.getBytes(StandardCharsets.UTF_8));
                     pieces[0]++;
                 });
-                return pieces[0];
+                return new Chat(pieces[0], tokens, -1);
             }
         };
     }
@@ -122,9 +122,6 @@ final class ChatOverhead {
     }
 
     private static double median(long[] values) {
-        long[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+        return GridBench.median(values);
     }
 }

@@ -1,14 +1,20 @@
 package dev.forge.grid;
 
 /**
- * One way to run the same chat, timed by {@link ChatOverhead}. The hook for remote work: when a
- * node can relay a chat to another node over NATS, its path is one more implementation here
- * (node A's chat answered by node B's engine), timed against {@code local} in the same run.
+ * One way to run the same chat, timed against the others in one run: {@link ChatOverhead}'s
+ * in-process paths and {@link RemoteChatOverhead}'s chats over a node's {@code /v1}, local or
+ * bought from another node.
  */
 interface CrossNodeChat {
     /** The row's name in the results. */
     String name();
 
-    /** Runs one greedy chat of {@code tokens} tokens; returns the pieces of text it streamed. */
-    int chat(String prompt, int tokens);
+    /** Runs one greedy chat of at most {@code tokens} tokens; returns what it made. */
+    Chat chat(String prompt, int tokens);
+
+    /**
+     * What one chat made: its pieces of text (streamed pieces, or 1 for a whole answer), its
+     * completion tokens and, when it streamed, nanoseconds from the request to the first piece (else -1).
+     */
+    record Chat(int pieces, int tokens, long firstPieceNanos) {}
 }

@@ -73,4 +73,11 @@ final class GridBench {
             // a temporary folder; the OS cleans it eventually
         }
     }
+
+    static double median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0;
+    }
 }

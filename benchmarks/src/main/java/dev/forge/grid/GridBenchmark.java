@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * The grid's benchmarks as one command (they start nats-server and JVM processes, which JMH
- * does not fit): {@code apply}, {@code converge} and {@code chat}; docs/benchmarks.md has the
+ * does not fit): {@code apply}, {@code converge}, {@code chat} and {@code remote-chat}; docs/benchmarks.md has the
  * commands and the numbers. Results go to stdout, one line each; logs to stderr.
  */
 public final class GridBenchmark {
@@ -15,7 +15,9 @@ public final class GridBenchmark {
         String usage = """
                 usage: GridBenchmark apply [LEDGERS TRADES_PER_LEDGER ROUNDS]     (default 3 2000 3)
                        GridBenchmark converge [K N...]                            (default 3000 1 3 5 10)
-                       GridBenchmark chat [MODEL_FOLDER CHATS TOKENS]              (default models/stories260K 20 200)""";
+                       GridBenchmark chat [MODEL_FOLDER CHATS TOKENS]              (default models/stories260K 20 200)
+                       GridBenchmark remote-chat [MODEL_FOLDER CHATS TOKENS]       (default models/stories260K 15 64;
+                           the node jar: -Dforge.node.jar, default mcp-server/target/quarkus-app/quarkus-run.jar)""";
         if (args.length == 0) {
             System.err.println(usage);
             System.exit(2);
@@ -36,6 +38,7 @@ public final class GridBenchmark {
             case "converge" -> Convergence.run(intAt(rest, 0, 3000), rest.size() > 1
                     ? rest.subList(1, rest.size()).stream().map(Integer::parseInt).toList() : List.of(1, 3, 5, 10));
             case "chat" -> ChatOverhead.run(rest.isEmpty() ? "models/stories260K" : rest.get(0), intAt(rest, 1, 20), intAt(rest, 2, 200));
+            case "remote-chat" -> RemoteChatOverhead.run(rest.isEmpty() ? "models/stories260K" : rest.get(0), intAt(rest, 1, 15), intAt(rest, 2, 64));
             default -> {
                 System.err.println(usage);
                 System.exit(2);
