@@ -7,6 +7,7 @@ import dev.forge.economy.work.ChatRequest;
 import dev.forge.grid.RemoteRefusal;
 import dev.forge.grid.RemoteWorkClient;
 import dev.forge.grid.RemoteWorkException;
+import dev.forge.grid.WorkFrame;
 import dev.forge.inference.Completion;
 import dev.forge.inference.GenerationRequest;
 import dev.forge.inference.Prompt;
@@ -116,10 +117,15 @@ final class RemoteChats {
             var pieces = new AtomicInteger();
             var clientGone = new AtomicBoolean();
             for (int next = 1; ; next++) {
+                var streamed = new java.util.concurrent.atomic.AtomicLong();
                 try {
-                    return settle(attempt, exchange(attempt, listener, pieces, clientGone), started);
+                    return settle(attempt, exchange(attempt, listener, pieces, clientGone, streamed), started);
                 } catch (RemoteWorkClient.Failure failure) {
                     cancel("the purchase from " + attempt.seller().node() + " failed: " + failure.getMessage());
+                    if (streamed.get() > WorkFrame.MAX_OUTPUT_BYTES) {
+                        throw new RemoteWorkException(RemoteRefusal.PROVIDER_FAILED, attempt.seller().node()
+                                + " streamed more than an answer may hold (" + WorkFrame.MAX_OUTPUT_BYTES + " bytes)");
+                    }
                     if (!failure.retryable() || clientGone.get() || next >= sellers.size()) {
                         throw new RemoteWorkException(failure.refusal(), failure.getMessage());
                     }
@@ -128,14 +134,18 @@ final class RemoteChats {
             }
         }
 
+        /** @param streamed bytes relayed so far: past what a delivery may hold, the seller is cut off */
         private RemoteWorkClient.Delivery exchange(Attempt attempt, ChatService.Listener listener, AtomicInteger pieces,
-                                                   AtomicBoolean clientGone) {
+                                                   AtomicBoolean clientGone, java.util.concurrent.atomic.AtomicLong streamed) {
             var cancelled = new AtomicBoolean();
             attempt.spend().onCancel(() -> cancelled.set(true));
             RemoteWorkClient.Listener relay = new RemoteWorkClient.Listener() {
                 @Override
                 public void piece(String text) {
-                    if (clientGone.get()) return;
+                    if (streamed.addAndGet(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                            > WorkFrame.MAX_OUTPUT_BYTES || clientGone.get()) {
+                        return;
+                    }
                     try {
                         listener.text(text);
                         listener.tokens(pieces.incrementAndGet());
@@ -146,7 +156,8 @@ final class RemoteChats {
             };
             try {
                 return buyer.request(attempt.seller(), attempt.order(), relay,
-                        () -> cancelled.get() || ChatService.clientLeft(listener, clientGone));
+                        () -> cancelled.get() || streamed.get() > WorkFrame.MAX_OUTPUT_BYTES
+                                || ChatService.clientLeft(listener, clientGone));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 cancel("interrupted while " + attempt.seller().node() + " ran it");
