@@ -6,7 +6,14 @@ import io.nats.client.Connection;
 import io.nats.client.Dispatcher;
 import io.nats.client.Message;
 import java.time.InstantSource;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -43,17 +50,17 @@ public final class RemoteWorkServer implements AutoCloseable {
     private final Semaphore capacity;
     private final InstantSource clock;
     private Dispatcher dispatcher;
-    /** Running orders by hex order digest: the home node that vouched, and whether it cancelled. */
-    private final java.util.Map<String, Running> running = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.Set<String> cancelledEarly = java.util.Collections.newSetFromMap(
-            new java.util.LinkedHashMap<>() {
-                @Override
-                protected boolean removeEldestEntry(java.util.Map.Entry<String, Boolean> eldest) {
-                    return size() > REMEMBERED_CANCELS;
-                }
-            });
+    /** Running orders by hex order digest, and cancellations that came first; guarded by {@code running}. */
+    private final Map<String, Running> running = new HashMap<>();
+    private final Set<String> cancelledEarly = Collections.newSetFromMap(new LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+            return size() > REMEMBERED_CANCELS;
+        }
+    });
 
-    private record Running(String homeNodeId, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    /** An order running here: the home node that vouched for it, and whether that node cancelled it. */
+    private record Running(String homeNodeId, AtomicBoolean cancelled) {
     }
 
     public RemoteWorkServer(Connection connection, String nodeId, Provider provider, int capacity, InstantSource clock) {
@@ -106,32 +113,33 @@ public final class RemoteWorkServer implements AutoCloseable {
             return;
         }
         if (!cancel.verifies()) return;
-        String key = java.util.HexFormat.of().formatHex(cancel.orderDigest());
-        Running run = running.get(key);
-        if (run != null && run.homeNodeId().equals(cancel.homeNodeId())) run.cancelled().set(true);
-        if (run == null) {
-            synchronized (cancelledEarly) {
-                cancelledEarly.add(cancel.homeNodeId() + "/" + key);
-            }
+        String key = HexFormat.of().formatHex(cancel.orderDigest());
+        synchronized (running) {
+            Running run = running.get(key);
+            if (run == null) cancelledEarly.add(cancel.homeNodeId() + "/" + key);
+            else if (run.homeNodeId().equals(cancel.homeNodeId())) run.cancelled().set(true);
         }
     }
 
     private void run(Vouch vouch, String inbox) {
         byte[] digest = vouch.orderDigest();
-        String key = java.util.HexFormat.of().formatHex(digest);
-        var cancelled = new java.util.concurrent.atomic.AtomicBoolean();
-        running.put(key, new Running(vouch.homeNodeId(), cancelled));
-        synchronized (cancelledEarly) {
-            if (cancelledEarly.remove(vouch.homeNodeId() + "/" + key)) cancelled.set(true);
+        String key = HexFormat.of().formatHex(digest);
+        var entry = new Running(vouch.homeNodeId(), new AtomicBoolean());
+        synchronized (running) {
+            // The same order twice is a replay the provider refuses; the first keeps its entry.
+            running.putIfAbsent(key, entry);
+            if (cancelledEarly.remove(vouch.homeNodeId() + "/" + key)) entry.cancelled().set(true);
         }
         try {
-            run(vouch, inbox, digest, cancelled);
+            run(vouch, inbox, digest, entry.cancelled());
         } finally {
-            running.remove(key);
+            synchronized (running) {
+                running.remove(key, entry);
+            }
         }
     }
 
-    private void run(Vouch vouch, String inbox, byte[] digest, java.util.concurrent.atomic.AtomicBoolean cancelled) {
+    private void run(Vouch vouch, String inbox, byte[] digest, AtomicBoolean cancelled) {
         var sequence = new AtomicInteger();
         var replies = new Replies() {
             @Override

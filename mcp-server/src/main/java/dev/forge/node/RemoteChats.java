@@ -21,12 +21,15 @@ import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
 import dev.forge.policies.SpendRequest;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
@@ -117,7 +120,7 @@ final class RemoteChats {
             var pieces = new AtomicInteger();
             var clientGone = new AtomicBoolean();
             for (int next = 1; ; next++) {
-                var streamed = new java.util.concurrent.atomic.AtomicLong();
+                var streamed = new AtomicLong();
                 try {
                     return settle(attempt, exchange(attempt, listener, pieces, clientGone, streamed), started);
                 } catch (RemoteWorkClient.Failure failure) {
@@ -136,13 +139,13 @@ final class RemoteChats {
 
         /** @param streamed bytes relayed so far: past what a delivery may hold, the seller is cut off */
         private RemoteWorkClient.Delivery exchange(Attempt attempt, ChatService.Listener listener, AtomicInteger pieces,
-                                                   AtomicBoolean clientGone, java.util.concurrent.atomic.AtomicLong streamed) {
+                                                   AtomicBoolean clientGone, AtomicLong streamed) {
             var cancelled = new AtomicBoolean();
             attempt.spend().onCancel(() -> cancelled.set(true));
             RemoteWorkClient.Listener relay = new RemoteWorkClient.Listener() {
                 @Override
                 public void piece(String text) {
-                    if (streamed.addAndGet(text.getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
+                    if (streamed.addAndGet(text.getBytes(StandardCharsets.UTF_8).length)
                             > WorkFrame.MAX_OUTPUT_BYTES || clientGone.get()) {
                         return;
                     }
@@ -187,7 +190,7 @@ final class RemoteChats {
             var completion = new Completion(delivery.output(), attested.promptTokens(), attested.completionTokens(),
                     finishReason(attested.finishReason()), List.of());
             metrics.chat(chat.model(), attested.promptTokens(), attested.completionTokens(), attested.amount(),
-                    java.time.Duration.ofNanos(System.nanoTime() - started));
+                    Duration.ofNanos(System.nanoTime() - started));
             return new ChatService.ChatOutcome(chat.model(), completion, attested.pricePerKiloToken(), attested.amount(),
                     settled.buyerBalance(), settled.id(), attempt.seller().node());
         }

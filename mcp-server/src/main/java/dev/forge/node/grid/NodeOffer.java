@@ -7,8 +7,12 @@ import dev.forge.grid.GridOffer;
 import dev.forge.grid.NodeIdentity;
 import dev.forge.inference.InferenceEngine;
 import dev.forge.inference.LocalModel;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -28,7 +32,7 @@ final class NodeOffer {
     private final Supplier<String> endpoint;
     private final int capacity;
     private final long ttlMillis;
-    private final java.util.Map<String, java.util.Deque<SignedPrice>> signed = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Deque<SignedPrice>> signed = new ConcurrentHashMap<>();
 
     private record SignedPrice(long pricePerKiloToken, long expiresAt) {
     }
@@ -70,7 +74,7 @@ final class NodeOffer {
     }
 
     private void remember(String model, long price, long expiresAt) {
-        var prices = signed.computeIfAbsent(model, m -> new java.util.ArrayDeque<>());
+        var prices = signed.computeIfAbsent(model, m -> new ArrayDeque<>());
         synchronized (prices) {
             prices.removeIf(p -> p.expiresAt() <= expiresAt - ttlMillis); // expired by the time of this one
             prices.add(new SignedPrice(price, expiresAt));
