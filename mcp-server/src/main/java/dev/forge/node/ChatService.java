@@ -309,15 +309,8 @@ public final class ChatService {
         var clientGone = new AtomicBoolean();
         Completion completion;
         try {
-            completion = engine.generate(held.model, held.request, piece -> {
-                if (clientGone.get()) return;
-                try {
-                    listener.text(piece);
-                    listener.tokens(tokens.incrementAndGet());
-                } catch (java.io.UncheckedIOException gone) {
-                    clientGone.set(true);
-                }
-            }, () -> cancelled.get() || clientLeft(listener, clientGone));
+            completion = engine.generate(held.model, held.request, relay(listener, tokens, clientGone),
+                    () -> cancelled.get() || clientLeft(listener, clientGone));
         } catch (RuntimeException e) {
             held.cancel("inference failed: " + e.getMessage());
             throw e;
@@ -357,6 +350,19 @@ public final class ChatService {
      * A client that hung up stops the model at the next token and pays for the tokens made so
      * far: nobody waits for the rest, and leaving early must not make what was streamed free.
      */
+    /** Hands each piece to {@code listener}, counting them, until writing to the client fails: then it is gone. */
+    static java.util.function.Consumer<String> relay(Listener listener, AtomicInteger pieces, AtomicBoolean clientGone) {
+        return piece -> {
+            if (clientGone.get()) return;
+            try {
+                listener.text(piece);
+                listener.tokens(pieces.incrementAndGet());
+            } catch (java.io.UncheckedIOException gone) {
+                clientGone.set(true);
+            }
+        };
+    }
+
     static boolean clientLeft(Listener listener, AtomicBoolean clientGone) {
         if (!clientGone.get() && listener.clientGone()) clientGone.set(true);
         return clientGone.get();

@@ -20,7 +20,6 @@ import dev.forge.policies.Spend;
 import dev.forge.policies.SpendAction;
 import dev.forge.policies.SpendPipeline;
 import dev.forge.policies.SpendRequest;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -142,19 +141,12 @@ final class RemoteChats {
                                                    AtomicBoolean clientGone, AtomicLong streamed) {
             var cancelled = new AtomicBoolean();
             attempt.spend().onCancel(() -> cancelled.set(true));
+            var toClient = ChatService.relay(listener, pieces, clientGone);
             RemoteWorkClient.Listener relay = new RemoteWorkClient.Listener() {
                 @Override
                 public void piece(String text) {
-                    if (streamed.addAndGet(text.getBytes(StandardCharsets.UTF_8).length)
-                            > WorkFrame.MAX_OUTPUT_BYTES || clientGone.get()) {
-                        return;
-                    }
-                    try {
-                        listener.text(text);
-                        listener.tokens(pieces.incrementAndGet());
-                    } catch (UncheckedIOException gone) {
-                        clientGone.set(true);
-                    }
+                    long bytes = streamed.addAndGet(text.getBytes(StandardCharsets.UTF_8).length);
+                    if (bytes <= WorkFrame.MAX_OUTPUT_BYTES) toClient.accept(text);
                 }
             };
             try {

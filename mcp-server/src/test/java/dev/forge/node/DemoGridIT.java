@@ -17,7 +17,6 @@ import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -41,18 +40,8 @@ class DemoGridIT {
     void threeNodesTradeAcrossTheGridAndAgree() throws Exception {
         NodeProcess.requirePackaged();
         Path folder = Files.createTempDirectory("forge-demo-grid-it").resolve("demo");
-        Path stdout = folder.resolveSibling("demo.out");
-        Path stderr = folder.resolveSibling("demo.err");
-        List<String> command = NodeProcess.cli("demo", "--grid", "--rounds", "1", "--folder", folder.toString(), "--trained",
-                TestModel.folder().toString());
-        Process demo = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        if (!demo.waitFor(10, TimeUnit.MINUTES)) {
-            demo.destroyForcibly().waitFor();
-            throw new AssertionError("the demo did not end in 10 minutes:\n" + Files.readString(stderr));
-        }
-        String out = Files.readString(stdout);
-        String err = Files.readString(stderr);
-        assertEquals(0, demo.exitValue(), out + "\n" + err);
+        String out = NodeProcess.runToEnd(folder, "demo", "--grid", "--rounds", "1", "--folder", folder.toString(), "--trained",
+                TestModel.folder().toString()).out();
 
         Map<String, String> ids = new HashMap<>();
         Matcher node = NODE.matcher(out);

@@ -11,7 +11,6 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.xml.parsers.DocumentBuilderFactory;
@@ -125,18 +124,10 @@ class DemoIT {
         NodeProcess.requirePackaged();
         Path folder = Files.createTempDirectory("forge-demo-it").resolve("demo");
         Path chart = folder.resolveSibling("chart.svg");
-        Path stdout = folder.resolveSibling("demo.out");
-        Path stderr = folder.resolveSibling("demo.err");
-        List<String> command = NodeProcess.cli("demo", "--rounds", String.valueOf(ROUNDS), "--folder", folder.toString(), "--chart",
-                chart.toString(), "--trained", TestModel.folder().toString(), "--kill-at", "1");
-        Process demo = new ProcessBuilder(command).redirectOutput(stdout.toFile()).redirectError(stderr.toFile()).start();
-        if (!demo.waitFor(10, TimeUnit.MINUTES)) {
-            demo.destroyForcibly().waitFor();
-            throw new AssertionError("the demo did not end in 10 minutes:\n" + Files.readString(stderr));
-        }
-        String out = Files.readString(stdout);
-        String err = Files.readString(stderr);
-        assertEquals(0, demo.exitValue(), out + "\n" + err);
+        var ended = NodeProcess.runToEnd(folder, "demo", "--rounds", String.valueOf(ROUNDS), "--folder", folder.toString(),
+                "--chart", chart.toString(), "--trained", TestModel.folder().toString(), "--kill-at", "1");
+        String out = ended.out();
+        String err = ended.err();
 
         Map<String, Matcher> rows = new LinkedHashMap<>();
         for (String line : out.lines().toList()) {

@@ -23,7 +23,6 @@ import dev.forge.grid.WorkFrame;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.nats.client.Connection;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -154,7 +153,7 @@ class HostileSellerIT {
     }
 
     private static long micro(JsonNode cu) {
-        return new BigDecimal(cu.asText()).movePointRight(6).longValueExact();
+        return Cu.parse(cu.asText());
     }
 
     @AfterEach

@@ -1,5 +1,7 @@
 package dev.forge.node;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -52,6 +54,28 @@ final class NodeProcess implements AutoCloseable {
         command.addAll(List.of("-cp", app + "/app/*:" + app + "/lib/main/*", "dev.forge.node.cli.Forge"));
         command.addAll(List.of(arguments));
         return command;
+    }
+
+    /** What a {@code forge} command printed, once it ended with exit 0. */
+    record Ended(String out, String err) {
+    }
+
+    /**
+     * Runs a {@code forge} command ({@link #cli}) to its end, its output in {@code folder}'s
+     * siblings demo.out and demo.err; fails the test if it takes over 10 minutes or exits non-zero.
+     */
+    static Ended runToEnd(Path folder, String... arguments) throws IOException, InterruptedException {
+        Path stdout = folder.resolveSibling("demo.out");
+        Path stderr = folder.resolveSibling("demo.err");
+        Process process = new ProcessBuilder(cli(arguments)).redirectOutput(stdout.toFile()).redirectError(stderr.toFile())
+                .start();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly().waitFor();
+            throw new AssertionError("forge " + arguments[0] + " did not end in 10 minutes:\n" + Files.readString(stderr));
+        }
+        var ended = new Ended(Files.readString(stdout), Files.readString(stderr));
+        assertEquals(0, process.exitValue(), ended.out() + "\n" + ended.err());
+        return ended;
     }
 
     /** The address the node wrote in its data folder once it listens. */

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.forge.economy.market.Cu;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.io.BufferedReader;
@@ -327,6 +328,6 @@ class RemoteChatIT {
 
     /** A CU string ("1.250000") in µCU. */
     private static long micro(JsonNode cu) {
-        return new BigDecimal(cu.asText()).movePointRight(6).longValueExact();
+        return Cu.parse(cu.asText());
     }
 }

@@ -38,8 +38,10 @@ final class RemoteSeller implements RemoteWorkServer.Provider {
     /** Orders running now: the ledger answers the same signed order again with the first, which must not run twice. */
     private final java.util.Set<Long> running = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
-    /** @param price µCU per 1,000 tokens this node charges now for a model it serves */
-    /** @param peerCredit µCU another node may owe this one, what it holds now included */
+    /**
+     * @param price µCU per 1,000 tokens this node charges now for a model it serves
+     * @param peerCredit µCU another node may owe this one, what it holds now included
+     */
     RemoteSeller(String nodeId, Ledger ledger, InferenceEngine engine, NodeFulfilment fulfilment,
                  ToLongFunction<String> price, long peerCredit) {
         this.peerCredit = peerCredit;

@@ -90,13 +90,11 @@ public final class NodeFulfilment {
     public Order accept(String agent, Ed25519.KeyPair agentKey, ChatRequest request, byte[] modelDigest, long maxCost,
                         long holdId) {
         byte[] input = request.bytes();
-        byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
-        RANDOM.nextBytes(nonce);
-        long expiresAt = holdExpiry(holdId);
         SignedWorkOrder signed;
         try {
             var order = new WorkOrder(agent, provider(), WorkKind.INFERENCE_CHAT, request.model(), modelDigest, "",
-                    Sha256.hash(input), request.replay(), maxCost, 0, nonce, audience, expiresAt, WorkOrder.Signer.CUSTODIAL);
+                    Sha256.hash(input), request.replay(), maxCost, 0, nonce(), audience, holdExpiry(holdId),
+                    WorkOrder.Signer.CUSTODIAL);
             signed = SignedWorkOrder.sign(order, agentKey);
             ChatRequest.orderedBy(order, input);
         } catch (WorkException e) {
@@ -136,12 +134,10 @@ public final class NodeFulfilment {
     public Order acceptPurchase(String agent, ChatRequest request, String sellerNode, String sellerProvider,
                                 byte[] modelDigest, long maxCost, long holdId) {
         byte[] input = request.bytes();
-        byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
-        RANDOM.nextBytes(nonce);
         SignedWorkOrder signed;
         try {
             var order = new WorkOrder(agent, sellerProvider, WorkKind.INFERENCE_CHAT, request.model(), modelDigest, "",
-                    Sha256.hash(input), request.replay(), maxCost, 0, nonce, sellerNode, holdExpiry(holdId),
+                    Sha256.hash(input), request.replay(), maxCost, 0, nonce(), sellerNode, holdExpiry(holdId),
                     WorkOrder.Signer.CUSTODIAL);
             signed = SignedWorkOrder.sign(order, nodeKey);
         } catch (WorkException e) {
@@ -176,6 +172,12 @@ public final class NodeFulfilment {
         public boolean paid() {
             return settled != null;
         }
+    }
+
+    private static byte[] nonce() {
+        byte[] nonce = new byte[WorkOrder.NONCE_SIZE];
+        RANDOM.nextBytes(nonce);
+        return nonce;
     }
 
     private long holdExpiry(long holdId) {
@@ -243,15 +245,14 @@ public final class NodeFulfilment {
 
     /** Gives the order's hold back to the agent (the chat was stopped, or failed, before it could be delivered). */
     public void voidOrder(Order order) {
-        try {
-            ledger.voidWork(order.id());
-        } catch (LedgerException alreadyClosed) {
-            // Expired meanwhile, or voided by an earlier call: either way nothing is held.
-        }
+        voidPurchase(order);
         store.close(order.id());
     }
 
-    /** Gives a purchase's hold back to the agent; one already closed (expired, voided) holds nothing. */
+    /**
+     * Gives a purchase's hold back to the agent (it has no entry in the work store). One already
+     * closed, expired or voided by an earlier call, holds nothing either way.
+     */
     public void voidPurchase(Order order) {
         try {
             ledger.voidWork(order.id());
